@@ -1,0 +1,59 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run worker beat test lint format bench messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# SQLite and in-process Celery by default; DATABASE_URL / CELERY_BROKER_URL / CACHE_URL switch
+# to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(VENV)/bin/celery -A jmo_portal worker --beat -l info & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	fi; \
+	echo "JMO Portal: http://127.0.0.1:8000"; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(VENV)/bin/celery -A jmo_portal worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A jmo_portal beat -l info
+
+# Services the environment names are used; tests that need an absent one skip with the reason,
+# or fail under REQUIRE_SERVICES=1 (as .ci/run sets).
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m benchmarks
+
+# Needs GNU gettext; the compiled .mo files are committed so `make run` does not.
+messages: install
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

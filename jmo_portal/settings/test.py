@@ -1,0 +1,18 @@
+"""pytest: same services as the environment gives, tasks eager unless a test starts a worker."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+# Argon2 stays first (production's order); tests only hash with it where they log in.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test that starts a real worker switches this off for itself (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

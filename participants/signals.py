@@ -1,0 +1,16 @@
+"""Login hooks: activity is recorded by a Celery task after the login commits."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.dispatch import receiver
+
+from .models import Participant
+
+
+@receiver(user_logged_in, dispatch_uid="participants.record_activity")
+def record_activity(sender, request, user, **kwargs):
+    from .tasks import participant_mark_active_task
+
+    participant_id = Participant.objects.filter(user=user).values_list("pk", flat=True).first()
+    if participant_id is not None:
+        transaction.on_commit(lambda: participant_mark_active_task.delay(participant_id))

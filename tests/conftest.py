@@ -1,0 +1,143 @@
+"""Shared fixtures and the service gate.
+
+A test marked `postgres`, `redis`, `worker` or `e2e` skips with the reason when its service
+is absent, and fails instead under REQUIRE_SERVICES=1 (CI), so CI cannot pass by skipping.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from jmo_portal.celery import app as celery_app
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def service_unavailable(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _redis_problem() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        return "CELERY_BROKER_URL is not a redis:// URL, so no Redis to test against"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at CELERY_BROKER_URL is unreachable ({exc.__class__.__name__})"
+    return None
+
+
+def pytest_runtest_setup(item):
+    markers = {mark.name for mark in item.iter_markers()}
+    if markers & {"postgres", "worker"} and connection.vendor != "postgresql":
+        service_unavailable(
+            "needs PostgreSQL (set DATABASE_URL=postgres://...); SQLite's in-memory test "
+            "database cannot be shared with other processes or take row locks"
+        )
+    if markers & {"redis", "worker"}:
+        problem = _redis_problem()
+        if problem:
+            service_unavailable(problem)
+    if "e2e" in markers and not os.path.exists(CHROMIUM):
+        service_unavailable("needs Debian's chromium package (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached values never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` (prefork) on the test database and the Redis broker."""
+
+    def __init__(self):
+        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout=30):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.test",
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "jmo_portal", "worker",
+            "--pool", "prefork", "--concurrency", "2", "--hostname", self.name,
+            "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+            command, env=env, start_new_session=True, cwd=settings.BASE_DIR
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited with {self.process.returncode}")
+            if celery_app.control.ping(destination=[self.name], timeout=0.5):
+                return
+        self.stop()
+        raise RuntimeError(f"celery worker {self.name} not ready after {timeout}s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """Start one worker per session, after the test database exists; stop it before it goes."""
+    if connection.vendor != "postgresql" or _redis_problem():
+        service_unavailable("a live Celery worker needs PostgreSQL and Redis")
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    worker = WorkerProcess()
+    worker.start()
+    yield worker
+    worker.stop()
+    celery_app.conf.task_always_eager = True

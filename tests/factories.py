@@ -1,0 +1,81 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from appointments.models import Branch
+from participants.models import Category, Employer, KpjCard, Participant, User
+from participants.nik import FEMALE, MALE
+
+TEST_PASSWORD = "kata-sandi-aman-2026"
+
+
+def make_nik(*, birth_date: datetime.date, gender: str = MALE, sequence: int = 1) -> str:
+    """A valid NIK for Kabupaten Bandung (3204), district 10."""
+    day = birth_date.day + (40 if gender == FEMALE else 0)
+    return f"320410{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{sequence:04d}"
+
+
+class BranchFactory(DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"branch-{n}")
+    name = factory.Sequence(lambda n: f"KCP Test {n}")
+    address = "Jl. Raya Soreang, Kab. Bandung"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    branch = factory.SubFactory(BranchFactory)
+
+
+class EmployerFactory(DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    registration_number = factory.Sequence(lambda n: f"{90000000 + n}")
+    name = factory.Faker("company", locale="id_ID")
+    jkk_risk_class = 2
+    branch = factory.SubFactory(BranchFactory)
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    full_name = factory.Faker("name", locale="id_ID")
+    birth_date = datetime.date(1988, 4, 20)
+    gender = MALE
+    nik = factory.Sequence(
+        lambda n: make_nik(birth_date=datetime.date(1988, 4, 20), sequence=n + 1)
+    )
+    category = Category.PPU
+    branch = factory.SubFactory(BranchFactory)
+
+
+class KpjCardFactory(DjangoModelFactory):
+    class Meta:
+        model = KpjCard
+
+    number = factory.Sequence(lambda n: f"{20000000000 + n}")
+    participant = factory.SubFactory(ParticipantFactory)
+    employer = factory.SubFactory(
+        EmployerFactory, branch=factory.SelfAttribute("..participant.branch")
+    )
+    joined_on = datetime.date(2015, 1, 1)

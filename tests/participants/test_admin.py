@@ -1,0 +1,64 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def branches():
+    return BranchFactory(code="soreang"), BranchFactory(code="majalaya")
+
+
+def test_staff_without_model_permission_are_refused(client, branches):
+    ParticipantFactory(branch=branches[0])
+    client.force_login(StaffFactory(branch=branches[0]))
+    response = client.get(reverse("admin:participants_participant_changelist"))
+    assert response.status_code == 403
+
+
+def _staff_with_view_permission(branch):
+    from django.contrib.auth.models import Permission
+
+    staff = StaffFactory(branch=branch)
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_participant"),
+        Permission.objects.get(codename="view_kpjcard"),
+    )
+    return staff
+
+
+def test_branch_staff_list_is_scoped_and_masked(client, branches):
+    soreang, majalaya = branches
+    mine = ParticipantFactory(branch=soreang, full_name="Asep Sunandar")
+    theirs = ParticipantFactory(branch=majalaya, full_name="Budi Santoso")
+    client.force_login(_staff_with_view_permission(soreang))
+
+    response = client.get(reverse("admin:participants_participant_changelist"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Asep Sunandar" in body
+    assert mine.masked_nik in body
+    assert mine.nik not in body
+    assert "Budi Santoso" not in body
+    other = reverse("admin:participants_participant_change", args=[theirs.pk])
+    assert client.get(other).status_code == 302  # "does not exist" redirect, nothing shown
+
+
+def test_non_staff_cannot_reach_the_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_staff_without_branch_see_nobody(client, branches):
+    ParticipantFactory(branch=branches[0])
+    staff = _staff_with_view_permission(branches[0])
+    staff.branch = None
+    staff.save(update_fields=["branch"])
+    client.force_login(staff)
+    response = client.get(reverse("admin:participants_participant_changelist"))
+    assert response.context["cl"].result_count == 0
