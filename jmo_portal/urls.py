@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,8 @@ from .health import healthz
 
 admin.site.site_header = _("JMO Portal - branch staff")
 admin.site.site_title = _("JMO Portal staff")
+# Staff log in through allauth, so its rate limits (and MFA, once enabled) cover the admin too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -49,9 +49,14 @@ def test_branch_staff_list_is_scoped_and_masked(client, branches):
 
 def test_non_staff_cannot_reach_the_admin(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("admin:index"))
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+
+
+def test_admin_login_goes_through_the_portal_login(client):
+    response = client.get(reverse("admin:login"))
     assert response.status_code == 302
-    assert "login" in response.url
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_staff_without_branch_see_nobody(client, branches):
