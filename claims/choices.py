@@ -25,7 +25,10 @@ class Reason(models.TextChoices):
     PERMANENT_DISABILITY = "permanent_disability", _("Permanent total disability")
     DEATH = "death", _("Death of the participant")
     HOUSING = "housing", _("Home ownership (up to 30 %)")
-    RETIREMENT_PREPARATION = "retirement_preparation", _("Other retirement preparation (up to 10 %)")
+    RETIREMENT_PREPARATION = (
+        "retirement_preparation",
+        _("Other retirement preparation (up to 10 %)"),
+    )
     PENSION_AGE = "pension_age", _("Reached pension age")
     WORK_ACCIDENT = "work_accident", _("Work accident")
 
@@ -50,6 +53,15 @@ OPEN_STATUSES = (
     Status.APPROVED,
 )
 
+# The state machine's graph: `services.claim_transition` allows these moves only.
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.VERIFYING, Status.CANCELLED},
+    Status.VERIFYING: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
+    Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.APPROVED: {Status.PAID},
+}
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online (portal)")
@@ -63,13 +75,17 @@ class DocumentType(models.TextChoices):
     KPJ_CARD = "kpj_card", _("Membership card (KPJ)")
     KTP = "ktp", _("Identity card (KTP)")
     RESIGNATION_LETTER = "resignation_letter", _("Resignation letter (paklaring) from the employer")
-    PHK_PROOF = "phk_proof", _(
-        "Proof of termination: PHK report receipt, PHK notice with no-objection, joint "
-        "agreement, or industrial-court ruling (one of them)"
+    PHK_PROOF = (
+        "phk_proof",
+        _(
+            "Proof of termination: PHK report receipt, PHK notice with no-objection, joint "
+            "agreement, or industrial-court ruling (one of them)"
+        ),
     )
     CONTRACT_END_LETTER = "contract_end_letter", _("Fixed-term contract or its end letter")
-    NOT_WORKING_IN_INDONESIA = "not_working_in_indonesia", _(
-        "Statement that you no longer work in Indonesia"
+    NOT_WORKING_IN_INDONESIA = (
+        "not_working_in_indonesia",
+        _("Statement that you no longer work in Indonesia"),
     )
     PASSPORT = "passport", _("Passport")
     DOCTOR_LETTER = "doctor_letter", _("Letter from the examining or advising doctor")

@@ -14,44 +14,52 @@ class RuleKey(models.TextChoices):
 
     JHT_ONLINE_LIMIT = "jht_online_limit", _("JHT: highest balance claimable online (Rp)")
     JHT_RETIREMENT_AGE = "jht_retirement_age", _("JHT: retirement age (years)")
-    JHT_WAITING_MONTHS = "jht_waiting_months", _(
-        "JHT: waiting period after resignation or termination (months)"
+    JHT_WAITING_MONTHS = (
+        "jht_waiting_months",
+        _("JHT: waiting period after resignation or termination (months)"),
     )
-    JHT_PARTIAL_MIN_MEMBERSHIP_MONTHS = "jht_partial_min_membership_months", _(
-        "JHT partial: minimum membership (months)"
+    JHT_PARTIAL_MIN_MEMBERSHIP_MONTHS = (
+        "jht_partial_min_membership_months",
+        _("JHT partial: minimum membership (months)"),
     )
-    JHT_PARTIAL_HOUSING_PERCENT = "jht_partial_housing_percent", _(
-        "JHT partial: housing share (%)"
+    JHT_PARTIAL_HOUSING_PERCENT = "jht_partial_housing_percent", _("JHT partial: housing share (%)")
+    JHT_PARTIAL_OTHER_PERCENT = (
+        "jht_partial_other_percent",
+        _("JHT partial: other retirement preparation share (%)"),
     )
-    JHT_PARTIAL_OTHER_PERCENT = "jht_partial_other_percent", _(
-        "JHT partial: other retirement preparation share (%)"
+    JP_MONTHLY_MIN_CONTRIBUTION_MONTHS = (
+        "jp_monthly_min_contribution_months",
+        _("JP: contribution months needed for a monthly pension"),
     )
-    JP_MONTHLY_MIN_CONTRIBUTION_MONTHS = "jp_monthly_min_contribution_months", _(
-        "JP: contribution months needed for a monthly pension"
+    JP_SURVIVOR_MIN_MEMBERSHIP_MONTHS = (
+        "jp_survivor_min_membership_months",
+        _("JP survivors: minimum membership (months)"),
     )
-    JP_SURVIVOR_MIN_MEMBERSHIP_MONTHS = "jp_survivor_min_membership_months", _(
-        "JP survivors: minimum membership (months)"
-    )
-    JP_SURVIVOR_MIN_DENSITY_PERCENT = "jp_survivor_min_density_percent", _(
-        "JP survivors: minimum contribution density (%)"
+    JP_SURVIVOR_MIN_DENSITY_PERCENT = (
+        "jp_survivor_min_density_percent",
+        _("JP survivors: minimum contribution density (%)"),
     )
     JKM_DEATH_BENEFIT = "jkm_death_benefit", _("JKM: death benefit (Rp)")
     JKM_PERIODIC_BENEFIT = "jkm_periodic_benefit", _("JKM: periodic benefit (Rp)")
     JKM_FUNERAL_BENEFIT = "jkm_funeral_benefit", _("JKM: funeral costs (Rp)")
-    JKM_SCHOLARSHIP_MIN_CONTRIBUTION_MONTHS = "jkm_scholarship_min_contribution_months", _(
-        "JKM scholarship: contribution months needed"
+    JKM_SCHOLARSHIP_MIN_CONTRIBUTION_MONTHS = (
+        "jkm_scholarship_min_contribution_months",
+        _("JKM scholarship: contribution months needed"),
     )
-    JKM_SCHOLARSHIP_PER_CHILD = "jkm_scholarship_per_child", _(
-        "JKM scholarship: most per child (Rp)"
+    JKM_SCHOLARSHIP_PER_CHILD = (
+        "jkm_scholarship_per_child",
+        _("JKM scholarship: most per child (Rp)"),
     )
-    JKM_SCHOLARSHIP_MAX_CHILDREN = "jkm_scholarship_max_children", _(
-        "JKM scholarship: most children"
+    JKM_SCHOLARSHIP_MAX_CHILDREN = (
+        "jkm_scholarship_max_children",
+        _("JKM scholarship: most children"),
     )
     JKK_STMB_FULL_MONTHS = "jkk_stmb_full_months", _("JKK STMB: months at the full rate")
     JKK_STMB_FULL_PERCENT = "jkk_stmb_full_percent", _("JKK STMB: full rate (% of wage)")
     JKK_STMB_AFTER_PERCENT = "jkk_stmb_after_percent", _("JKK STMB: later rate (% of wage)")
-    PROCESSING_WORKING_DAYS = "processing_working_days", _(
-        "Working days to pay after a complete file"
+    PROCESSING_WORKING_DAYS = (
+        "processing_working_days",
+        _("Working days to pay after a complete file"),
     )
 
 
@@ -90,7 +98,9 @@ class ClaimRuleValue(BaseModel):
         overlapping = ClaimRuleValue.objects.filter(key=self.key).exclude(pk=self.pk)
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
         if self.valid_from and overlapping.exists():
             raise ValidationError(
                 {
@@ -232,18 +242,14 @@ class ClaimDocument(BaseModel):
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="requirements"
     )
-    document_type = models.CharField(
-        _("document"), max_length=40, choices=DocumentType.choices
-    )
+    document_type = models.CharField(_("document"), max_length=40, choices=DocumentType.choices)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         constraints = [
-            models.UniqueConstraint(
-                fields=["claim", "document_type"], name="claim_document_once"
-            )
+            models.UniqueConstraint(fields=["claim", "document_type"], name="claim_document_once")
         ]
 
     def __str__(self):

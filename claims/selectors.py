@@ -74,3 +74,14 @@ def claims_visible_to_staff(*, user: User) -> QuerySet[Claim]:
     if user.is_staff and user.branch_id:
         return claims.filter(participant__branch_id=user.branch_id)
     return claims.none()
+
+
+def claim_rule_value_on(*, key: str, on_date: datetime.date) -> int | None:
+    row = (
+        ClaimRuleValue.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on_date), key=key, valid_from__lte=on_date
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    return row

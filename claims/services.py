@@ -14,7 +14,7 @@ from participants.models import AuditEvent, Participant, User
 from participants.nik import normalise_name
 
 from . import selectors
-from .choices import Channel, Status
+from .choices import TRANSITIONS, Channel, Status
 from .models import Claim, ClaimDocument, ClaimEvent
 from .rules import ClaimRequest, ClaimType, Eligibility
 
@@ -45,13 +45,6 @@ class ClaimTransitionError(ClaimError):
     pass
 
 
-TRANSITIONS = {
-    Status.SUBMITTED: {Status.VERIFYING, Status.CANCELLED},
-    Status.VERIFYING: {Status.IN_REVIEW, Status.CANCELLED},
-    Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
-    Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.CANCELLED},
-    Status.APPROVED: {Status.PAID},
-}
 STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
 NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
 NOTIFY_PARTICIPANT = {
@@ -121,9 +114,7 @@ def claim_submit(
         participant=participant, request=request, on_date=on_date
     )
     if not eligibility.eligible:
-        raise ClaimNotEligible(
-            _("This claim cannot be made yet."), eligibility=eligibility
-        )
+        raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
     if channel == Channel.ONLINE and not eligibility.online_allowed:
         raise ClaimNeedsBranch(
             _(
