@@ -124,6 +124,8 @@ def claim_submit(
             eligibility=eligibility,
         )
     if open_claim := selectors.claim_get_open(participant=participant, program=claim_type.program):
+        if open_claim.idempotency_key == idempotency_key:
+            return open_claim  # a retry whose first attempt committed meanwhile
         raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
                                claim=open_claim)  # fmt: skip
 

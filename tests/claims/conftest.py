@@ -35,3 +35,13 @@ def submit_kwargs(participant, **overrides):
         "on_date": TODAY,
     }
     return {**values, **overrides}
+
+
+@pytest.fixture
+def claim_rules():
+    """Re-seed the dated values: transactional tests flush what the data migration wrote."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
