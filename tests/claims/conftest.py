@@ -14,7 +14,9 @@ RESIGNED_ON = datetime.date(2025, 12, 14)
 def resigned():
     """A participant who resigned on 14 December 2025; the employer reported it."""
     participant = ParticipantFactory(full_name="Budi Santoso", user=UserFactory(password=None))
-    KpjCardFactory(participant=participant, status="non_active", joined_on=datetime.date(2012, 1, 1))
+    KpjCardFactory(
+        participant=participant, status="non_active", joined_on=datetime.date(2012, 1, 1)
+    )
     return participant
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from claims.inputs import claim_facts_for, participant_pension_age, pension_age_for
 from claims.models import ClaimRuleValue, RuleKey
@@ -28,7 +29,6 @@ def test_pension_age_follows_the_pp_45_2015_steps(on_date, age):
 )
 def test_a_participant_reaches_the_pension_age_of_the_year_they_reach_it(birth_date, age):
     assert participant_pension_age(birth_date) == age
-
 
 
 @pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_overlapping_rule_values_are_refused_with_what_to_do():
     from django.core.exceptions import ValidationError
 
     row = ClaimRuleValue(key=RuleKey.JHT_ONLINE_LIMIT, value=20_000_000, valid_from=D(2026, 1, 1))
-    with pytest.raises(ValidationError, match="End that one first"):
+    with translation.override("en"), pytest.raises(ValidationError, match="End that one first"):
         row.full_clean()
     ClaimRuleValue.objects.filter(key=RuleKey.JHT_ONLINE_LIMIT, valid_to=None).update(
         valid_to=D(2025, 12, 31)

@@ -111,9 +111,7 @@ def test_jht_retirement_age_from_the_contract_overrides_56():
     [(D(2026, 1, 13), False), (D(2026, 1, 14), True)],  # the waiting month's last and next day
 )
 def test_jht_resignation_and_termination_wait_one_month(reason, on_date, eligible):
-    result = check(
-        Program.JHT, reason, request={"event_date": D(2025, 12, 14)}, on_date=on_date
-    )
+    result = check(Program.JHT, reason, request={"event_date": D(2025, 12, 14)}, on_date=on_date)
     assert result.eligible is eligible
     assert result.earliest_date == D(2026, 1, 14)
     assert codes(result) == ([] if eligible else ["waiting_period"])
@@ -148,9 +146,7 @@ def test_still_active_membership_blocks_leaving_reasons_with_no_date(reason):
     assert result.earliest_date is None
 
 
-@pytest.mark.parametrize(
-    ("on_date", "eligible"), [(D(2025, 12, 31), False), (D(2026, 1, 1), True)]
-)
+@pytest.mark.parametrize(("on_date", "eligible"), [(D(2025, 12, 31), False), (D(2026, 1, 1), True)])
 def test_jht_contract_end_is_payable_after_the_last_day(on_date, eligible):
     result = check(
         Program.JHT, Reason.CONTRACT_END, request={"event_date": D(2025, 12, 31)}, on_date=on_date
@@ -165,9 +161,7 @@ def test_jht_leaving_indonesia_is_possible_any_time_with_passport():
     assert DocumentType.NOT_WORKING_IN_INDONESIA in result.documents
 
 
-@pytest.mark.parametrize(
-    ("on_date", "eligible"), [(D(2026, 1, 9), False), (D(2026, 1, 10), True)]
-)
+@pytest.mark.parametrize(("on_date", "eligible"), [(D(2026, 1, 9), False), (D(2026, 1, 10), True)])
 def test_jht_permanent_disability_from_the_certification_date(on_date, eligible):
     result = check(
         Program.JHT, Reason.PERMANENT_DISABILITY, request={"event_date": D(2026, 1, 10)},
@@ -239,7 +233,8 @@ def test_jht_partial_needs_ten_years_membership(on_date, eligible):
 
 
 @pytest.mark.parametrize(
-    ("reason", "maximum"), [(Reason.HOUSING, 30_000_000), (Reason.RETIREMENT_PREPARATION, 10_000_000)]
+    ("reason", "maximum"),
+    [(Reason.HOUSING, 30_000_000), (Reason.RETIREMENT_PREPARATION, 10_000_000)],
 )
 def test_jht_partial_maximum_is_a_share_of_the_balance(reason, maximum):
     result = check(Program.JHT, reason, jht_balance=100_000_000)
@@ -253,7 +248,10 @@ def test_jht_partial_maximum_is_a_share_of_the_balance(reason, maximum):
 )
 def test_jht_partial_requested_amount_up_to_the_maximum(requested, eligible, estimate):
     result = check(
-        Program.JHT, Reason.HOUSING, request={"requested_amount": requested}, jht_balance=100_000_000
+        Program.JHT,
+        Reason.HOUSING,
+        request={"requested_amount": requested},
+        jht_balance=100_000_000,
     )
     assert result.eligible is eligible
     assert result.estimated_amount == estimate
@@ -273,9 +271,7 @@ def test_jht_partial_without_membership():
 # -- JP -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("months", "form"), [(179, BENEFIT_LUMP_SUM), (180, BENEFIT_MONTHLY)]
-)
+@pytest.mark.parametrize(("months", "form"), [(179, BENEFIT_LUMP_SUM), (180, BENEFIT_MONTHLY)])
 def test_jp_monthly_pension_needs_180_contribution_months(months, form):
     result = check(
         Program.JP, Reason.PENSION_AGE, on_date=D(2026, 6, 1), birth_date=D(1967, 6, 1),
@@ -349,30 +345,29 @@ def test_jkm_needs_an_active_membership():
 
 @pytest.mark.parametrize(("months", "scholarship"), [(35, False), (36, True)])
 def test_jkm_scholarship_after_three_years_of_contributions(months, scholarship):
-    result = check(
-        Program.JKM, Reason.DEATH, request={"event_date": D(2026, 1, 1), "filed_by_heir": True},
-        membership_active=True, contribution_months=months,
-    )  # fmt: skip
     with translation.override("en"):
+        result = check(
+            Program.JKM, Reason.DEATH,
+            request={"event_date": D(2026, 1, 1), "filed_by_heir": True},
+            membership_active=True, contribution_months=months,
+        )  # fmt: skip
         assert any("Scholarship" in note for note in result.notes) is scholarship
 
 
 @pytest.mark.parametrize(("reported", "eligible"), [(False, False), (True, True)])
 def test_jkk_needs_the_accident_report(reported, eligible):
-    result = check(
-        Program.JKK, Reason.WORK_ACCIDENT,
-        request={"event_date": D(2026, 1, 5), "accident_reported": reported},
-        category="JAKON", monthly_wage=5_000_000,
-    )  # fmt: skip
+    with translation.override("en"):
+        result = check(
+            Program.JKK, Reason.WORK_ACCIDENT,
+            request={"event_date": D(2026, 1, 5), "accident_reported": reported},
+            category="JAKON", monthly_wage=5_000_000,
+        )  # fmt: skip
+        assert any("Rp5.000.000 a month for the first 12 months" in n for n in result.notes)
     assert result.eligible is eligible
     assert DocumentType.ACCIDENT_REPORT in result.documents
-    with translation.override("en"):
-        assert any("Rp5.000.000 a month for the first 12 months" in n for n in result.notes)
 
 
-@pytest.mark.parametrize(
-    ("months", "amount"), [(1, 5_000_000), (12, 60_000_000), (14, 65_000_000)]
-)
+@pytest.mark.parametrize(("months", "amount"), [(1, 5_000_000), (12, 60_000_000), (14, 65_000_000)])
 def test_stmb_full_wage_for_12_months_then_half(months, amount):
     assert stmb_amount(monthly_wage=5_000_000, months=months, rules=RULES) == amount
 

@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from claims import inputs
 from claims.choices import TRANSITIONS, Channel, Status
@@ -25,6 +26,13 @@ from tests.factories import ClaimFactory, StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched on their English wording."""
+    with translation.override("en"):
+        yield
+
+
 def test_filing_writes_the_claim_its_timeline_documents_and_audit(resigned):
     claim = claim_submit(**submit_kwargs(resigned))
 
@@ -32,7 +40,8 @@ def test_filing_writes_the_claim_its_timeline_documents_and_audit(resigned):
     assert claim.channel == Channel.ONLINE
     assert claim.amount_estimated == 0
     assert list(claim.events.values_list("to_status", flat=True)) == [Status.SUBMITTED]
-    assert set(ClaimDocument.objects.filter(claim=claim).values_list("document_type", flat=True)) == {
+    documents = ClaimDocument.objects.filter(claim=claim).values_list("document_type", flat=True)
+    assert set(documents) == {
         "kpj_card", "ktp", "bank_book", "resignation_letter",
     }  # fmt: skip
     audit = AuditEvent.objects.get(action="claim_submitted")
@@ -172,7 +181,8 @@ def test_the_happy_path_records_decision_and_payment(resigned, staff):
     claim.refresh_from_db()
     assert claim.status == Status.PAID
     assert (claim.amount_approved, claim.amount_paid) == (8_000_000, 8_000_000)
-    assert claim.decided_at is not None and claim.paid_at >= claim.decided_at
+    assert claim.decided_at is not None
+    assert claim.paid_at >= claim.decided_at
     assert list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True)) == [
         "claim_needs_documents", "claim_in_review", "claim_approved", "claim_paid",
     ]  # fmt: skip
