@@ -170,7 +170,8 @@ class ClaimAdmin(BranchScopedAdmin):
         """Staff file for a participant present at the counter, through claim_submit."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        nik = (request.GET.get("nik") or "").strip()
+        # The NIK travels in the POST body only: URLs end up in access logs.
+        nik = (request.POST.get("nik") or "").strip()
         participant = None
         if nik:
             participant = participants_visible_to_staff(user=request.user).filter(nik=nik).first()
@@ -181,7 +182,7 @@ class ClaimAdmin(BranchScopedAdmin):
                 )
         form = None
         if participant:
-            if request.method == "POST":
+            if "claim_type" in request.POST:
                 form = StaffClaimFileForm(request.POST, participant=participant)
                 if form.is_valid():
                     data = form.cleaned_data

@@ -157,9 +157,6 @@ BLOCKER_MESSAGES = {
         "so it cannot be claimed."
     ),
     "event_date_missing": _("Enter the date of the event (for example the resignation date)."),
-    "event_date_in_future": _(
-        "The event date %(event_date)s is in the future. Enter the date it really happened."
-    ),
     "before_retirement_age": _(
         "You reach the retirement age of %(age)s on %(date)s. You can claim from that day."
     ),

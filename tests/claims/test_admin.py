@@ -109,9 +109,10 @@ def test_staff_file_a_claim_at_the_counter(client):
     KpjCardFactory(participant=participant, status="non_active")
     staff = branch_staff(participant.branch)
     client.force_login(staff)
-    url = reverse("admin:claims_claim_file") + f"?nik={participant.nik}"
-    assert client.get(reverse("admin:claims_claim_add")).url == reverse("admin:claims_claim_file")
-    form = client.get(url)
+    url = reverse("admin:claims_claim_file")
+    assert client.get(reverse("admin:claims_claim_add")).url == url
+    form = client.post(url, {"nik": participant.nik})
+    assert participant.nik not in form.request["PATH_INFO"] + form.request["QUERY_STRING"]
     key = form.context["form"]["idempotency_key"].value()
 
     response = client.post(
@@ -124,6 +125,7 @@ def test_staff_file_a_claim_at_the_counter(client):
             "bank_account_holder": "UJANG HERMAWAN",
             "idempotency_key": key,
             "identity_checked": "on",
+            "nik": participant.nik,
         },
     )
 
@@ -134,9 +136,7 @@ def test_staff_file_a_claim_at_the_counter(client):
 
 
 def test_counter_filing_finds_only_own_branch_participants(client, staff, theirs):
-    response = client.get(
-        reverse("admin:claims_claim_file"), {"nik": theirs.participant.nik}, follow=True
-    )
+    response = client.post(reverse("admin:claims_claim_file"), {"nik": theirs.participant.nik})
     assert "tidak ada peserta dengan NIK ini" in response.content.decode()
     assert response.context["form"] is None
 
@@ -146,8 +146,8 @@ def test_counter_filing_needs_the_identity_check(client):
     KpjCardFactory(participant=participant, status="non_active")
     client.force_login(branch_staff(participant.branch))
     response = client.post(
-        reverse("admin:claims_claim_file") + f"?nik={participant.nik}",
-        {"claim_type": "JHT:full:leaving_indonesia", "bank_name": "BJB",
+        reverse("admin:claims_claim_file"),
+        {"nik": participant.nik, "claim_type": "JHT:full:leaving_indonesia", "bank_name": "BJB",
          "bank_account_number": "987654321", "bank_account_holder": "Ujang Hermawan",
          "idempotency_key": "k1"},
     )  # fmt: skip
