@@ -35,6 +35,10 @@ def main() -> None:
 
         client.force_login(User.objects.get(email="budi@demo.jmo.example"))
         rows.append(time_get(client, "/dashboard/"))
+        rows.append(time_get(client, "/claims/"))
+        rows.append(
+            time_get(client, "/claims/check/?claim_type=JHT:full:resignation&event_date=2025-12-14")
+        )
         print(f"database: {connection.vendor} ({test_db})")
         report(rows, baseline)
     finally:

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from appointments.models import Branch
@@ -79,3 +80,24 @@ class KpjCardFactory(DjangoModelFactory):
         EmployerFactory, branch=factory.SelfAttribute("..participant.branch")
     )
     joined_on = datetime.date(2015, 1, 1)
+
+
+class ClaimFactory(DjangoModelFactory):
+    """A claim row in any status, for tests that start mid-way (filing goes via claim_submit)."""
+
+    class Meta:
+        model = "claims.Claim"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    program = "JHT"
+    kind = "full"
+    reason = "resignation"
+    event_date = datetime.date(2025, 12, 14)
+    status = "submitted"
+    channel = "online"
+    amount_estimated = 8_000_000
+    submitted_at = factory.LazyFunction(timezone.now)
+    bank_name = "BRI"
+    bank_account_number = "0123456789012"
+    bank_account_holder = factory.SelfAttribute("participant.full_name")
+    idempotency_key = factory.Sequence(lambda n: f"key-{n}")

@@ -58,6 +58,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_employer"),
     ("participants", "view_auditevent"),
     ("appointments", "view_branch"),
+    ("claims", "view_claim"),
+    ("claims", "add_claim"),
+    ("claims", "change_claim"),
+    ("claims", "view_claimrulevalue"),
 ]
 
 

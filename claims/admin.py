@@ -1,0 +1,227 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from participants.admin import BranchScopedAdmin
+from participants.selectors import participants_visible_to_staff
+
+from . import services
+from .choices import Channel, Status
+from .forms import ReasonForm, StaffClaimFileForm
+from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
+
+
+@admin.register(ClaimRuleValue)
+class ClaimRuleValueAdmin(admin.ModelAdmin):
+    list_display = ["key", "value", "valid_from", "valid_to", "unconfirmed", "source"]
+    list_filter = ["unconfirmed", "key"]
+    ordering = ["key", "valid_from"]
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ClaimDocumentInline(admin.TabularInline):
+    model = ClaimDocument
+    extra = 0
+    can_delete = False
+    fields = ["document_type"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("required documents (uploads arrive with the documents app)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _apply(request, queryset, to_status, *, reason=""):
+    """Every admin action goes through the one state machine; refusals are reported."""
+    done = 0
+    for claim in queryset:
+        try:
+            services.claim_transition(
+                claim=claim, to_status=to_status, actor=request.user, reason=reason
+            )
+            done += 1
+        except services.ClaimError as error:
+            messages.error(request, f"#{claim.pk}: {error.message}")
+    if done:
+        messages.success(
+            request,
+            _("%(count)s claim(s) are now '%(status)s'.")
+            % {"count": done, "status": Status(to_status).label},
+        )
+
+
+@admin.register(Claim)
+class ClaimAdmin(BranchScopedAdmin):
+    branch_path = "participant__branch"
+    list_display = [
+        "id",
+        "participant",
+        "program",
+        "reason",
+        "status",
+        "channel",
+        "submitted_at",
+        "amount_estimated",
+        "masked_account",
+    ]
+    list_filter = ["status", "program", "channel"]
+    search_fields = ["=id", "=participant__nik", "participant__full_name"]
+    list_select_related = ["participant"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [field.name for field in Claim._meta.fields]
+    inlines = [ClaimDocumentInline, ClaimEventInline]
+    actions = [
+        "approve",
+        "reject",
+        "request_documents",
+        "documents_received",
+        "mark_paid",
+    ]
+    change_list_template = "admin/claims/claim/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "participant__branch")
+
+    @admin.display(description=gettext_lazy("account"))
+    def masked_account(self, obj):
+        return obj.masked_account
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # claims are cancelled or rejected, never deleted
+
+    @admin.action(description=gettext_lazy("Approve (pay the estimated amount)"),
+                  permissions=["change"])  # fmt: skip
+    def approve(self, request, queryset):
+        _apply(request, queryset, Status.APPROVED)
+
+    @admin.action(description=gettext_lazy("Mark paid (transfer confirmed)"),
+                  permissions=["change"])  # fmt: skip
+    def mark_paid(self, request, queryset):
+        _apply(request, queryset, Status.PAID)
+
+    @admin.action(description=gettext_lazy("Documents received: back to review"),
+                  permissions=["change"])  # fmt: skip
+    def documents_received(self, request, queryset):
+        _apply(request, queryset, Status.IN_REVIEW)
+
+    @admin.action(description=gettext_lazy("Reject, with a reason"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._with_reason(request, queryset, "reject", Status.REJECTED)
+
+    @admin.action(description=gettext_lazy("Request documents, saying which"),
+                  permissions=["change"])  # fmt: skip
+    def request_documents(self, request, queryset):
+        return self._with_reason(request, queryset, "request_documents", Status.NEEDS_DOCUMENTS)
+
+    def _with_reason(self, request, queryset, action, to_status):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            _apply(request, queryset, to_status, reason=form.cleaned_data["reason"])
+            return None
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": Status(to_status).label,
+                "opts": self.model._meta,
+                "form": form,
+                "claims": queryset,
+                "action": action,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    # Filing at the counter: "Add claim" opens the assisted filing page.
+    def get_urls(self):
+        return [
+            path(
+                "file/",
+                self.admin_site.admin_view(self.file_view),
+                name="claims_claim_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:claims_claim_file"))
+
+    def file_view(self, request):
+        """Staff file for a participant present at the counter, through claim_submit."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        # The NIK travels in the POST body only: URLs end up in access logs.
+        nik = (request.POST.get("nik") or "").strip()
+        participant = None
+        if nik:
+            participant = participants_visible_to_staff(user=request.user).filter(nik=nik).first()
+            if participant is None:
+                messages.error(
+                    request,
+                    _("NIK: no participant with this NIK belongs to your branch. Check the KTP."),
+                )
+        form = None
+        if participant:
+            if "claim_type" in request.POST:
+                form = StaffClaimFileForm(request.POST, participant=participant)
+                if form.is_valid():
+                    data = form.cleaned_data
+                    try:
+                        claim = services.claim_submit(
+                            participant=participant,
+                            claim_type=form.selected_type,
+                            idempotency_key=data["idempotency_key"],
+                            event_date=data.get("event_date"),
+                            requested_amount=data.get("requested_amount"),
+                            accident_reported=data.get("accident_reported", False),
+                            bank_name=data["bank_name"],
+                            bank_account_number=data["bank_account_number"],
+                            bank_account_holder=data["bank_account_holder"],
+                            channel=Channel.BRANCH,
+                            created_by=request.user,
+                            identity_checked=data["identity_checked"],
+                            filed_by_heir=data["filed_by_heir"],
+                        )
+                    except services.ClaimError as error:
+                        form.add_error(None, error.message)
+                        for reason in error.eligibility.reasons if error.eligibility else []:
+                            form.add_error(None, reason)
+                    else:
+                        messages.success(request, _("Claim #%(id)s filed.") % {"id": claim.pk})
+                        return HttpResponseRedirect(
+                            reverse("admin:claims_claim_change", args=[claim.pk])
+                        )
+            else:
+                form = StaffClaimFileForm(participant=participant)
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/file.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("File a claim at the counter"),
+                "opts": self.model._meta,
+                "nik": nik,
+                "participant": participant,
+                "form": form,
+            },
+        )

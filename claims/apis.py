@@ -1,0 +1,63 @@
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from participants.selectors import participant_get_for_user
+
+from . import selectors
+
+
+class ClaimOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    program = serializers.CharField()
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.CharField()
+    event_date = serializers.DateField(allow_null=True)
+    amount_requested = serializers.IntegerField(allow_null=True)
+    amount_estimated = serializers.IntegerField(allow_null=True)
+    amount_approved = serializers.IntegerField(allow_null=True)
+    amount_paid = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    bank_account = serializers.CharField(source="masked_account")
+
+
+class ClaimListApi(APIView):
+    """The logged-in participant's claims, newest first."""
+
+    class OutputSerializer(ClaimOutputSerializer):
+        pass
+
+    def get(self, request):
+        participant = participant_get_for_user(user=request.user)
+        claims = selectors.claims_for_participant(participant=participant) if participant else []
+        return Response(self.OutputSerializer(claims, many=True).data)
+
+
+class ClaimDetailApi(APIView):
+    """One of the participant's own claims with its timeline; anyone else's is a 404."""
+
+    class OutputSerializer(ClaimOutputSerializer):
+        class EventSerializer(serializers.Serializer):
+            at = serializers.DateTimeField()
+            from_status = serializers.CharField()
+            to_status = serializers.CharField()
+            note = serializers.CharField()
+
+        class DocumentSerializer(serializers.Serializer):
+            document_type = serializers.CharField()
+            label = serializers.CharField(source="get_document_type_display")
+
+        decision_note = serializers.CharField()
+        timeline = EventSerializer(source="events.all", many=True)
+        required_documents = DocumentSerializer(source="requirements.all", many=True)
+
+    def get(self, request, claim_id: int):
+        claim = selectors.claim_get_for_participant(
+            participant=participant_get_for_user(user=request.user), claim_id=claim_id
+        )
+        return Response(self.OutputSerializer(claim).data)

@@ -1,0 +1,101 @@
+"""The claim vocabulary, shared by the pure rules and the models (no ORM here)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Program(models.TextChoices):
+    JHT = "JHT", _("Old-age savings (JHT)")
+    JP = "JP", _("Pension (JP)")
+    JKM = "JKM", _("Death benefit (JKM)")
+    JKK = "JKK", _("Work accident (JKK)")
+
+
+class Kind(models.TextChoices):
+    FULL = "full", _("Full")
+    PARTIAL = "partial", _("Partial")
+
+
+class Reason(models.TextChoices):
+    RETIREMENT_AGE = "retirement_age", _("Reached retirement age")
+    RESIGNATION = "resignation", _("Resigned")
+    TERMINATION = "termination", _("Employment terminated (PHK)")
+    CONTRACT_END = "contract_end", _("Fixed-term (PKWT) contract ended")
+    LEAVING_INDONESIA = "leaving_indonesia", _("Leaving Indonesia for good")
+    PERMANENT_DISABILITY = "permanent_disability", _("Permanent total disability")
+    DEATH = "death", _("Death of the participant")
+    HOUSING = "housing", _("Home ownership (up to 30 %)")
+    RETIREMENT_PREPARATION = (
+        "retirement_preparation",
+        _("Other retirement preparation (up to 10 %)"),
+    )
+    PENSION_AGE = "pension_age", _("Reached pension age")
+    WORK_ACCIDENT = "work_accident", _("Work accident")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFYING = "verifying", _("Checking documents")
+    IN_REVIEW = "in_review", _("In review")
+    NEEDS_DOCUMENTS = "needs_documents", _("Documents needed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A claim is open until it is decided against, paid or cancelled: one open claim per program.
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.VERIFYING,
+    Status.IN_REVIEW,
+    Status.NEEDS_DOCUMENTS,
+    Status.APPROVED,
+)
+
+# The state machine's graph: `services.claim_transition` allows these moves only.
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.VERIFYING, Status.CANCELLED},
+    Status.VERIFYING: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
+    Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.APPROVED: {Status.PAID},
+}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online (portal)")
+    BRANCH = "branch", _("Branch counter")
+    PARTNER = "partner", _("Partner")
+
+
+class DocumentType(models.TextChoices):
+    """What a claim needs on paper (DOMAIN.md §3, §5); documents.Document kinds on merge."""
+
+    KPJ_CARD = "kpj_card", _("Membership card (KPJ)")
+    KTP = "ktp", _("Identity card (KTP)")
+    RESIGNATION_LETTER = "resignation_letter", _("Resignation letter (paklaring) from the employer")
+    PHK_PROOF = (
+        "phk_proof",
+        _(
+            "Proof of termination: PHK report receipt, PHK notice with no-objection, joint "
+            "agreement, or industrial-court ruling (one of them)"
+        ),
+    )
+    CONTRACT_END_LETTER = "contract_end_letter", _("Fixed-term contract or its end letter")
+    NOT_WORKING_IN_INDONESIA = (
+        "not_working_in_indonesia",
+        _("Statement that you no longer work in Indonesia"),
+    )
+    PASSPORT = "passport", _("Passport")
+    DOCTOR_LETTER = "doctor_letter", _("Letter from the examining or advising doctor")
+    DEATH_CERTIFICATE = "death_certificate", _("Death certificate")
+    HEIR_CERTIFICATE = "heir_certificate", _("Heir certificate or court ruling")
+    HEIR_KTP = "heir_ktp", _("Identity card (KTP) of the heir")
+    FAMILY_CARD = "family_card", _("Family card (KK)")
+    MARRIAGE_BOOK = "marriage_book", _("Marriage book (if the heir is the spouse)")
+    WORK_REFERENCE = "work_reference", _("Work reference from the employer")
+    BANK_BOOK = "bank_book", _("Bank book of the receiving account")
+    HOUSING_PROOF = "housing_proof", _("Proof of the home purchase or mortgage")
+    ACCIDENT_REPORT = "accident_report", _("Work accident report (stage I) from the employer")
+    MEDICAL_CERTIFICATE = "medical_certificate", _("Doctor's statement of the injury")

@@ -1,0 +1,256 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jmo_portal.models import BaseModel
+
+from .choices import OPEN_STATUSES, Channel, DocumentType, Kind, Program, Reason, Status
+
+
+class RuleKey(models.TextChoices):
+    """Each dated value the claim rules read; `rules.ClaimRuleSet` has one field per key."""
+
+    JHT_ONLINE_LIMIT = "jht_online_limit", _("JHT: highest balance claimable online (Rp)")
+    JHT_RETIREMENT_AGE = "jht_retirement_age", _("JHT: retirement age (years)")
+    JHT_WAITING_MONTHS = (
+        "jht_waiting_months",
+        _("JHT: waiting period after resignation or termination (months)"),
+    )
+    JHT_PARTIAL_MIN_MEMBERSHIP_MONTHS = (
+        "jht_partial_min_membership_months",
+        _("JHT partial: minimum membership (months)"),
+    )
+    JHT_PARTIAL_HOUSING_PERCENT = "jht_partial_housing_percent", _("JHT partial: housing share (%)")
+    JHT_PARTIAL_OTHER_PERCENT = (
+        "jht_partial_other_percent",
+        _("JHT partial: other retirement preparation share (%)"),
+    )
+    JP_MONTHLY_MIN_CONTRIBUTION_MONTHS = (
+        "jp_monthly_min_contribution_months",
+        _("JP: contribution months needed for a monthly pension"),
+    )
+    JP_SURVIVOR_MIN_MEMBERSHIP_MONTHS = (
+        "jp_survivor_min_membership_months",
+        _("JP survivors: minimum membership (months)"),
+    )
+    JP_SURVIVOR_MIN_DENSITY_PERCENT = (
+        "jp_survivor_min_density_percent",
+        _("JP survivors: minimum contribution density (%)"),
+    )
+    JKM_DEATH_BENEFIT = "jkm_death_benefit", _("JKM: death benefit (Rp)")
+    JKM_PERIODIC_BENEFIT = "jkm_periodic_benefit", _("JKM: periodic benefit (Rp)")
+    JKM_FUNERAL_BENEFIT = "jkm_funeral_benefit", _("JKM: funeral costs (Rp)")
+    JKM_SCHOLARSHIP_MIN_CONTRIBUTION_MONTHS = (
+        "jkm_scholarship_min_contribution_months",
+        _("JKM scholarship: contribution months needed"),
+    )
+    JKM_SCHOLARSHIP_PER_CHILD = (
+        "jkm_scholarship_per_child",
+        _("JKM scholarship: most per child (Rp)"),
+    )
+    JKM_SCHOLARSHIP_MAX_CHILDREN = (
+        "jkm_scholarship_max_children",
+        _("JKM scholarship: most children"),
+    )
+    JKK_STMB_FULL_MONTHS = "jkk_stmb_full_months", _("JKK STMB: months at the full rate")
+    JKK_STMB_FULL_PERCENT = "jkk_stmb_full_percent", _("JKK STMB: full rate (% of wage)")
+    JKK_STMB_AFTER_PERCENT = "jkk_stmb_after_percent", _("JKK STMB: later rate (% of wage)")
+    PROCESSING_WORKING_DAYS = (
+        "processing_working_days",
+        _("Working days to pay after a complete file"),
+    )
+
+
+class ClaimRuleValue(BaseModel):
+    """One dated value (limit, amount, percentage, threshold); edited by staff in the admin."""
+
+    key = models.CharField(_("rule"), max_length=60, choices=RuleKey.choices)
+    value = models.BigIntegerField(_("value"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day it applies; empty = open.")
+    )
+    unconfirmed = models.BooleanField(
+        _("UNCONFIRMED"),
+        default=False,
+        help_text=_("Only one weak source or none: check before relying on it."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["key", "valid_from"]
+        verbose_name = _("claim rule value")
+        verbose_name_plural = _("claim rule values")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "valid_from"], name="claim_rule_key_from"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="claim_rule_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_key_display()} = {self.value} ({self.valid_from}–{self.valid_to or ''})"
+
+    def clean(self):
+        overlapping = ClaimRuleValue.objects.filter(key=self.key).exclude(pk=self.pk)
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_from and overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Another value for this rule already applies in this period. "
+                        "End that one first (set its 'valid to'), then add this one."
+                    )
+                }
+            )
+
+
+class Claim(BaseModel):
+    """A benefit claim; its status moves only through `services.claim_transition`."""
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    program = models.CharField(_("program"), max_length=3, choices=Program.choices)
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices, default=Kind.FULL)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    event_date = models.DateField(
+        _("date of the event"),
+        null=True,
+        blank=True,
+        help_text=_("Resignation, termination, contract end, certification, death or accident."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by staff"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    filed_by_heir = models.BooleanField(_("filed by an heir"), default=False)
+    amount_requested = models.PositiveBigIntegerField(_("amount requested"), null=True, blank=True)
+    amount_estimated = models.PositiveBigIntegerField(_("amount estimated"), null=True, blank=True)
+    amount_approved = models.PositiveBigIntegerField(_("amount approved"), null=True, blank=True)
+    amount_paid = models.PositiveBigIntegerField(_("amount paid"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    complete_at = models.DateTimeField(_("file complete at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    # Payout account, copied at filing (the verified pengkinian account on merge with issue 4).
+    bank_name = models.CharField(_("bank"), max_length=60)
+    bank_account_number = models.CharField(_("account number"), max_length=30)
+    bank_account_holder = models.CharField(_("account holder"), max_length=150)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        indexes = [
+            models.Index(fields=["participant", "-submitted_at"], name="claim_participant_recent"),
+            models.Index(fields=["status", "submitted_at"], name="claim_status_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "program"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="claim_one_open_per_program",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "idempotency_key"], name="claim_idempotency_key"
+            ),
+            models.CheckConstraint(
+                condition=~Q(idempotency_key=""), name="claim_idempotency_key_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.FULL) | Q(program=Program.JHT),
+                name="claim_partial_only_jht",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel=Channel.BRANCH) | Q(created_by__isnull=False),
+                name="claim_branch_names_staff",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.program} {self.get_reason_display()}"
+
+    @property
+    def masked_account(self) -> str:
+        number = self.bank_account_number
+        return f"{self.bank_name} ****{number[-4:]}" if len(number) > 4 else "****"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ClaimEvent(models.Model):
+    """One step on the claim's timeline (Lacak Klaim), written with every transition."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("at"))
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    notified_at = models.DateTimeField(_("participant notified at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.from_status} -> {self.to_status}"
+
+
+class ClaimDocument(BaseModel):
+    """A document the claim needs, from the rules' list at filing time.
+
+    MERGE SEAM (issue 4): add `document = models.ForeignKey("documents.Document", null=True)`
+    here and `Claim.documents = ManyToManyField("documents.Document", through=ClaimDocument)`;
+    the documents pipeline then fills `document` and its verification moves the claim on.
+    Uploads are never handled by the claims app.
+    """
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    document_type = models.CharField(_("document"), max_length=40, choices=DocumentType.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "document_type"], name="claim_document_once")
+        ]
+
+    def __str__(self):
+        return self.get_document_type_display()

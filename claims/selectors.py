@@ -1,0 +1,87 @@
+import datetime
+from dataclasses import fields
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from participants.models import Participant, User
+
+from . import inputs, rules
+from .choices import OPEN_STATUSES
+from .models import Claim, ClaimEvent, ClaimRuleValue
+
+
+class ClaimRuleValueMissing(LookupError):
+    """No dated row covers this date: staff must add one in the admin."""
+
+
+def claim_rule_set_on(*, on_date: datetime.date) -> rules.ClaimRuleSet:
+    """The dated claim values in force on `on_date`, in one query."""
+    rows = ClaimRuleValue.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on_date), valid_from__lte=on_date
+    ).values_list("key", "value")
+    values = dict(rows)
+    names = [f.name for f in fields(rules.ClaimRuleSet)]
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise ClaimRuleValueMissing(f"no claim rule value on {on_date} for: {', '.join(missing)}")
+    return rules.ClaimRuleSet(**{name: values[name] for name in names})
+
+
+def claim_eligibility(
+    *, participant: Participant, request: rules.ClaimRequest, on_date: datetime.date
+) -> rules.Eligibility:
+    """The rules applied to this participant's facts on `on_date`."""
+    return rules.check_eligibility(
+        request=request,
+        facts=inputs.claim_facts_for(participant=participant, on_date=on_date),
+        rules=claim_rule_set_on(on_date=on_date),
+    )
+
+
+def claims_for_participant(*, participant: Participant) -> QuerySet[Claim]:
+    return Claim.objects.filter(participant=participant).order_by("-submitted_at", "-pk")
+
+
+def claim_get_for_participant(*, participant: Participant | None, claim_id: int) -> Claim:
+    """The participant's own claim with its timeline; missing and foreign both 404."""
+    if participant is None:
+        raise Http404
+    claim = (
+        Claim.objects.filter(participant=participant, pk=claim_id)
+        .prefetch_related(
+            Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "pk")),
+            "requirements",
+        )
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def claim_get_open(*, participant: Participant, program: str) -> Claim | None:
+    return Claim.objects.filter(
+        participant=participant, program=program, status__in=OPEN_STATUSES
+    ).first()
+
+
+def claims_visible_to_staff(*, user: User) -> QuerySet[Claim]:
+    """Deny by default, as participants_visible_to_staff: superusers all, staff their branch."""
+    claims = Claim.objects.select_related("participant", "participant__branch")
+    if user.is_superuser:
+        return claims
+    if user.is_staff and user.branch_id:
+        return claims.filter(participant__branch_id=user.branch_id)
+    return claims.none()
+
+
+def claim_rule_value_on(*, key: str, on_date: datetime.date) -> int | None:
+    row = (
+        ClaimRuleValue.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on_date), key=key, valid_from__lte=on_date
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    return row

@@ -1,0 +1,343 @@
+"""Claim writes: filing (every channel) and the one state machine."""
+
+import datetime
+
+from django.contrib.sites.models import Site
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import AuditEvent, Participant, User
+from participants.nik import normalise_name
+
+from . import selectors
+from .choices import TRANSITIONS, Channel, Status
+from .models import Claim, ClaimDocument, ClaimEvent
+from .rules import ClaimRequest, ClaimType, Eligibility
+
+
+class ClaimError(Exception):
+    """A claim write refused; `message` says what is wrong and what to do."""
+
+    def __init__(self, message, *, claim: Claim | None = None, eligibility=None):
+        super().__init__(str(message))
+        self.message = message
+        self.claim = claim
+        self.eligibility: Eligibility | None = eligibility
+
+
+class ClaimNotEligible(ClaimError):
+    pass
+
+
+class ClaimNeedsBranch(ClaimError):
+    """Above the online limit: the claim can only finish at a branch office."""
+
+
+class ClaimAlreadyOpen(ClaimError):
+    pass
+
+
+class ClaimTransitionError(ClaimError):
+    pass
+
+
+STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
+NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
+NOTIFY_PARTICIPANT = {
+    Status.SUBMITTED,
+    Status.NEEDS_DOCUMENTS,
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.PAID,
+}
+
+
+def _staff_serves(user: User | None, participant: Participant) -> bool:
+    return bool(
+        user
+        and user.is_staff
+        and (user.is_superuser or (user.branch_id and user.branch_id == participant.branch_id))
+    )
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    participant: Participant,
+    claim_type: ClaimType,
+    idempotency_key: str,
+    bank_name: str,
+    bank_account_number: str,
+    bank_account_holder: str,
+    event_date: datetime.date | None = None,
+    requested_amount: int | None = None,
+    channel: str = Channel.ONLINE,
+    created_by: User | None = None,
+    identity_checked: bool = False,
+    filed_by_heir: bool = False,
+    accident_reported: bool = False,
+    on_date: datetime.date | None = None,
+) -> Claim:
+    """File a claim, from any channel. The same idempotency key returns the first claim."""
+    existing = Claim.objects.filter(participant=participant, idempotency_key=idempotency_key)
+    if first := existing.first():
+        return first
+    if channel == Channel.BRANCH and not (_staff_serves(created_by, participant)):
+        raise ClaimError(_("Only staff of the participant's branch can file at the counter."))
+    if channel == Channel.BRANCH and not identity_checked:
+        raise ClaimError(
+            _("Check the participant's KTP at the counter and tick 'identity checked' first.")
+        )
+    if channel != Channel.BRANCH and filed_by_heir:
+        raise ClaimError(_("An heir files a claim at a branch office."))
+    if normalise_name(bank_account_holder) != normalise_name(participant.full_name):
+        if not filed_by_heir:
+            raise ClaimError(
+                _(
+                    "Account holder: the name must be the participant's own name as on the KTP. "
+                    "Use an account in your own name."
+                )
+            )
+    on_date = on_date or timezone.localdate()
+    request = ClaimRequest(
+        claim_type=claim_type,
+        event_date=event_date,
+        requested_amount=requested_amount,
+        filed_by_heir=filed_by_heir,
+        accident_reported=accident_reported,
+    )
+    eligibility = selectors.claim_eligibility(
+        participant=participant, request=request, on_date=on_date
+    )
+    if not eligibility.eligible:
+        raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
+    if channel == Channel.ONLINE and not eligibility.online_allowed:
+        raise ClaimNeedsBranch(
+            _(
+                "Your JHT balance is above the online limit, so this claim is finished at a "
+                "branch office. Book a branch appointment."
+            ),
+            eligibility=eligibility,
+        )
+    if open_claim := selectors.claim_get_open(participant=participant, program=claim_type.program):
+        if open_claim.idempotency_key == idempotency_key:
+            return open_claim  # a retry whose first attempt committed meanwhile
+        raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
+                               claim=open_claim)  # fmt: skip
+
+    claim = Claim(
+        participant=participant,
+        program=claim_type.program,
+        kind=claim_type.kind,
+        reason=claim_type.reason,
+        event_date=event_date,
+        channel=channel,
+        created_by=created_by if channel == Channel.BRANCH else None,
+        filed_by_heir=filed_by_heir,
+        amount_requested=requested_amount,
+        amount_estimated=eligibility.estimated_amount,
+        submitted_at=timezone.now(),
+        bank_name=bank_name.strip(),
+        bank_account_number=bank_account_number.strip(),
+        bank_account_holder=bank_account_holder.strip(),
+        idempotency_key=idempotency_key,
+    )
+    claim.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # Lost a race: the same key (a retried request) or another open claim won.
+        if first := existing.first():
+            return first
+        open_claim = selectors.claim_get_open(participant=participant, program=claim.program)
+        if open_claim is None:
+            raise
+        raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
+                               claim=open_claim) from None  # fmt: skip
+
+    ClaimDocument.objects.bulk_create(
+        ClaimDocument(claim=claim, document_type=code) for code in eligibility.documents
+    )
+    actor = created_by if channel == Channel.BRANCH else participant.user
+    note = ""
+    if channel == Channel.BRANCH:
+        note = gettext("Filed at the branch counter; identity checked by %(staff)s.") % {
+            "staff": created_by.email
+        }
+    event = ClaimEvent.objects.create(
+        claim=claim, at=claim.submitted_at, to_status=Status.SUBMITTED, actor=actor, note=note
+    )
+    AuditEvent.objects.create(
+        actor=actor,
+        participant=participant,
+        action="claim_submitted",
+        detail={
+            "claim_id": claim.pk,
+            "program": claim.program,
+            "reason": claim.reason,
+            "channel": channel,
+            "identity_checked_by": created_by.pk if channel == Channel.BRANCH else None,
+        },
+    )
+    _after_commit(claim_id=claim.pk, event_id=event.pk, verify=True)
+    return claim
+
+
+def _after_commit(*, claim_id: int, event_id: int, verify: bool = False, notify: bool = True):
+    from .tasks import claim_notify_task, claim_verify_task
+
+    if notify:
+        transaction.on_commit(lambda: claim_notify_task.delay(event_id))
+    if verify:
+        transaction.on_commit(lambda: claim_verify_task.delay(claim_id))
+
+
+def _check_actor(*, claim: Claim, to_status: str, actor: User | None) -> None:
+    participant = claim.participant
+    owner = actor is not None and actor.pk is not None and actor.pk == participant.user_id
+    if to_status == Status.CANCELLED:
+        allowed = owner
+    elif to_status in STAFF_DECISIONS:
+        allowed = _staff_serves(actor, participant)
+    elif to_status == Status.IN_REVIEW and claim.status == Status.NEEDS_DOCUMENTS:
+        allowed = owner or _staff_serves(actor, participant)
+    else:  # the verification steps: the system (no actor) or branch staff
+        allowed = actor is None or _staff_serves(actor, participant)
+    if not allowed:
+        raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
+
+
+@transaction.atomic
+def claim_transition(
+    *,
+    claim: Claim,
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    approved_amount: int | None = None,
+) -> Claim:
+    """Move a claim along its allowed transitions only, from the status the caller saw.
+
+    The conditional UPDATE refuses a claim someone else moved meanwhile. A timeline row and
+    an audit row are written in the same transaction; the e-mail goes after commit.
+    """
+    from_status = claim.status
+    if to_status not in TRANSITIONS.get(from_status, set()):
+        raise ClaimTransitionError(
+            _("A claim that is '%(from)s' cannot become '%(to)s'.")
+            % {"from": Status(from_status).label, "to": Status(to_status).label}
+        )
+    _check_actor(claim=claim, to_status=to_status, actor=actor)
+    reason = reason.strip()
+    if to_status in NEEDS_A_REASON and not reason:
+        raise ClaimTransitionError(
+            _("Reason: write what is wrong or missing, so the participant knows what to do.")
+        )
+    now = timezone.now()
+    changes = {"status": to_status, "updated_at": now}
+    if to_status == Status.IN_REVIEW:
+        changes["complete_at"] = now
+    if to_status in NEEDS_A_REASON:
+        changes["decision_note"] = reason
+    if to_status in (Status.APPROVED, Status.REJECTED):
+        changes["decided_at"] = now
+    if to_status == Status.APPROVED:
+        amount = claim.amount_estimated if approved_amount is None else approved_amount
+        if amount is None or amount < 0:
+            raise ClaimTransitionError(
+                _("Approved amount: enter the payout in whole rupiah before approving.")
+            )
+        changes["amount_approved"] = amount
+    if to_status == Status.PAID:
+        changes["paid_at"] = now
+        changes["amount_paid"] = claim.amount_approved
+    updated = Claim.objects.filter(pk=claim.pk, status=from_status).update(**changes)
+    if updated != 1:
+        raise ClaimTransitionError(
+            _("This claim was changed by someone else meanwhile. Reload it and try again.")
+        )
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    event = ClaimEvent.objects.create(
+        claim=claim, at=now, from_status=from_status, to_status=to_status, actor=actor, note=reason
+    )
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=claim.participant_id,
+        action=f"claim_{to_status}",
+        detail={"claim_id": claim.pk, "from": from_status, "to": to_status},
+    )
+    # MERGE SEAM (issue 3): a PAID partial JHT claim posts its withdrawal to the JHT ledger
+    # here, in this transaction (issue 3's posting service).
+    _after_commit(claim_id=claim.pk, event_id=event.pk, notify=to_status in NOTIFY_PARTICIPANT)
+    return claim
+
+
+def claim_verify(*, claim_id: int) -> Claim | None:
+    """The verification step after filing: submitted -> verifying -> in review.
+
+    Idempotent: a claim past these steps is left alone. MERGE SEAM (issue 4): the documents
+    pipeline's verdict decides `in_review` or `needs_documents` at the second step; until it is
+    merged, staff check the documents in the review step.
+    """
+    claim = Claim.objects.select_related("participant").filter(pk=claim_id).first()
+    if claim is None:
+        return None
+    try:
+        if claim.status == Status.SUBMITTED:
+            claim_transition(claim=claim, to_status=Status.VERIFYING, actor=None)
+        if claim.status == Status.VERIFYING:
+            claim_transition(
+                claim=claim,
+                to_status=Status.IN_REVIEW,
+                actor=None,
+                reason=gettext("The file is complete and waits for a staff decision."),
+            )
+    except ClaimTransitionError:
+        claim.refresh_from_db(fields=["status"])  # another worker or the participant moved it
+    return claim
+
+
+def claim_notify(*, event_id: int) -> bool:
+    """E-mail the participant about one timeline step, once (the UPDATE claims the event)."""
+    claimed = ClaimEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    event = ClaimEvent.objects.select_related("claim__participant__user").get(pk=event_id)
+    participant = event.claim.participant
+    address = participant.user.email if participant.user else participant.email
+    if not address:
+        return False
+    try:
+        with translation.override("id"):
+            link = "https://{}{}".format(
+                Site.objects.get_current().domain,
+                reverse("claims:detail", args=[event.claim_id]),
+            )
+            send_mail(
+                subject=gettext("Your claim #%(id)s: %(status)s")
+                % {"id": event.claim_id, "status": Status(event.to_status).label},
+                message=gettext(
+                    "The status of your claim #%(id)s is now: %(status)s.\n%(note)s\n"
+                    "Follow it on Lacak Klaim: %(link)s"
+                )
+                % {
+                    "id": event.claim_id,
+                    "status": Status(event.to_status).label,
+                    "note": event.note,
+                    "link": link,
+                },
+                from_email=None,
+                recipient_list=[address],
+            )
+    except Exception:
+        ClaimEvent.objects.filter(pk=event_id).update(notified_at=None)  # let the retry send
+        raise
+    return True

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "claims"
+urlpatterns = [
+    path("", views.claim_list, name="list"),
+    path("check/", views.claim_check, name="check"),
+    path("file/", views.claim_file, name="file"),
+    path("branch-appointment/", views.branch_appointment, name="branch_appointment"),
+    path("<int:claim_id>/", views.claim_detail, name="detail"),
+    path("<int:claim_id>/cancel/", views.claim_cancel, name="cancel"),
+]

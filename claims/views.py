@@ -1,0 +1,153 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participants.selectors import participant_get_for_user
+
+from . import selectors, services
+from .choices import Status
+from .forms import ClaimFileForm, EligibilityForm
+from .models import RuleKey
+from .rules import ClaimRequest
+from .tracking import claim_tracking
+
+
+def _participant(request):
+    participant = participant_get_for_user(user=request.user)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _eligibility(participant, form):
+    data = form.cleaned_data
+    return selectors.claim_eligibility(
+        participant=participant,
+        request=ClaimRequest(
+            claim_type=form.selected_type,
+            event_date=data.get("event_date"),
+            requested_amount=data.get("requested_amount"),
+            accident_reported=data.get("accident_reported", False),
+        ),
+        on_date=timezone.localdate(),
+    )
+
+
+@login_required
+def claim_list(request):
+    participant = _participant(request)
+    claims = list(selectors.claims_for_participant(participant=participant))
+    return _no_store(render(request, "claims/claim_list.html", {"claims": claims}))
+
+
+@login_required
+def claim_check(request):
+    """Eligibility before filing: when, what to bring, how much (a GET form, no JS)."""
+    participant = _participant(request)
+    form = EligibilityForm(request.GET or None)
+    eligibility = _eligibility(participant, form) if form.is_valid() else None
+    return _no_store(
+        render(
+            request,
+            "claims/claim_check.html",
+            {"form": form, "eligibility": eligibility, "query": request.GET.urlencode()},
+        )
+    )
+
+
+@login_required
+def claim_file(request):
+    participant = _participant(request)
+    eligibility = None
+    if request.method == "POST":
+        form = ClaimFileForm(request.POST, participant=participant)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                claim = services.claim_submit(
+                    participant=participant,
+                    claim_type=form.selected_type,
+                    idempotency_key=data["idempotency_key"],
+                    event_date=data.get("event_date"),
+                    requested_amount=data.get("requested_amount"),
+                    accident_reported=data.get("accident_reported", False),
+                    bank_name=data["bank_name"],
+                    bank_account_number=data["bank_account_number"],
+                    bank_account_holder=data["bank_account_holder"],
+                )
+            except services.ClaimAlreadyOpen as error:
+                messages.info(request, error.message)
+                return redirect("claims:detail", error.claim.pk)
+            except services.ClaimNeedsBranch:
+                return redirect("claims:branch_appointment")
+            except services.ClaimError as error:
+                form.add_error(None, error.message)
+                eligibility = error.eligibility
+            else:
+                messages.success(request, _("Your claim was filed. Follow it here."))
+                return redirect("claims:detail", claim.pk)
+    else:
+        form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
+    return _no_store(
+        render(request, "claims/claim_file.html", {"form": form, "eligibility": eligibility})
+    )
+
+
+@login_required
+def claim_detail(request, claim_id: int):
+    """Lacak Klaim: the timeline, the current step, the next action and the expected date."""
+    participant = _participant(request)
+    claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
+    complete_on = timezone.localdate(claim.complete_at) if claim.complete_at else None
+    days = None
+    if complete_on:
+        days = selectors.claim_rule_value_on(
+            key=RuleKey.PROCESSING_WORKING_DAYS, on_date=complete_on
+        )
+    tracking = claim_tracking(
+        status=claim.status, complete_on=complete_on, processing_working_days=days
+    )
+    return _no_store(
+        render(
+            request,
+            "claims/claim_detail.html",
+            {
+                "claim": claim,
+                "events": claim.events.all(),
+                "documents": claim.requirements.all(),
+                "tracking": tracking,
+                "participant_user_id": participant.user_id,
+                "needs_documents": claim.status == Status.NEEDS_DOCUMENTS,
+            },
+        )
+    )
+
+
+@login_required
+@require_POST
+def claim_cancel(request, claim_id: int):
+    participant = _participant(request)
+    claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
+    claim.participant = participant
+    try:
+        services.claim_transition(claim=claim, to_status=Status.CANCELLED, actor=request.user)
+    except services.ClaimTransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your claim was cancelled."))
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+def branch_appointment(request):
+    """Placeholder until the appointments issue's booking page replaces this URL name."""
+    return render(request, "claims/branch_appointment.html")

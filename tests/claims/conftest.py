@@ -1,0 +1,49 @@
+import datetime
+
+import pytest
+
+from claims.rules import CLAIM_TYPES_BY_CODE
+from tests.factories import KpjCardFactory, ParticipantFactory, StaffFactory, UserFactory
+
+RESIGNATION = CLAIM_TYPES_BY_CODE["JHT:full:resignation"]
+TODAY = datetime.date(2026, 1, 14)
+RESIGNED_ON = datetime.date(2025, 12, 14)
+
+
+@pytest.fixture
+def resigned():
+    """A participant who resigned on 14 December 2025; the employer reported it."""
+    participant = ParticipantFactory(full_name="Budi Santoso", user=UserFactory(password=None))
+    KpjCardFactory(
+        participant=participant, status="non_active", joined_on=datetime.date(2012, 1, 1)
+    )
+    return participant
+
+
+@pytest.fixture
+def staff(resigned):
+    return StaffFactory(branch=resigned.branch, password=None)
+
+
+def submit_kwargs(participant, **overrides):
+    values = {
+        "participant": participant,
+        "claim_type": RESIGNATION,
+        "idempotency_key": "first-key",
+        "event_date": RESIGNED_ON,
+        "bank_name": "BRI",
+        "bank_account_number": "0123456789012",
+        "bank_account_holder": participant.full_name.upper(),
+        "on_date": TODAY,
+    }
+    return {**values, **overrides}
+
+
+@pytest.fixture
+def claim_rules():
+    """Re-seed the dated values: transactional tests flush what the data migration wrote."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)

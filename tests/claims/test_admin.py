@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.choices import Channel, Status
+from claims.models import Claim
+from participants.models import AuditEvent
+from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "admin:claims_claim_changelist"
+
+
+def branch_staff(branch):
+    staff = StaffFactory(branch=branch, password=None)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="claims",
+            codename__in=["view_claim", "change_claim", "add_claim"],
+        )
+    )
+    return staff
+
+
+@pytest.fixture
+def mine():
+    return ClaimFactory(status=Status.IN_REVIEW, participant__full_name="Asep Sunandar")
+
+
+@pytest.fixture
+def theirs():
+    return ClaimFactory(status=Status.IN_REVIEW, participant__full_name="Rina Marlina")
+
+
+@pytest.fixture
+def staff(client, mine):
+    user = branch_staff(mine.participant.branch)
+    client.force_login(user)
+    return user
+
+
+def act(client, action, claims, **extra):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [c.pk for c in claims], **extra},
+        follow=True,
+    )
+
+
+def test_staff_see_only_their_branch_with_masked_accounts(client, staff, mine, theirs):
+    body = client.get(reverse(CHANGELIST)).content.decode()
+    assert "Asep Sunandar" in body
+    assert "Rina Marlina" not in body
+    assert "BRI ****9012" in body
+    assert mine.bank_account_number not in body
+    response = client.get(reverse("admin:claims_claim_change", args=[theirs.pk]))
+    assert response.status_code == 302
+
+
+def test_approve_goes_through_the_state_machine(client, staff, mine):
+    act(client, "approve", [mine])
+    mine.refresh_from_db()
+    assert mine.status == Status.APPROVED
+    assert mine.amount_approved == mine.amount_estimated
+    assert AuditEvent.objects.get(action="claim_approved").actor == staff
+
+
+def test_an_action_on_another_branchs_claim_changes_nothing(client, staff, theirs):
+    act(client, "approve", [theirs])
+    assert Claim.objects.get(pk=theirs.pk).status == Status.IN_REVIEW
+
+
+def test_an_illegal_action_is_refused_with_a_message(client, staff, mine):
+    response = act(client, "mark_paid", [mine])
+    assert "tidak dapat menjadi" in response.content.decode()
+    assert Claim.objects.get(pk=mine.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("reject", Status.REJECTED), ("request_documents", Status.NEEDS_DOCUMENTS)],
+)
+def test_reject_and_request_documents_ask_for_the_reason_first(client, staff, mine, action, status):
+    first = act(client, action, [mine])
+    assert 'name="reason"' in first.content.decode()
+    assert Claim.objects.get(pk=mine.pk).status == Status.IN_REVIEW
+
+    act(client, action, [mine], apply="1", reason="Paklaring belum dilampirkan")
+    mine.refresh_from_db()
+    assert mine.status == status
+    assert mine.decision_note == "Paklaring belum dilampirkan"
+
+
+def test_documents_received_and_mark_paid(client, staff, mine):
+    Claim.objects.filter(pk=mine.pk).update(status=Status.NEEDS_DOCUMENTS)
+    act(client, "documents_received", [mine])
+    act(client, "approve", [mine])
+    act(client, "mark_paid", [mine])
+    mine.refresh_from_db()
+    assert mine.status == Status.PAID
+    assert mine.amount_paid == mine.amount_estimated
+
+
+def test_staff_file_a_claim_at_the_counter(client):
+    participant = ParticipantFactory(full_name="Ujang Hermawan")
+    KpjCardFactory(participant=participant, status="non_active")
+    staff = branch_staff(participant.branch)
+    client.force_login(staff)
+    url = reverse("admin:claims_claim_file")
+    assert client.get(reverse("admin:claims_claim_add")).url == url
+    form = client.post(url, {"nik": participant.nik})
+    assert participant.nik not in form.request["PATH_INFO"] + form.request["QUERY_STRING"]
+    key = form.context["form"]["idempotency_key"].value()
+
+    response = client.post(
+        url,
+        {
+            "claim_type": "JHT:full:resignation",
+            "event_date": (timezone.localdate() - datetime.timedelta(days=60)).isoformat(),
+            "bank_name": "BJB",
+            "bank_account_number": "987654321",
+            "bank_account_holder": "UJANG HERMAWAN",
+            "idempotency_key": key,
+            "identity_checked": "on",
+            "nik": participant.nik,
+        },
+    )
+
+    claim = Claim.objects.get()
+    assert response.url == reverse("admin:claims_claim_change", args=[claim.pk])
+    assert (claim.channel, claim.created_by) == (Channel.BRANCH, staff)
+    assert AuditEvent.objects.get(action="claim_submitted").actor == staff
+
+
+def test_counter_filing_finds_only_own_branch_participants(client, staff, theirs):
+    response = client.post(reverse("admin:claims_claim_file"), {"nik": theirs.participant.nik})
+    assert "tidak ada peserta dengan NIK ini" in response.content.decode()
+    assert response.context["form"] is None
+
+
+def test_counter_filing_needs_the_identity_check(client):
+    participant = ParticipantFactory(full_name="Ujang Hermawan")
+    KpjCardFactory(participant=participant, status="non_active")
+    client.force_login(branch_staff(participant.branch))
+    response = client.post(
+        reverse("admin:claims_claim_file"),
+        {"nik": participant.nik, "claim_type": "JHT:full:leaving_indonesia", "bank_name": "BJB",
+         "bank_account_number": "987654321", "bank_account_holder": "Ujang Hermawan",
+         "idempotency_key": "k1"},
+    )  # fmt: skip
+    assert "Identitas: periksa KTP" in response.content.decode()
+    assert not Claim.objects.exists()

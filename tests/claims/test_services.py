@@ -1,0 +1,236 @@
+import datetime
+import itertools
+
+import pytest
+from django.core import mail
+from django.utils import translation
+
+from claims import inputs
+from claims.choices import TRANSITIONS, Channel, Status
+from claims.models import Claim, ClaimDocument, ClaimEvent
+from claims.services import (
+    ClaimAlreadyOpen,
+    ClaimError,
+    ClaimNeedsBranch,
+    ClaimNotEligible,
+    ClaimTransitionError,
+    claim_notify,
+    claim_submit,
+    claim_transition,
+    claim_verify,
+)
+from participants.models import AuditEvent
+from tests.claims.conftest import TODAY, submit_kwargs
+from tests.factories import ClaimFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched on their English wording."""
+    with translation.override("en"):
+        yield
+
+
+def test_filing_writes_the_claim_its_timeline_documents_and_audit(resigned):
+    claim = claim_submit(**submit_kwargs(resigned))
+
+    assert claim.status == Status.SUBMITTED
+    assert claim.channel == Channel.ONLINE
+    assert claim.amount_estimated == 0
+    assert list(claim.events.values_list("to_status", flat=True)) == [Status.SUBMITTED]
+    documents = ClaimDocument.objects.filter(claim=claim).values_list("document_type", flat=True)
+    assert set(documents) == {
+        "kpj_card", "ktp", "bank_book", "resignation_letter",
+    }  # fmt: skip
+    audit = AuditEvent.objects.get(action="claim_submitted")
+    assert audit.actor == resigned.user
+    assert audit.detail["claim_id"] == claim.pk
+    assert "0123456789012" not in str(audit.detail)
+
+
+def test_after_commit_the_claim_is_verified_and_the_participant_mailed(
+    resigned, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = claim_submit(**submit_kwargs(resigned))
+
+    claim.refresh_from_db()
+    assert claim.status == Status.IN_REVIEW
+    assert claim.complete_at is not None
+    assert list(claim.events.values_list("to_status", flat=True)) == [
+        Status.SUBMITTED, Status.VERIFYING, Status.IN_REVIEW,
+    ]  # fmt: skip
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [resigned.user.email]
+    assert f"/claims/{claim.pk}/" in mail.outbox[0].body
+
+
+def test_the_same_idempotency_key_returns_the_first_claim(resigned):
+    first = claim_submit(**submit_kwargs(resigned))
+    again = claim_submit(**submit_kwargs(resigned, bank_name="BNI"))
+    assert again.pk == first.pk
+    assert Claim.objects.count() == 1
+    assert ClaimEvent.objects.count() == 1
+
+
+def test_a_second_open_claim_for_the_program_is_refused(resigned):
+    first = claim_submit(**submit_kwargs(resigned))
+    with pytest.raises(ClaimAlreadyOpen) as refused:
+        claim_submit(**submit_kwargs(resigned, idempotency_key="second-key"))
+    assert refused.value.claim == first
+
+
+def test_after_cancelling_a_new_claim_can_be_filed(resigned):
+    first = claim_submit(**submit_kwargs(resigned))
+    claim_transition(claim=first, to_status=Status.CANCELLED, actor=resigned.user)
+    second = claim_submit(**submit_kwargs(resigned, idempotency_key="second-key"))
+    assert second.pk != first.pk
+
+
+def test_the_database_refuses_a_second_open_claim_even_past_the_service(resigned):
+    from django.db import IntegrityError, transaction
+
+    ClaimFactory(participant=resigned, status=Status.IN_REVIEW)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(participant=resigned, status=Status.SUBMITTED)
+
+
+def test_a_claim_in_the_waiting_month_is_refused_with_the_date(resigned):
+    with pytest.raises(ClaimNotEligible) as refused:
+        claim_submit(**submit_kwargs(resigned, on_date=datetime.date(2026, 1, 13)))
+    assert refused.value.eligibility.earliest_date == TODAY
+    assert Claim.objects.count() == 0
+
+
+def test_an_account_in_another_name_is_refused(resigned):
+    with pytest.raises(ClaimError, match="Account holder"):
+        claim_submit(**submit_kwargs(resigned, bank_account_holder="Orang Lain"))
+
+
+@pytest.mark.parametrize(
+    ("on_date", "online"),
+    [(datetime.date(2025, 4, 30), False), (datetime.date(2025, 5, 1), True)],
+)
+def test_online_limit_on_both_sides_of_1_may_2025(resigned, monkeypatch, on_date, online):
+    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 12_000_000)
+    kwargs = submit_kwargs(resigned, on_date=on_date, event_date=datetime.date(2025, 3, 1))
+    if online:
+        assert claim_submit(**kwargs).amount_estimated == 12_000_000
+    else:
+        with pytest.raises(ClaimNeedsBranch):
+            claim_submit(**kwargs)
+
+
+def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff, monkeypatch):
+    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 40_000_000)
+    claim = claim_submit(
+        **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff, identity_checked=True
+    )
+    assert claim.channel == Channel.BRANCH
+    assert claim.created_by == staff
+    event = claim.events.get()
+    assert event.actor == staff
+    assert staff.email in event.note
+    audit = AuditEvent.objects.get(action="claim_submitted")
+    assert (audit.actor, audit.detail["identity_checked_by"]) == (staff, staff.pk)
+
+
+def test_branch_filing_needs_staff_of_that_branch_and_the_identity_check(resigned, staff):
+    other_branch_staff = StaffFactory(password=None)
+    with pytest.raises(ClaimError, match="branch"):
+        claim_submit(
+            **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=other_branch_staff,
+            identity_checked=True,
+        )  # fmt: skip
+    with pytest.raises(ClaimError, match="KTP"):
+        claim_submit(**submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff)
+    assert Claim.objects.count() == 0
+
+
+# -- the state machine --------------------------------------------------------------------
+
+ILLEGAL = [
+    (source, target)
+    for source, target in itertools.product(Status, Status)
+    if target not in TRANSITIONS.get(source, set())
+]
+
+
+@pytest.mark.parametrize(("source", "target"), ILLEGAL)
+def test_every_illegal_transition_is_refused(resigned, source, target):
+    claim = ClaimFactory(participant=resigned, status=source)
+    superuser = UserFactory(is_staff=True, is_superuser=True, password=None)
+    actor = resigned.user if target == Status.CANCELLED else superuser
+    with pytest.raises(ClaimTransitionError, match="cannot become"):
+        claim_transition(claim=claim, to_status=target, actor=actor, reason="r")
+    claim.refresh_from_db()
+    assert claim.status == source
+    assert not ClaimEvent.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_happy_path_records_decision_and_payment(resigned, staff):
+    claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW, amount_estimated=8_000_000)
+    claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="Paklaring")
+    claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=resigned.user)
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+
+    claim.refresh_from_db()
+    assert claim.status == Status.PAID
+    assert (claim.amount_approved, claim.amount_paid) == (8_000_000, 8_000_000)
+    assert claim.decided_at is not None
+    assert claim.paid_at >= claim.decided_at
+    assert list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True)) == [
+        "claim_needs_documents", "claim_in_review", "claim_approved", "claim_paid",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("target", [Status.REJECTED, Status.NEEDS_DOCUMENTS])
+def test_reject_and_request_documents_need_a_reason(resigned, staff, target):
+    claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW)
+    with pytest.raises(ClaimTransitionError, match="Reason"):
+        claim_transition(claim=claim, to_status=target, actor=staff, reason="  ")
+    claim_transition(claim=claim, to_status=target, actor=staff, reason="Surat PHK tidak terbaca")
+    assert Claim.objects.get().decision_note == "Surat PHK tidak terbaca"
+
+
+def test_only_branch_staff_decide_and_only_the_participant_cancels(resigned, staff):
+    claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW)
+    for actor in (resigned.user, StaffFactory(password=None), UserFactory(password=None)):
+        with pytest.raises(ClaimTransitionError, match="not allowed"):
+            claim_transition(claim=claim, to_status=Status.APPROVED, actor=actor)
+    for actor in (staff, UserFactory(password=None), None):
+        with pytest.raises(ClaimTransitionError, match="not allowed"):
+            claim_transition(claim=claim, to_status=Status.CANCELLED, actor=actor)
+    assert Claim.objects.get().status == Status.IN_REVIEW
+
+
+def test_a_stale_copy_cannot_move_a_claim_someone_else_moved(resigned, staff):
+    claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW)
+    stale = Claim.objects.select_related("participant").get(pk=claim.pk)
+    claim_transition(claim=claim, to_status=Status.CANCELLED, actor=resigned.user)
+    with pytest.raises(ClaimTransitionError, match="changed by someone else"):
+        claim_transition(claim=stale, to_status=Status.APPROVED, actor=staff)
+    assert Claim.objects.get().status == Status.CANCELLED
+
+
+def test_verification_is_idempotent(resigned):
+    claim = ClaimFactory(participant=resigned)
+    claim_verify(claim_id=claim.pk)
+    claim_verify(claim_id=claim.pk)
+    assert Claim.objects.get().status == Status.IN_REVIEW
+    assert ClaimEvent.objects.count() == 2
+    assert claim_verify(claim_id=0) is None
+
+
+def test_the_participant_is_mailed_once_per_step(resigned, staff):
+    claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW)
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    event = ClaimEvent.objects.get()
+    assert claim_notify(event_id=event.pk) is True
+    assert claim_notify(event_id=event.pk) is False
+    assert len(mail.outbox) == 1
+    assert "Disetujui" in mail.outbox[0].subject or "Approved" in mail.outbox[0].subject

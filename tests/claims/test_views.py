@@ -1,0 +1,231 @@
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from claims import inputs
+from claims.choices import Status
+from claims.models import Claim
+from claims.services import claim_transition
+from tests.factories import ClaimFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA), tick=False):
+        yield
+
+
+@pytest.fixture
+def budi(client, resigned):
+    client.force_login(resigned.user)
+    return resigned
+
+
+def file_data(participant, **overrides):
+    return {
+        "claim_type": "JHT:full:resignation",
+        "event_date": "2025-12-14",
+        "bank_name": "BRI",
+        "bank_account_number": "0123456789012",
+        "bank_account_holder": participant.full_name,
+        "idempotency_key": "form-key-1",
+        **overrides,
+    }
+
+
+def test_checker_says_from_when_and_what_to_bring(client, budi):
+    response = client.get(
+        reverse("claims:check"),
+        {"claim_type": "JHT:full:resignation", "event_date": "2025-12-20"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Anda dapat mengajukan klaim mulai 20 Januari 2026" in body
+    assert "Surat pengunduran diri (paklaring) dari pemberi kerja" in body
+    assert reverse("claims:file") not in body  # not yet: no filing button
+
+
+def test_checker_offers_filing_when_eligible(client, budi):
+    response = client.get(
+        reverse("claims:check"), {"claim_type": "JHT:full:resignation", "event_date": "2025-12-14"}
+    )
+    assert "Anda dapat mengajukan klaim sekarang" in response.content.decode()
+    assert reverse("claims:file") + "?claim_type=" in response.content.decode()
+
+
+def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi, monkeypatch):
+    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 15_000_001)
+    response = client.get(
+        reverse("claims:check"), {"claim_type": "JHT:full:resignation", "event_date": "2025-12-14"}
+    )
+    body = response.content.decode()
+    assert reverse("claims:branch_appointment") in body
+    assert "Rp15.000.000" in body
+    assert client.get(reverse("claims:branch_appointment")).status_code == 200
+
+
+def test_filing_twice_with_the_same_form_gives_one_claim(client, budi):
+    first = client.post(reverse("claims:file"), file_data(budi))
+    second = client.post(reverse("claims:file"), file_data(budi))
+    claim = Claim.objects.get()
+    assert first.url == second.url == reverse("claims:detail", args=[claim.pk])
+    assert claim.participant == budi
+
+
+def test_filing_in_another_persons_name_says_which_field(client, budi):
+    response = client.post(reverse("claims:file"), file_data(budi, bank_account_holder="Siti"))
+    assert response.status_code == 200
+    assert "Nama pemilik rekening" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_filing_too_early_shows_the_reasons(client, budi):
+    response = client.post(reverse("claims:file"), file_data(budi, event_date="2025-12-20"))
+    assert "20 Januari 2026" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_filing_above_the_online_limit_goes_to_the_branch_page(client, budi, monkeypatch):
+    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 20_000_000)
+    response = client.post(reverse("claims:file"), file_data(budi))
+    assert response.url == reverse("claims:branch_appointment")
+    assert not Claim.objects.exists()
+
+
+def test_filing_with_an_open_claim_shows_that_claim(client, budi):
+    open_claim = ClaimFactory(participant=budi, status=Status.IN_REVIEW)
+    response = client.post(reverse("claims:file"), file_data(budi))
+    assert response.url == reverse("claims:detail", args=[open_claim.pk])
+
+
+def test_tracking_page_shows_step_next_action_and_expected_date(client, budi, staff):
+    claim = ClaimFactory(participant=budi, status=Status.IN_REVIEW,
+                         complete_at=datetime.datetime(2026, 1, 9, 10, tzinfo=JAKARTA))  # fmt: skip
+    claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="Paklaring")
+    claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=budi.user)
+    Claim.objects.filter(pk=claim.pk).update(
+        complete_at=datetime.datetime(2026, 1, 9, 10, tzinfo=JAKARTA)
+    )
+    body = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert 'aria-current="step">Sedang ditinjau' in body
+    assert "16 Januari 2026" in body  # Friday + 5 working days
+    assert "oleh petugas cabang" in body
+    assert "oleh Anda" in body
+    assert "****9012" in body
+
+
+def test_participant_cancels_an_undecided_claim(client, budi):
+    claim = ClaimFactory(participant=budi, status=Status.VERIFYING)
+    assert client.get(reverse("claims:cancel", args=[claim.pk])).status_code == 405
+    client.post(reverse("claims:cancel", args=[claim.pk]))
+    assert Claim.objects.get().status == Status.CANCELLED
+
+
+def test_a_decided_claim_cannot_be_cancelled(client, budi):
+    claim = ClaimFactory(participant=budi, status=Status.APPROVED)
+    response = client.post(reverse("claims:cancel", args=[claim.pk]), follow=True)
+    assert "tidak dapat menjadi" in response.content.decode()
+    assert Claim.objects.get().status == Status.APPROVED
+
+
+# -- ownership: participant B gets 404 on A's claim everywhere ------------------------------
+
+
+@pytest.fixture
+def other_claim():
+    return ClaimFactory(status=Status.IN_REVIEW)
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("get", "claims:detail"), ("post", "claims:cancel"),
+     ("get", "api-me-claim")],
+)  # fmt: skip
+def test_someone_elses_claim_is_not_found(client, budi, other_claim, method, name):
+    response = getattr(client, method)(reverse(name, args=[other_claim.pk]))
+    assert response.status_code == 404
+    assert Claim.objects.get(pk=other_claim.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("name", ["claims:detail", "api-me-claim"])
+def test_a_missing_claim_is_the_same_404(client, budi, name):
+    assert client.get(reverse(name, args=[987654])).status_code == 404
+
+
+def test_lists_show_only_my_claims(client, budi, other_claim):
+    mine = ClaimFactory(participant=budi)
+    page = client.get(reverse("claims:list")).content.decode()
+    assert reverse("claims:detail", args=[mine.pk]) in page
+    assert reverse("claims:detail", args=[other_claim.pk]) not in page
+    api = client.get(reverse("api-me-claims")).json()
+    assert [row["id"] for row in api] == [mine.pk]
+
+
+@pytest.mark.parametrize("name", ["claims:list", "claims:check", "claims:file"])
+def test_staff_without_a_participant_record_get_404(client, name):
+    client.force_login(StaffFactory(password=None))
+    assert client.get(reverse(name)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_login_and_the_api_refuses(client, other_claim):
+    response = client.get(reverse("claims:detail", args=[other_claim.pk]))
+    assert response.status_code == 302
+    assert "login" in response.url
+    assert client.get(reverse("api-me-claims")).status_code == 403
+    assert client.get(reverse("api-me-claim", args=[other_claim.pk])).status_code == 403
+
+
+def test_api_detail_has_the_timeline_and_a_masked_account(client, budi, staff):
+    claim = ClaimFactory(participant=budi, status=Status.IN_REVIEW)
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    data = client.get(reverse("api-me-claim", args=[claim.pk])).json()
+    assert data["status"] == "approved"
+    assert data["bank_account"] == "BRI ****9012"
+    assert [event["to_status"] for event in data["timeline"]] == ["approved"]
+    assert "0123456789012" not in str(data)
+    assert {d["document_type"] for d in data["required_documents"]} == set()
+
+
+# -- constant query counts ------------------------------------------------------------------
+
+
+def _grow(participant, staff, n):
+    for _ in range(n):
+        claim = ClaimFactory(participant=participant, status=Status.IN_REVIEW)
+        claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+        claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+
+
+@pytest.mark.parametrize("name", ["claims:list", "api-me-claims"])
+def test_claim_lists_take_the_same_queries_for_1_or_5_claims(
+    client, budi, staff, django_assert_num_queries, name
+):
+    _grow(budi, staff, 1)
+    with django_assert_num_queries(4):
+        client.get(reverse(name))
+    _grow(budi, staff, 4)
+    with django_assert_num_queries(4):
+        client.get(reverse(name))
+
+
+@pytest.mark.parametrize("name", ["claims:detail", "api-me-claim"])
+def test_tracking_takes_the_same_queries_for_a_short_or_long_timeline(
+    client, budi, staff, django_assert_num_queries, name
+):
+    claim = ClaimFactory(
+        participant=budi, status=Status.IN_REVIEW, complete_at=datetime.datetime.now(tz=JAKARTA)
+    )
+    expected = 7 if name == "claims:detail" else 6
+    with django_assert_num_queries(expected):
+        client.get(reverse(name, args=[claim.pk]))
+    for _ in range(3):
+        claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="x")
+        claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=staff)
+    with django_assert_num_queries(expected):
+        client.get(reverse(name, args=[claim.pk]))
