@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,8 +31,10 @@ class ClaimListApi(APIView):
     """The logged-in participant's claims, newest first."""
 
     class OutputSerializer(ClaimOutputSerializer):
-        pass
+        class Meta:
+            ref_name = "ClaimListItem"
 
+    @extend_schema(operation_id="me_claims_list", responses=OutputSerializer(many=True))
     def get(self, request):
         participant = participant_get_for_user(user=request.user)
         claims = selectors.claims_for_participant(participant=participant) if participant else []
@@ -52,10 +55,14 @@ class ClaimDetailApi(APIView):
             document_type = serializers.CharField()
             label = serializers.CharField(source="get_document_type_display")
 
+        class Meta:
+            ref_name = "ClaimDetail"
+
         decision_note = serializers.CharField()
         timeline = EventSerializer(source="events.all", many=True)
         required_documents = DocumentSerializer(source="requirements.all", many=True)
 
+    @extend_schema(operation_id="me_claims_retrieve", responses=OutputSerializer)
     def get(self, request, claim_id: int):
         claim = selectors.claim_get_for_participant(
             participant=participant_get_for_user(user=request.user), claim_id=claim_id

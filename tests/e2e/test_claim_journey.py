@@ -42,6 +42,7 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
     staff = StaffFactory(email="staf@example.test", branch=participant.branch)
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     staff.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="claims", codename__in=["view_claim", "change_claim"]
@@ -70,10 +71,7 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     claim = Claim.objects.get()
     log_out(page)
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill(staff.email)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.locator("input[type=submit]").click()
+    log_in(page, live_server.url, staff.email)  # the admin's login is the portal's (allauth)
     page.goto(f"{live_server.url}/admin/claims/claim/")
     page.locator(f"input[name=_selected_action][value='{claim.pk}']").check()
     page.locator("select[name=action]").select_option("approve")
