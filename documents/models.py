@@ -89,9 +89,7 @@ class DocumentCheck(models.Model):
         verbose_name = _("document check")
         verbose_name_plural = _("document checks")
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "check_name"], name="document_check_once"
-            )
+            models.UniqueConstraint(fields=["document", "check_name"], name="document_check_once")
         ]
 
     def __str__(self):

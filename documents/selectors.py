@@ -11,9 +11,7 @@ def document_get_for_viewer(*, user: User, document_id: int) -> Document:
     Missing and not-yours get the same answer, so ids reveal nothing.
     """
     document = (
-        Document.objects.select_related("owner", "owner__branch")
-        .filter(pk=document_id)
-        .first()
+        Document.objects.select_related("owner", "owner__branch").filter(pk=document_id).first()
     )
     if document is None or not user.is_authenticated:
         raise Http404
@@ -27,5 +25,7 @@ def document_get_for_viewer(*, user: User, document_id: int) -> Document:
 
 def documents_for_participant(*, participant) -> list[Document]:
     return list(
-        Document.objects.filter(owner=participant).prefetch_related("checks").order_by("-created_at")
+        Document.objects.filter(owner=participant)
+        .prefetch_related("checks")
+        .order_by("-created_at")
     )

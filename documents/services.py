@@ -153,16 +153,13 @@ def document_claim(*, document_id: int, claim_token: str, worker: str = "") -> b
         | Q(status=Document.Status.VERIFYING, claim_token=claim_token)
         | Q(status=Document.Status.VERIFYING, verifying_since__lt=stale_before)
     )
-    claimed = (
-        Document.objects.filter(claimable, pk=document_id)
-        .update(
-            status=Document.Status.VERIFYING,
-            claim_token=claim_token,
-            claimed_by=worker[:120],
-            verifying_since=now,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
+    claimed = Document.objects.filter(claimable, pk=document_id).update(
+        status=Document.Status.VERIFYING,
+        claim_token=claim_token,
+        claimed_by=worker[:120],
+        verifying_since=now,
+        attempts=F("attempts") + 1,
+        updated_at=now,
     )
     return claimed == 1
 
@@ -255,12 +252,16 @@ def document_review(*, document: Document, staff: User, accept: bool, note: str 
     new_status = Document.Status.VERIFIED if accept else Document.Status.REJECTED
     if not accept and not note.strip():
         raise ValidationError(
-            {"staff_note": _("Write the reason for rejecting, so the participant knows what to do.")}
+            {
+                "staff_note": _(
+                    "Write the reason for rejecting, so the participant knows what to do."
+                )
+            }
         )
     now = timezone.now()
-    decided = Document.objects.filter(
-        pk=document.pk, status=Document.Status.NEEDS_REVIEW
-    ).update(status=new_status, staff_note=note[:300], finished_at=now, updated_at=now)
+    decided = Document.objects.filter(pk=document.pk, status=Document.Status.NEEDS_REVIEW).update(
+        status=new_status, staff_note=note[:300], finished_at=now, updated_at=now
+    )
     if decided != 1:
         return False
     document.refresh_from_db()

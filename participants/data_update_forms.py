@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.forms import DocumentField
 from documents.models import Document
 
-from .models import Bank, DataUpdateRequest, Relationship
+from .data_update_models import Bank, DataUpdateRequest, Relationship
 from .nik import normalise_name, parse_nik
 
 Kind = DataUpdateRequest.Kind
@@ -27,9 +27,7 @@ ERRORS = {
     "postal_code": _("Postal code: type the 5 digits of your postal code, for example 40911."),
     "rt_rw": _("RT/RW: write it as two numbers with a slash, for example 003/007."),
     "address_long": _("Address: it is too long for our records. Shorten the street part."),
-    "account_number": _(
-        "Account number: use digits only (6 to 20), as printed in your bank book."
-    ),
+    "account_number": _("Account number: use digits only (6 to 20), as printed in your bank book."),
     "birth_date_future": _("Birth date: it cannot be in the future. Check it against the KK."),
     "date": _("Birth date: enter the day, month and year, for example 1990-07-25."),
     "name_same": _("New name: this is already the name in our records."),

@@ -19,9 +19,10 @@ def code_message(*, kind_label: str, code: str) -> tuple[str, str]:
 def status_message(*, kind_label: str, status_label: str, reason: str, url: str):
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Your data update request: %(status)s") % {"status": status_label}
-        body = gettext(
-            "Your request (%(what)s) now has this status: %(status)s.\n"
-        ) % {"what": kind_label, "status": status_label}
+        body = gettext("Your request (%(what)s) now has this status: %(status)s.\n") % {
+            "what": kind_label,
+            "status": status_label,
+        }
         if reason:
             body += gettext("Reason: %(reason)s\n") % {"reason": reason}
         body += gettext("See the details and next steps: %(url)s\n") % {"url": url}

@@ -77,6 +77,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads of this test go to its own folder, so "nothing stored" can be checked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
