@@ -194,7 +194,9 @@ def _run_checks(document: Document, data: bytes) -> list[rules.CheckResult]:
 @transaction.atomic
 def _document_finish(*, document_id: int, claim_token: str, results) -> Document | None:
     """Write every check and the final status at once, only if this claim still holds."""
-    document = Document.objects.select_for_update().select_related("owner").get(pk=document_id)
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("owner").get(pk=document_id)
+    )
     if document.status != Document.Status.VERIFYING or document.claim_token != claim_token:
         return None
     DocumentCheck.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import data_updates
 from .admin import BranchScopedAdmin
-from .models import AuditEvent, DataUpdateRequest, DataUpdateStep
+from .models import AuditEvent, DataUpdateRequest
 
 
 class DecisionForm(forms.ModelForm):
@@ -45,17 +45,6 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class DataUpdateStepInline(admin.TabularInline):
-    model = DataUpdateStep
-    extra = 0
-    can_delete = False
-    fields = ["at", "status", "note", "by_staff"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(DataUpdateRequest)
 class DataUpdateRequestAdmin(BranchScopedAdmin):
     """The review queue: filter on 'Waiting for staff review'; oldest first."""
@@ -69,13 +58,12 @@ class DataUpdateRequestAdmin(BranchScopedAdmin):
     search_fields = ["participant__full_name", "=participant__nik"]
     readonly_fields = [
         "participant", "kind", "status", "current_values", "new_values", "document_links",
-        "reason", "decided_by", "decided_at", "created_at",
+        "reason", "decided_by", "decided_at", "created_at", "timeline",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": readonly_fields}),
         (_("Decide"), {"fields": ["decision", "decision_reason"]}),
     ]
-    inlines = [DataUpdateStepInline]
 
     def has_add_permission(self, request):
         return False
@@ -101,6 +89,15 @@ class DataUpdateRequestAdmin(BranchScopedAdmin):
         return format_html_join(
             "", "<div>{}: {}</div>", ((key, value) for key, value in obj.values.items())
         )
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, obj):
+        return format_html_join(
+            "",
+            "<div>{} · {} {}</div>",
+            ((f"{step.at:%Y-%m-%d %H:%M}", step.get_status_display(), step.note)
+             for step in obj.steps.all()),
+        )  # fmt: skip
 
     @admin.display(description=_("documents"))
     def document_links(self, obj):

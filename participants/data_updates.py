@@ -212,7 +212,7 @@ def data_update_issue_code(*, request_id: int) -> tuple[str, str] | None:
     The code is made here, in the worker, so it never travels through the broker.
     """
     request = (
-        DataUpdateRequest.objects.select_for_update()
+        DataUpdateRequest.objects.select_for_update(of=("self",))
         .select_related("participant__user")
         .filter(pk=request_id, status=Status.AWAITING_CODE)
         .first()
@@ -267,7 +267,10 @@ def _advance_after_documents(request: DataUpdateRequest) -> DataUpdateRequest:
     """All documents checked: staff review; any rejected: ask for another one."""
     if request.status != Status.CHECKING_DOCUMENTS:
         return request
-    documents = list(request.documents.all())
+    newest_per_kind = {}
+    for document in sorted(request.documents.all(), key=lambda doc: doc.pk):
+        newest_per_kind[document.kind] = document  # a newer upload replaces a rejected one
+    documents = list(newest_per_kind.values())
     rejected = [doc for doc in documents if doc.status == Document.Status.REJECTED]
     if rejected:
         return _move(
@@ -368,6 +371,11 @@ def _apply_participant_field(request, actor, participant, field, new) -> None:
 
 
 def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUpdateRequest:
+    still_waiting = DataUpdateRequest.objects.select_for_update().filter(
+        pk=request.pk, status__in=from_statuses
+    )
+    if not still_waiting.exists():  # lock the request first: the loser of a race stops here
+        raise DataUpdateConflict
     participant = Participant.objects.select_for_update().get(pk=request.participant_id)
     values = request.values
     if request.kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
@@ -421,7 +429,7 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
 def data_update_claim_notification(*, request_id: int) -> DataUpdateRequest | None:
     """Claim the right to notify about the current status once (duplicate tasks get None)."""
     request = (
-        DataUpdateRequest.objects.select_for_update()
+        DataUpdateRequest.objects.select_for_update(of=("self",))
         .select_related("participant__user")
         .filter(pk=request_id)
         .first()

@@ -38,7 +38,8 @@ def test_a_good_photo_is_stored_under_a_generated_name_with_its_hash(media_root)
     assert document.content_type == "image/jpeg"
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     assert "Budi" not in document.storage_name
-    assert document.storage_name.startswith("documents/") and document.storage_name.endswith(".jpg")
+    assert document.storage_name.startswith("documents/")
+    assert document.storage_name.endswith(".jpg")
     assert (media_root / document.storage_name).read_bytes() == data
     assert AuditEvent.objects.filter(action="document_uploaded", participant=participant).exists()
 
