@@ -29,8 +29,10 @@ def participant():
 
 
 @pytest.fixture
-def logged_in(client, participant):
+def logged_in(client, participant, settings):
+    """Logged in, reading the pages in English (the Indonesian words are tested elsewhere)."""
     client.force_login(participant.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
@@ -202,11 +204,12 @@ def test_a_rejected_document_asks_for_another_one(
 def test_a_family_member_needs_a_kk_and_staff(
     logged_in, participant, django_capture_on_commit_callbacks
 ):
+    logged_in.cookies.pop("django_language")
     response = logged_in.post(
         "/data/family/",
         {"full_name": "Ani", "relationship": "child", "birth_date": "2015-02-03"},
     )
-    assert "This field is required" in response.content.decode()
+    assert "Kolom ini wajib: silakan diisi." in response.content.decode()
     draft = DataUpdateRequest.objects.get(participant=participant, status=Status.DRAFT)
     assert draft.values["full_name"] == "Ani"
 
