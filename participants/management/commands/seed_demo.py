@@ -58,6 +58,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_employer"),
     ("participants", "view_auditevent"),
     ("appointments", "view_branch"),
+    ("participants", "view_dataupdaterequest"),
+    ("participants", "change_dataupdaterequest"),
+    ("documents", "view_document"),
+    ("documents", "change_document"),
 ]
 
 
