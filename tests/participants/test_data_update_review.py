@@ -136,3 +136,27 @@ def test_two_staff_approving_at_once_one_wins(client, participant):
     assert sorted(results) == ["lost", "won"]
     assert AuditEvent.objects.filter(action="data_updated", participant=participant).count() == 1
     assert request.steps.filter(status=Status.APPLIED).count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_ask_for_another_document_and_the_request_comes_back(
+    client, participant, django_capture_on_commit_callbacks, mailoutbox
+):
+    request = name_request(participant, client, django_capture_on_commit_callbacks)
+    client.force_login(branch_staff(participant.branch))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url(request), {"decision": "ask_document",
+                                          "decision_reason": "Foto KTP buram."})  # fmt: skip
+    request.refresh_from_db()
+    assert request.status == Status.NEEDS_DOCUMENT
+    assert "Foto KTP buram." in mailoutbox[-1].body
+
+    client.force_login(participant.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/data/requests/{request.pk}/",
+            {"action": "document", "document_kind": "ktp", "file": upload("ktp2.png")},
+        )
+    request.refresh_from_db()
+    assert request.status == Status.IN_REVIEW
+    assert request.documents.count() == 2
