@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/me/claims/", include("claims.api_urls")),
     path("claims/", include("claims.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("participants.urls")),
 ]

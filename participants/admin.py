@@ -108,3 +108,9 @@ class UserAdmin(DjangoUserAdmin):
         # User accounts are managed by superusers only; branch staff never edit logins.
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.none()
+
+
+# Pengkinian data: the review queue, and each participant's change history.
+from .data_update_admin import ChangeHistoryInline  # noqa: E402
+
+ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]

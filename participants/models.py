@@ -213,3 +213,13 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# Pengkinian data (data update requests, bank account, family, emergency contact).
+from .data_update_models import (  # noqa: E402,F401
+    BankAccount,
+    DataUpdateRequest,
+    DataUpdateStep,
+    EmergencyContact,
+    FamilyMember,
+)

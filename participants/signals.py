@@ -4,6 +4,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 
+from documents.signals import document_checked
+
 from .models import Participant
 
 
@@ -14,3 +16,11 @@ def record_activity(sender, request, user, **kwargs):
     participant_id = Participant.objects.filter(user=user).values_list("pk", flat=True).first()
     if participant_id is not None:
         transaction.on_commit(lambda: participant_mark_active_task.delay(participant_id))
+
+
+@receiver(document_checked, dispatch_uid="participants.data_update_documents_checked")
+def move_data_updates_on_document(sender, document, **kwargs):
+    """A checked document moves the data update requests waiting on it."""
+    from .data_updates import data_update_documents_checked
+
+    data_update_documents_checked(document=document)

@@ -77,6 +77,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads of this test go to its own folder, so "nothing stored" can be checked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
@@ -91,9 +98,13 @@ def _test_database_url() -> str:
 class WorkerProcess:
     """A real `celery worker` (prefork) on the test database and the Redis broker."""
 
-    def __init__(self):
+    running: list["WorkerProcess"] = []
+
+    def __init__(self, *, env: dict[str, str] | None = None, concurrency: int = 2):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.process: subprocess.Popen | None = None
+        self.extra_env = env or {}
+        self.concurrency = concurrency
 
     def start(self, timeout=30):
         env = {
@@ -101,10 +112,11 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.test",
             "DATABASE_URL": _test_database_url(),
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            **self.extra_env,
         }
         command = [
             sys.executable, "-m", "celery", "-A", "jmo_portal", "worker",
-            "--pool", "prefork", "--concurrency", "2", "--hostname", self.name,
+            "--pool", "prefork", "--concurrency", str(self.concurrency), "--hostname", self.name,
             "--without-gossip", "--without-mingle", "--loglevel", "INFO",
         ]  # fmt: skip
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
@@ -115,11 +127,22 @@ class WorkerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited with {self.process.returncode}")
             if celery_app.control.ping(destination=[self.name], timeout=0.5):
+                WorkerProcess.running.append(self)
                 return
         self.stop()
         raise RuntimeError(f"celery worker {self.name} not ready after {timeout}s")
 
+    def kill(self):
+        """SIGKILL the whole worker (parent and children): the machine died."""
+        if self in WorkerProcess.running:
+            WorkerProcess.running.remove(self)
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
     def stop(self):
+        if self in WorkerProcess.running:
+            WorkerProcess.running.remove(self)
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -141,3 +164,37 @@ def celery_worker(django_db_setup, django_db_blocker):
     yield worker
     worker.stop()
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def start_worker(django_db_setup):
+    """Start fresh workers (with extra environment) for one test; others pause meanwhile.
+
+    Used where a test needs a worker configured its own way (the worker-kill test). Any
+    session worker is stopped first so it cannot take this test's tasks, then restarted.
+    """
+    if connection.vendor != "postgresql" or _redis_problem():
+        service_unavailable("a live Celery worker needs PostgreSQL and Redis")
+    paused = list(WorkerProcess.running)
+    for worker in paused:
+        worker.stop()
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    started = []
+
+    def start(**env):
+        worker = WorkerProcess(env={key: str(value) for key, value in env.items()}, concurrency=1)
+        worker.start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.kill()
+    celery_app.control.purge()
+    # Messages a killed worker held unacknowledged would come back an hour later: drop them.
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
+    broker.delete("unacked", "unacked_index", "unacked_mutex")
+    for worker in paused:
+        worker.start()
+    celery_app.conf.task_always_eager = not paused

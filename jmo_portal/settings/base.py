@@ -180,6 +180,8 @@ CONTENT_SECURITY_POLICY = {
 
 # EMAIL
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Links in e-mails sent by workers, which have no request to build them from.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>")
 
 # CELERY: with no broker configured, tasks run in-process (the embedded default).
@@ -200,6 +202,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, all here (DatabaseScheduler copies them into its tables at start).
+CELERY_BEAT_SCHEDULE = {
+    "documents-requeue-stuck": {
+        "task": "documents.tasks.documents_requeue_stuck_task",
+        "schedule": 5 * 60,
+    },
+}
+
+# DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.
+DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+DOCUMENTS_MIN_READABLE_BYTES = 1024
+DOCUMENTS_IMAGE_MIN_LONG_SIDE = 600
+DOCUMENTS_IMAGE_MIN_SHORT_SIDE = 400
+DOCUMENTS_IMAGE_MAX_PIXELS = 40_000_000
+DOCUMENTS_IMAGE_BLANK_STDDEV = 3.0
+DOCUMENTS_PDF_MAX_PAGES = 20
+# Longer than the task time limit, so a live run is never taken over.
+DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
+DOCUMENTS_REQUEUE_BATCH = 500
 
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {

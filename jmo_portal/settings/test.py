@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Test-only seam: the worker-kill test slows verification down in its own worker.
+DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)

@@ -62,6 +62,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("claims", "add_claim"),
     ("claims", "change_claim"),
     ("claims", "view_claimrulevalue"),
+    ("participants", "view_dataupdaterequest"),
+    ("participants", "change_dataupdaterequest"),
+    ("documents", "view_document"),
+    ("documents", "change_document"),
 ]
 
 

@@ -1,0 +1,277 @@
+"""Writes for documents: upload, the verification pipeline's claim and finish, staff review."""
+
+import datetime
+import functools
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import AuditEvent, Participant, User
+
+from . import content, rules
+from .models import Document, DocumentCheck
+from .signals import document_checked
+
+REFUSALS = {
+    "name_missing": _("The file has no name. Choose the file again."),
+    "name_path": _(
+        "The file name contains folder signs (/ or \\) or hidden characters. "
+        "Rename the file, for example ktp.jpg, and upload it again."
+    ),
+    "name_long": _("The file name is longer than 150 characters. Rename the file and try again."),
+    "empty": _("The file is empty. Choose the scan or photo of your document."),
+    "too_large": _(
+        "The file is larger than %(limit)s MB. Take the photo in a lower resolution or "
+        "scan it again, then upload it."
+    ),
+    "type": _(
+        "This file is not a PDF, JPG or PNG (we check the content, not the name). "
+        "Upload a photo (JPG or PNG) or a PDF scan."
+    ),
+    "markup": _(
+        "This file contains web page code, which is not allowed. "
+        "Upload a plain photo (JPG or PNG) or a PDF scan."
+    ),
+    "pdf_active": _(
+        "This PDF contains scripts or attachments, which are not allowed. "
+        "Print it to a new PDF or upload a photo."
+    ),
+}
+
+
+def _limits() -> rules.Limits:
+    return rules.Limits(
+        max_bytes=settings.DOCUMENTS_MAX_UPLOAD_BYTES,
+        min_bytes=settings.DOCUMENTS_MIN_READABLE_BYTES,
+        min_width=settings.DOCUMENTS_IMAGE_MIN_LONG_SIDE,
+        min_height=settings.DOCUMENTS_IMAGE_MIN_SHORT_SIDE,
+        max_pixels=settings.DOCUMENTS_IMAGE_MAX_PIXELS,
+        max_pages=settings.DOCUMENTS_PDF_MAX_PAGES,
+        blank_stddev=settings.DOCUMENTS_IMAGE_BLANK_STDDEV,
+    )
+
+
+def _refuse(code: str):
+    params = {"limit": settings.DOCUMENTS_MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return ValidationError(REFUSALS[code], code=code, params=params)
+
+
+def _read_upload(upload) -> bytes:
+    """At most one byte more than the limit, so a huge file is never read whole."""
+    limit = settings.DOCUMENTS_MAX_UPLOAD_BYTES
+    if getattr(upload, "size", None) is not None and upload.size > limit:
+        raise _refuse("too_large")
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return upload.read(limit + 1)
+
+
+def _enqueue_verification(document_id: int) -> None:
+    from .tasks import document_verify_task
+
+    transaction.on_commit(functools.partial(document_verify_task.delay, document_id))
+
+
+@transaction.atomic
+def document_upload(*, owner: Participant, kind: str, upload, actor: User | None) -> Document:
+    """Check the file by its content, store it under a generated name, queue verification.
+
+    Raises ValidationError (with a message for the file field) and stores nothing when the
+    file is refused.
+    """
+    name = getattr(upload, "name", "") or ""
+    problem = content.display_name_problem(name)
+    if problem:
+        raise _refuse(problem)
+    data = _read_upload(upload)
+    content_type, refusal = content.check_upload(
+        data=data, name=name, max_bytes=settings.DOCUMENTS_MAX_UPLOAD_BYTES
+    )
+    if refusal:
+        raise _refuse(refusal.code)
+    storage_name = (
+        f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{content.EXTENSIONS[content_type]}"
+    )
+    document = Document(
+        owner=owner,
+        kind=kind,
+        original_name=content.clean_display_name(name),
+        storage_name=storage_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    document.full_clean()
+    saved_name = default_storage.save(storage_name, ContentFile(data))
+    if saved_name != storage_name:  # a storage that renames would break the link
+        default_storage.delete(saved_name)
+        raise RuntimeError("storage renamed a generated document name")
+    try:
+        document.save()
+        AuditEvent.objects.create(
+            actor=actor,
+            participant=owner,
+            action="document_uploaded",
+            detail={"document": document.pk, "kind": kind, "size": document.size},
+        )
+    except Exception:
+        default_storage.delete(storage_name)
+        raise
+    _enqueue_verification(document.pk)
+    return document
+
+
+def _maybe_pause_for_tests() -> None:
+    """Test-only seam: the worker-kill test slows a verification to kill it mid-way.
+
+    Only settings/test.py defines this; production never sleeps here.
+    """
+    delay = getattr(settings, "DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def document_claim(*, document_id: int, claim_token: str, worker: str = "") -> bool:
+    """Take the document for checking by a conditional UPDATE; True if this caller has it.
+
+    Claimable: pending; verifying under the same token (the same task message, redelivered
+    after its worker died); or verifying for longer than the stuck threshold.
+    """
+    now = timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.DOCUMENTS_STUCK_AFTER_SECONDS)
+    claimable = (
+        Q(status=Document.Status.PENDING)
+        | Q(status=Document.Status.VERIFYING, claim_token=claim_token)
+        | Q(status=Document.Status.VERIFYING, verifying_since__lt=stale_before)
+    )
+    claimed = Document.objects.filter(claimable, pk=document_id).update(
+        status=Document.Status.VERIFYING,
+        claim_token=claim_token,
+        claimed_by=worker[:120],
+        verifying_since=now,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return claimed == 1
+
+
+def _read_stored(document: Document) -> bytes:
+    try:
+        with default_storage.open(document.storage_name, "rb") as stored:
+            return stored.read(settings.DOCUMENTS_MAX_UPLOAD_BYTES + 1)
+    except FileNotFoundError:
+        return b""
+
+
+def _run_checks(document: Document, data: bytes) -> list[rules.CheckResult]:
+    limits = _limits()
+    other_owner_has_same_file = (
+        Document.objects.filter(sha256=document.sha256).exclude(owner_id=document.owner_id).exists()
+    )
+    return [
+        rules.check_content_type(
+            data,
+            recorded_type=document.content_type,
+            recorded_sha256=document.sha256,
+            sha256=hashlib.sha256(data).hexdigest(),
+        ),
+        rules.check_size(data, limits=limits),
+        rules.check_pdf(data, limits=limits),
+        rules.check_image(data, limits=limits),
+        rules.check_duplicate(other_owner_has_same_file=other_owner_has_same_file),
+    ]
+
+
+@transaction.atomic
+def _document_finish(*, document_id: int, claim_token: str, results) -> Document | None:
+    """Write every check and the final status at once, only if this claim still holds."""
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("owner").get(pk=document_id)
+    )
+    if document.status != Document.Status.VERIFYING or document.claim_token != claim_token:
+        return None
+    DocumentCheck.objects.bulk_create(
+        DocumentCheck(
+            document=document,
+            check_name=result.check,
+            outcome=result.outcome,
+            reason_code=result.reason_code,
+        )
+        for result in results
+    )
+    document.status = rules.final_status(results)
+    document.finished_at = timezone.now()
+    document.save(update_fields=["status", "finished_at", "updated_at"])
+    AuditEvent.objects.create(
+        participant=document.owner,
+        action="document_checked",
+        detail={"document": document.pk, "status": document.status, "attempt": document.attempts},
+    )
+    document_checked.send(sender=Document, document=document)
+    return document
+
+
+def document_verify(*, document_id: int, claim_token: str, worker: str = "") -> str | None:
+    """Run the pipeline once; the final status, or None when another run owns or ended it."""
+    if not document_claim(document_id=document_id, claim_token=claim_token, worker=worker):
+        return None
+    _maybe_pause_for_tests()
+    document = Document.objects.get(pk=document_id)
+    results = _run_checks(document, _read_stored(document))
+    finished = _document_finish(document_id=document_id, claim_token=claim_token, results=results)
+    return finished.status if finished else None
+
+
+def documents_requeue_stuck(*, now: datetime.datetime) -> list[int]:
+    """Queue again documents stuck in checking (a worker died) or never picked up."""
+    stale_before = now - datetime.timedelta(seconds=settings.DOCUMENTS_STUCK_AFTER_SECONDS)
+    ids = list(
+        Document.objects.filter(
+            Q(status=Document.Status.VERIFYING, verifying_since__lt=stale_before)
+            | Q(status=Document.Status.PENDING, created_at__lt=stale_before)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.DOCUMENTS_REQUEUE_BATCH]
+    )
+    with transaction.atomic():
+        for document_id in ids:
+            _enqueue_verification(document_id)
+    return ids
+
+
+@transaction.atomic
+def document_review(*, document: Document, staff: User, accept: bool, note: str = "") -> bool:
+    """Staff decide a document the pipeline left for them; False if it was already decided."""
+    new_status = Document.Status.VERIFIED if accept else Document.Status.REJECTED
+    if not accept and not note.strip():
+        raise ValidationError(
+            {
+                "staff_note": _(
+                    "Write the reason for rejecting, so the participant knows what to do."
+                )
+            }
+        )
+    now = timezone.now()
+    decided = Document.objects.filter(pk=document.pk, status=Document.Status.NEEDS_REVIEW).update(
+        status=new_status, staff_note=note[:300], finished_at=now, updated_at=now
+    )
+    if decided != 1:
+        return False
+    document.refresh_from_db()
+    AuditEvent.objects.create(
+        actor=staff,
+        participant=document.owner,
+        action="document_reviewed",
+        detail={"document": document.pk, "status": new_status},
+    )
+    document_checked.send(sender=Document, document=document)
+    return True
