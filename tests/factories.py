@@ -1,9 +1,11 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from appointments.models import Branch
+from complaints.models import Ticket
 from participants.models import Category, Employer, KpjCard, Participant, User
 from participants.nik import FEMALE, MALE
 
@@ -79,3 +81,18 @@ class KpjCardFactory(DjangoModelFactory):
         EmployerFactory, branch=factory.SelfAttribute("..participant.branch")
     )
     joined_on = datetime.date(2015, 1, 1)
+
+
+class TicketFactory(DjangoModelFactory):
+    """A participant's complaint as stored; tests of the flow go through the services."""
+
+    class Meta:
+        model = Ticket
+
+    number = factory.Sequence(lambda n: f"PGD-T{n:07d}")
+    category = "balance_missing"
+    subject = "Saldo kartu kedua tidak muncul"
+    participant = factory.SubFactory(ParticipantFactory)
+    branch = factory.SelfAttribute("participant.branch")
+    first_response_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24))
+    resolution_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=120))

@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "news.maintenance.MaintenanceMiddleware",
 ]
 
 # STATIC: WhiteNoise serves them; uploads never get a public URL (documents app).
@@ -155,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
+                "news.maintenance.maintenance_context",
             ],
         },
     },
@@ -200,6 +202,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, all in one place (django-celery-beat copies them into its tables).
+CELERY_BEAT_SCHEDULE = {
+    "complaints-escalate-overdue": {
+        "task": "complaints.tasks.tickets_escalate_overdue_task",
+        "schedule": 15 * 60,
+    },
+}
 
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
