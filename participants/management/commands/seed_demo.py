@@ -58,6 +58,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_employer"),
     ("participants", "view_auditevent"),
     ("appointments", "view_branch"),
+    ("complaints", "view_ticket"),
+    ("complaints", "change_ticket"),
+    ("complaints", "view_slapolicy"),
+    ("complaints", "view_selfhelpoffer"),
 ]
 
 
