@@ -96,3 +96,12 @@ class TicketFactory(DjangoModelFactory):
     branch = factory.SelfAttribute("participant.branch")
     first_response_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24))
     resolution_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=120))
+
+
+def ensure_seeded_rules():
+    """Put back the SLA rows a data migration seeded (a transactional test's flush removes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("complaints.migrations.0002_seed_sla_policies").seed(apps, None)
