@@ -68,6 +68,10 @@ class TicketMessageInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        """Whoever may see the ticket reads its thread (the ticket's queryset is branch-scoped)."""
+        return request.user.has_perm("complaints.view_ticket")
+
 
 class OverdueFilter(admin.SimpleListFilter):
     title = _("escalated")
@@ -174,9 +178,6 @@ class TicketAdmin(BranchScopedAdmin):
                 services.ticket_resolve(ticket=obj, actor=request.user)
         except services.TicketError as error:
             messages.error(request, error.message)
-
-    def save_related(self, request, form, formsets, change):
-        """The conversation is read-only here; replies go through the reply field."""
 
     @admin.action(description=_("Assign the selected complaints to me"))
     def assign_to_me(self, request, queryset):

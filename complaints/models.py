@@ -27,7 +27,7 @@ ANONYMOUS_CATEGORIES = (Category.CANNOT_LOG_IN, Category.DUPLICATE_ACCOUNT)
 class SlaPolicy(models.Model):
     """How fast staff must answer and resolve a category; dated, editable by staff."""
 
-    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    category = models.CharField(_("problem"), max_length=30, choices=Category.choices)
     first_response_hours = models.PositiveIntegerField(
         _("first response within (hours)"), validators=[MinValueValidator(1)]
     )
@@ -62,7 +62,7 @@ class SelfHelpOffer(models.Model):
     """
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    category = models.CharField(_("problem"), max_length=30, choices=Category.choices)
     participant = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("participant"),
@@ -92,7 +92,7 @@ class Ticket(BaseModel):
         RESOLVED = "resolved", _("Resolved")
 
     number = models.CharField(_("ticket number"), max_length=16, unique=True)
-    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    category = models.CharField(_("problem"), max_length=30, choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=150)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

@@ -92,7 +92,7 @@ class Article(BaseModel, Translated):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     category = models.ForeignKey(
         ArticleCategory,
-        verbose_name=_("category"),
+        verbose_name=_("article category"),
         on_delete=models.PROTECT,
         related_name="articles",
     )

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='category')),
+                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='problem')),
                 ('solved', models.BooleanField(verbose_name='solved the problem')),
                 ('participant', models.ForeignKey(blank=True, help_text='Empty for visitors without an account.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='self_help_offers', to='participants.participant', verbose_name='participant')),
             ],
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='SlaPolicy',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='category')),
+                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='problem')),
                 ('first_response_hours', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='first response within (hours)')),
                 ('resolution_hours', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='resolution within (hours)')),
                 ('valid_from', models.DateField(verbose_name='valid from')),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('number', models.CharField(max_length=16, unique=True, verbose_name='ticket number')),
-                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='category')),
+                ('category', models.CharField(choices=[('cannot_log_in', 'I cannot log in'), ('duplicate_account', 'I have a duplicate account'), ('data_update_failed', 'Updating my data failed'), ('balance_missing', 'My balance is missing or a KPJ card is not linked'), ('claim_problem', 'A problem with my claim'), ('appointment_problem', 'A problem with my branch appointment'), ('service_unavailable', 'The service is slow or unavailable'), ('other', 'Something else')], max_length=30, verbose_name='problem')),
                 ('subject', models.CharField(max_length=150, verbose_name='subject')),
                 ('status', models.CharField(choices=[('open', 'Waiting for staff'), ('answered', 'Answered by staff'), ('resolved', 'Resolved')], default='open', max_length=10, verbose_name='status')),
                 ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='name')),

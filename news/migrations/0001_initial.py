@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('publish_at', models.DateTimeField(blank=True, help_text='Empty: a draft nobody sees.', null=True, verbose_name='publish at')),
                 ('unpublish_at', models.DateTimeField(blank=True, null=True, verbose_name='unpublish at')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='news.articlecategory', verbose_name='category')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='news.articlecategory', verbose_name='article category')),
             ],
             options={
                 'verbose_name': 'article',

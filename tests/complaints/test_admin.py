@@ -9,6 +9,10 @@ from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, Tic
 pytestmark = pytest.mark.django_db
 
 
+# The read-only conversation inline's management form, as the browser sends it.
+THREAD = {"messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0"}
+
+
 def _staff(branch):
     staff = StaffFactory(branch=branch)
     staff.user_permissions.add(
@@ -36,7 +40,7 @@ def test_queue_is_scoped_to_the_staff_branch(client, two_branches):
     foreign = client.get(reverse("admin:complaints_ticket_change", args=[theirs.pk]))
     assert foreign.status_code == 302  # "does not exist" redirect
     posted = client.post(
-        reverse("admin:complaints_ticket_change", args=[theirs.pk]), {"reply": "halo"}
+        reverse("admin:complaints_ticket_change", args=[theirs.pk]), {"reply": "halo", **THREAD}
     )
     assert posted.status_code == 302
     assert theirs.messages.count() == 0
@@ -55,7 +59,8 @@ def test_staff_assign_reply_and_resolve_from_the_change_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"assign_to": staff.pk, "reply": "Kartu sudah dihubungkan.", "resolve": "on"}
+            url,
+            {"assign_to": staff.pk, "reply": "Kartu sudah dihubungkan.", "resolve": "on", **THREAD},
         )
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -74,7 +79,8 @@ def test_staff_cannot_assign_to_another_branch(client, two_branches):
     client.force_login(_staff(soreang))
     outsider = StaffFactory(branch=majalaya)
     response = client.post(
-        reverse("admin:complaints_ticket_change", args=[ticket.pk]), {"assign_to": outsider.pk}
+        reverse("admin:complaints_ticket_change", args=[ticket.pk]),
+        {"assign_to": outsider.pk, **THREAD},
     )
     assert response.status_code == 200  # the form refuses the choice
     assert "assign_to" in response.context["adminform"].form.errors
