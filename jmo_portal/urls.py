@@ -24,5 +24,7 @@ urlpatterns = [
     path("api/v1/me/claims/", include("claims.api_urls")),
     path("claims/", include("claims.urls")),
     path("documents/", include("documents.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("", include("news.urls")),
     path("", include("participants.urls")),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from appointments.models import Branch
+from complaints.models import Ticket
 from participants.models import Category, Employer, KpjCard, Participant, User
 from participants.nik import FEMALE, MALE
 
@@ -101,3 +102,27 @@ class ClaimFactory(DjangoModelFactory):
     bank_account_number = "0123456789012"
     bank_account_holder = factory.SelfAttribute("participant.full_name")
     idempotency_key = factory.Sequence(lambda n: f"key-{n}")
+
+
+class TicketFactory(DjangoModelFactory):
+    """A participant's complaint as stored; tests of the flow go through the services."""
+
+    class Meta:
+        model = Ticket
+
+    number = factory.Sequence(lambda n: f"PGD-T{n:07d}")
+    category = "balance_missing"
+    subject = "Saldo kartu kedua tidak muncul"
+    participant = factory.SubFactory(ParticipantFactory)
+    branch = factory.SelfAttribute("participant.branch")
+    first_response_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24))
+    resolution_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=120))
+
+
+def ensure_seeded_rules():
+    """Put back the SLA rows a data migration seeded (a transactional test's flush removes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("complaints.migrations.0002_seed_sla_policies").seed(apps, None)

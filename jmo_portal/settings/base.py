@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "news.maintenance.MaintenanceMiddleware",
 ]
 
 # STATIC: WhiteNoise serves them; uploads never get a public URL (documents app).
@@ -155,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
+                "news.maintenance.maintenance_context",
             ],
         },
     },
@@ -208,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.documents_requeue_stuck_task",
         "schedule": 5 * 60,
     },
+    "complaints-escalate-overdue": {
+        "task": "complaints.tasks.tickets_escalate_overdue_task",
+        "schedule": 15 * 60,
+    },
 }
 
 # DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.
@@ -221,7 +227,6 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
-
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -66,6 +66,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "change_dataupdaterequest"),
     ("documents", "view_document"),
     ("documents", "change_document"),
+    ("complaints", "view_ticket"),
+    ("complaints", "change_ticket"),
+    ("complaints", "view_slapolicy"),
+    ("complaints", "view_selfhelpoffer"),
 ]
 
 

@@ -1,0 +1,109 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments.models import Branch
+from participants.nik import parse_nik
+
+ERRORS = {
+    "contact": _("Give an e-mail address so staff can answer you."),
+}
+
+
+class PortalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+
+class TicketForm(PortalForm):
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=150,
+        help_text=_('In a few words, for example: "Balance of my second KPJ card not shown".'),
+        error_messages={"required": _("Write a short subject for your complaint.")},
+    )
+    body = forms.CharField(
+        label=_("What happened?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What you tried, what you saw (the error message) and when. Never write your "
+            "password here."
+        ),
+        error_messages={"required": _("Describe the problem so staff can help you.")},
+    )
+
+
+class AnonymousTicketForm(TicketForm):
+    """For people who cannot log in: who they are, and how to reach them."""
+
+    nik = forms.CharField(
+        label=_("NIK (16 digits, from your KTP)"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Enter your NIK so staff can find your membership.")},
+    )
+    name = forms.CharField(
+        label=_("Full name as on your KTP"),
+        max_length=150,
+        error_messages={"required": _("Enter your full name as on your KTP.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We send the ticket number and the answers to this address."),
+        error_messages={
+            "required": ERRORS["contact"],
+            "invalid": _("This e-mail address is not valid. Check it, e.g. name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    branch = forms.ModelChoiceField(
+        label=_("Nearest branch office"),
+        queryset=Branch.objects.all(),
+        help_text=_("If your NIK is registered, your own branch handles the complaint."),
+        error_messages={"required": _("Choose the branch office nearest to you.")},
+    )
+
+    field_order = ["nik", "name", "email", "phone", "branch", "subject", "body"]
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip()
+        parse_nik(nik, today=timezone.localdate())  # names the broken part of the NIK
+        return nik
+
+
+class ReplyForm(PortalForm):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your reply before sending it.")},
+    )
+
+
+class RatingForm(PortalForm):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the help?"),
+        choices=[
+            (5, _("5 - very good")),
+            (4, _("4 - good")),
+            (3, _("3 - fair")),
+            (2, _("2 - poor")),
+            (1, _("1 - very poor")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,62 @@
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from participants.models import Participant, User
+
+from .models import SelfHelpOffer, SlaPolicy, Ticket, TicketMessage
+from .tokens import ticket_status_token_valid
+
+
+def ticket_get_for_participant(*, participant: Participant, number: str) -> Ticket:
+    """The participant's own ticket; a foreign or missing number is the same 404."""
+    return get_object_or_404(
+        Ticket.objects.select_related("branch"), participant=participant, number=number
+    )
+
+
+def ticket_get_by_status_link(*, number: str, token: str) -> Ticket:
+    """An anonymous ticket through its status link; a wrong token is the same 404 as none."""
+    ticket = Ticket.objects.select_related("branch").filter(number=number).first()
+    if ticket is None or not ticket.is_anonymous:
+        raise Http404
+    if not ticket_status_token_valid(ticket=ticket, token=token):
+        raise Http404
+    return ticket
+
+
+def tickets_for_participant(*, participant: Participant) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(participant=participant).order_by("-created_at")
+
+
+def ticket_open_count_for_participant(*, participant: Participant) -> int:
+    return (
+        Ticket.objects.filter(participant=participant)
+        .exclude(status=Ticket.Status.RESOLVED)
+        .count()
+    )
+
+
+def ticket_messages(*, ticket: Ticket) -> QuerySet[TicketMessage]:
+    return ticket.messages.select_related("author").order_by("created_at", "pk")
+
+
+def tickets_visible_to_staff(*, user: User) -> QuerySet[Ticket]:
+    """Deny by default: superusers see all, staff their branch, anyone else nothing."""
+    tickets = Ticket.objects.select_related("branch", "participant", "assigned_to")
+    if user.is_superuser:
+        return tickets
+    if user.is_staff and user.branch_id:
+        return tickets.filter(branch_id=user.branch_id)
+    return tickets.none()
+
+
+def sla_policies() -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.all())
+
+
+def self_help_deflection(*, since, until) -> dict[str, int]:
+    """Self-help offers in a period and how many of them solved the problem."""
+    return SelfHelpOffer.objects.filter(at__gte=since, at__lt=until).aggregate(
+        offered=Count("pk"), solved=Count("pk", filter=Q(solved=True))
+    )

@@ -1,0 +1,210 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from participants.selectors import participant_get_for_user
+
+from . import ratelimit, rules, selectors, services
+from .forms import AnonymousTicketForm, RatingForm, ReplyForm, TicketForm
+from .models import ANONYMOUS_CATEGORIES, Category, Ticket
+from .tokens import ticket_status_token
+
+# Anonymous complaints: per address and per NIK, on the shared cache.
+ANONYMOUS_LIMITS = {"ip": (5, 60 * 60), "nik": (3, 24 * 60 * 60)}
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _category_or_404(value: str) -> Category:
+    try:
+        return Category(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _complainant(request, category: Category | None = None):
+    """(participant, error response). Visitors may only report account problems."""
+    if not request.user.is_authenticated:
+        if category is not None and category not in ANONYMOUS_CATEGORIES:
+            return None, redirect_to_login(request.get_full_path())
+        return None, None
+    participant = participant_get_for_user(user=request.user)
+    if participant is None:
+        return None, render(request, "complaints/not_participant.html", status=403)
+    return participant, None
+
+
+def complaint_start(request):
+    participant, refused = _complainant(request)
+    if refused:
+        return refused
+    categories = Category if participant else ANONYMOUS_CATEGORIES
+    return render(
+        request,
+        "complaints/start.html",
+        {"categories": [(c.value, c.label) for c in categories], "participant": participant},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_self_help(request, category):
+    category = _category_or_404(category)
+    participant, refused = _complainant(request, category)
+    if refused:
+        return refused
+    if request.method == "POST":
+        solved = request.POST.get("solved") == "yes"
+        services.self_help_record(category=category, solved=solved, participant=participant)
+        if solved:
+            return render(request, "complaints/self_help_solved.html")
+        return redirect("complaints:create", category=category.value)
+    help_ = rules.SELF_HELP[category]
+    return render(
+        request,
+        "complaints/self_help.html",
+        {
+            "category": category,
+            "help": help_,
+            "action_url": reverse(help_.action_url_name) if help_.action_url_name else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_create(request, category):
+    category = _category_or_404(category)
+    participant, refused = _complainant(request, category)
+    if refused:
+        return refused
+    form_class = TicketForm if participant else AnonymousTicketForm
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        if participant is None and not ratelimit.allow(
+            key=f"complaint-ip:{request.META.get('REMOTE_ADDR', '')}",
+            limit=ANONYMOUS_LIMITS["ip"][0],
+            period=ANONYMOUS_LIMITS["ip"][1],
+        ):
+            return render(request, "complaints/rate_limited.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            if participant:
+                ticket = services.ticket_create(
+                    participant=participant,
+                    category=category,
+                    subject=data["subject"],
+                    body=data["body"],
+                )
+                messages.success(
+                    request,
+                    _("Your complaint %(number)s was sent. Staff will answer here and by e-mail.")
+                    % {"number": ticket.number},
+                )
+                return redirect("complaints:detail", number=ticket.number)
+            if not ratelimit.allow(
+                key=f"complaint-nik:{data['nik']}",
+                limit=ANONYMOUS_LIMITS["nik"][0],
+                period=ANONYMOUS_LIMITS["nik"][1],
+            ):
+                return render(request, "complaints/rate_limited.html", status=429)
+            ticket = services.ticket_create_anonymous(
+                category=category,
+                nik=data["nik"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                branch=data["branch"],
+                subject=data["subject"],
+                body=data["body"],
+            )
+            status_url = reverse(
+                "complaints:status",
+                kwargs={"number": ticket.number, "token": ticket_status_token(ticket=ticket)},
+            )
+            return redirect(f"{status_url}?new=1")
+    return _no_store(
+        render(
+            request,
+            "complaints/form.html",
+            {"form": form, "category": category, "anonymous": participant is None},
+        )
+    )
+
+
+@login_required
+def complaint_list(request):
+    participant, refused = _complainant(request)
+    if refused:
+        return refused
+    tickets = selectors.tickets_for_participant(participant=participant)
+    return _no_store(render(request, "complaints/list.html", {"tickets": tickets}))
+
+
+def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool):
+    """The thread, a reply box while open, and the rating once resolved (GET and POST)."""
+    reply_form, rating_form = ReplyForm(), RatingForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reply":
+                reply_form = ReplyForm(request.POST)
+                if reply_form.is_valid():
+                    services.ticket_reply(
+                        ticket=ticket,
+                        body=reply_form.cleaned_data["body"],
+                        author=actor,
+                        from_staff=False,
+                    )
+                    messages.success(request, _("Your reply was sent."))
+                    return redirect(request.path)
+            elif action == "rate":
+                rating_form = RatingForm(request.POST)
+                if rating_form.is_valid():
+                    services.ticket_rate(
+                        ticket=ticket,
+                        rating=rating_form.cleaned_data["rating"],
+                        comment=rating_form.cleaned_data["comment"],
+                        actor=actor,
+                    )
+                    messages.success(request, _("Thank you for rating our help."))
+                    return redirect(request.path)
+        except services.TicketError as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+    context = {
+        "ticket": ticket,
+        "thread": selectors.ticket_messages(ticket=ticket),
+        "reply_form": reply_form,
+        "rating_form": rating_form,
+        "anonymous": anonymous,
+        "just_filed": anonymous and request.GET.get("new") == "1",
+        "page_url": request.build_absolute_uri(request.path),
+    }
+    return _no_store(render(request, "complaints/detail.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_detail(request, number):
+    participant, refused = _complainant(request)
+    if refused:
+        return refused
+    ticket = selectors.ticket_get_for_participant(participant=participant, number=number)
+    return _ticket_page(request, ticket, actor=request.user, anonymous=False)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_status(request, number, token):
+    """An anonymous complaint, reached by its status link: no account needed."""
+    ticket = selectors.ticket_get_by_status_link(number=number, token=token)
+    response = _ticket_page(request, ticket, actor=None, anonymous=True)
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key; never leak it
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,84 @@
+import mimetypes
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from participants.selectors import participant_get_for_user
+
+from . import search, selectors, services
+
+ARTICLES_PER_PAGE = 10
+
+
+def article_list(request):
+    articles = selectors.articles_published()
+    categories = selectors.article_categories()
+    current = request.GET.get("category", "")
+    if current:
+        articles = articles.filter(category__slug=current)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "news/article_list.html",
+        {"page": page, "categories": categories, "current_category": current},
+    )
+
+
+def article_detail(request, slug):
+    article = selectors.article_get_published(slug=slug)
+    return render(request, "news/article_detail.html", {"article": article})
+
+
+def article_cover(request, slug):
+    """A published article's cover; a draft's or withdrawn article's cover is not served."""
+    article = selectors.article_get_published(slug=slug)
+    if not article.cover:
+        raise Http404
+    content_type = mimetypes.guess_type(article.cover.name)[0] or "application/octet-stream"
+    response = FileResponse(article.cover.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def guide_list(request):
+    return render(request, "news/guide_list.html", {"guides": selectors.guides_published()})
+
+
+@require_http_methods(["GET", "POST"])
+def guide_detail(request, slug):
+    guide = selectors.guide_get_published(slug=slug)
+    result = None
+    answers: dict[int, int | None] = {}
+    if request.method == "POST":
+        for question in guide.questions.all():
+            value = request.POST.get(f"q{question.pk}", "")
+            answers[question.pk] = int(value) if value.isdigit() else None
+        score, total = services.quiz_grade(guide=guide, answers=answers)
+        participant = participant_get_for_user(user=request.user)
+        if participant is not None:
+            services.quiz_attempt_record(
+                guide=guide, participant=participant, score=score, total=total
+            )
+        result = {"score": score, "total": total, "saved": participant is not None}
+    return render(
+        request,
+        "news/guide_detail.html",
+        {"guide": guide, "result": result, "answers": answers},
+    )
+
+
+def faq(request):
+    terms = request.GET.get("q", "").strip()
+    if terms:
+        results = search.site_search(terms=terms, kinds=("faq",))
+        return render(request, "news/faq.html", {"results": results, "q": terms})
+    return render(request, "news/faq.html", {"faqs": selectors.faqs_published(), "q": ""})
+
+
+def site_search(request):
+    terms = request.GET.get("q", "").strip()
+    results = search.site_search(terms=terms) if terms else []
+    return render(request, "news/search.html", {"results": results, "q": terms})
