@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
 
@@ -6,3 +7,12 @@ from . import services
 @shared_task(ignore_result=False)
 def participant_mark_active_task(participant_id: int) -> bool:
     return services.participant_mark_active(participant_id=participant_id)
+
+
+@shared_task(ignore_result=False)
+def jht_returns_credit_task(year: int | None = None) -> dict:
+    """Beat job (every 1 January): credit last year's declared JHT return. Idempotent per
+    year and card, so a retry or a second run credits nothing twice."""
+    if year is None:
+        year = timezone.localdate().year - 1
+    return services.jht_returns_credit_year(year=year)

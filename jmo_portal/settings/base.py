@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -200,6 +201,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, all in one place (DatabaseScheduler syncs these entries at beat start).
+CELERY_BEAT_SCHEDULE = {
+    "jht-annual-returns": {
+        "task": "participants.tasks.jht_returns_credit_task",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
+    },
+}
 
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
@@ -210,6 +218,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
+    # Throttle counters live in the cache (Redis through CACHE_URL, so shared by processes).
+    "DEFAULT_THROTTLE_RATES": {
+        "simulations": env("JMO_SIMULATION_RATE", default="60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "JMO Portal API",
