@@ -474,6 +474,7 @@ def jht_projection(
     plus half of that year's contributions (mid-year convention). Each figure is rounded to
     whole rupiah as it is computed; the wage grows by `wage_growth` % a year.
     """
+    annual_return, wage_growth = Decimal(annual_return), Decimal(wage_growth)
     errors = _Errors()
     if balance < 0:
         errors.add("balance", _("The current balance cannot be negative."))

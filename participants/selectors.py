@@ -207,3 +207,13 @@ def statement_get_for_participant(
         .order_by("month", "id")
     )
     return lines, postings
+
+
+def kpj_card_verification_get(*, kpj_card_id: int) -> KpjCard | None:
+    """A card for the public verification page (only non-personal fields are shown)."""
+    return (
+        KpjCard.objects.select_related("participant")
+        .only("number", "status", "joined_on", "left_on", "participant__category")
+        .filter(pk=kpj_card_id)
+        .first()
+    )

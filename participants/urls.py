@@ -5,4 +5,10 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("balance/", views.balance, name="balance"),
+    path("balance/statement/<int:year>/", views.statement, name="balance_statement"),
+    path("card/<int:card_id>/", views.card, name="card"),
+    path("card/verify/<str:token>/", views.card_verify, name="card_verify"),
+    path("simulations/contribution/", views.simulate_contribution, name="simulate_contribution"),
+    path("simulations/jht/", views.simulate_jht, name="simulate_jht"),
 ]
