@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def months(count, start=D(2000, 1, 1)):
+EPOCH = D(2000, 1, 1)
+
+
+def months(count, start=EPOCH):
     month = start
     for _ in range(count):
         yield month
@@ -40,7 +43,11 @@ def with_history(card, count, amount=100_000):
     )
     JhtBalance.objects.update_or_create(
         participant_id=card.participant_id,
-        defaults={"balance": count * amount, "posting_count": count, "last_contribution_month": last},
+        defaults={
+            "balance": count * amount,
+            "posting_count": count,
+            "last_contribution_month": last,
+        },
     )
 
 
@@ -51,10 +58,14 @@ def owner():
     first = KpjCardFactory(participant=participant, number="10000000011")
     second = KpjCardFactory(participant=participant, number="10000000012", employer=None)
     services.enrolment_start(kpj_card=first, programs=["JHT", "JKK"], started_on=D(2015, 1, 1))
-    services.contribution_post(kpj_card=first, month=D(2024, 1, 1), program="JHT",
-                               employer_amount=185_000, worker_amount=100_000, paid_on=D(2024, 2, 10))  # fmt: skip
-    services.contribution_post(kpj_card=second, month=D(2024, 2, 1), program="JHT",
-                               employer_amount=0, worker_amount=60_000, paid_on=D(2024, 3, 10))  # fmt: skip
+    services.contribution_post(
+        kpj_card=first, month=D(2024, 1, 1), program="JHT", employer_amount=185_000,
+        worker_amount=100_000, paid_on=D(2024, 2, 10),
+    )  # fmt: skip
+    services.contribution_post(
+        kpj_card=second, month=D(2024, 2, 1), program="JHT", employer_amount=0,
+        worker_amount=60_000, paid_on=D(2024, 3, 10),
+    )  # fmt: skip
     return user
 
 
@@ -113,9 +124,7 @@ def test_balance_api_refuses_writes_without_csrf(owner):
 
 
 @pytest.mark.parametrize("history", [12, 600])
-def test_balance_queries_do_not_grow_with_history(
-    client, django_assert_num_queries, history
-):
+def test_balance_queries_do_not_grow_with_history(client, django_assert_num_queries, history):
     """Session, user, participant, balance, cards, enrolments, one page of postings."""
     user = UserFactory()
     card = KpjCardFactory(participant=ParticipantFactory(user=user))

@@ -195,9 +195,7 @@ class TestMembership:
         card = KpjCardFactory()
         services.enrolment_start(kpj_card=card, programs=["JHT", "JKK"], started_on=D(2020, 1, 1))
         assert services.kpj_card_report_leaver(kpj_card=card, left_on=D(2024, 5, 31), actor=None)
-        assert not services.kpj_card_report_leaver(
-            kpj_card=card, left_on=D(2024, 6, 1), actor=None
-        )
+        assert not services.kpj_card_report_leaver(kpj_card=card, left_on=D(2024, 6, 1), actor=None)
         card.refresh_from_db()
         assert (card.status, card.left_on) == ("non_active", D(2024, 5, 31))
         assert set(Enrolment.objects.values_list("ended_on", flat=True)) == {D(2024, 5, 31)}

@@ -18,9 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, fix=False, **options):
         differences = balances_rebuild(fix=fix)
         for diff in differences:
-            self.stdout.write(
-                f"{diff.kind} {diff.key}: stored {diff.stored} ledger {diff.ledger}"
-            )
+            self.stdout.write(f"{diff.kind} {diff.key}: stored {diff.stored} ledger {diff.ledger}")
         if not differences:
             self.stdout.write(self.style.SUCCESS("All balances match the ledger."))
             return
