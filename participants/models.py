@@ -455,14 +455,20 @@ class ContributionPosting(models.Model):
         REVERSAL = "reversal", _("Reversal")
         RETURNS = "returns", _("Returns credit")
 
+    # Both foreign keys are covered by the composite indexes in Meta (leading column).
     kpj_card = models.ForeignKey(
-        KpjCard, verbose_name=_("KPJ card"), on_delete=models.PROTECT, related_name="postings"
+        KpjCard,
+        verbose_name=_("KPJ card"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        db_index=False,
     )
     participant = models.ForeignKey(
         Participant,
         verbose_name=_("participant"),
         on_delete=models.PROTECT,
         related_name="postings",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     program = models.CharField(_("program"), max_length=3, choices=Program.choices)

@@ -121,10 +121,14 @@ def balance_get_for_participant(*, participant: Participant, page: int = 1) -> B
         .order_by("-joined_on", "number")
     )
     postings = list(
-        ContributionPosting.objects.filter(participant=participant)
-        .select_related("kpj_card")
-        .order_by("-month", "-id")[offset : offset + POSTINGS_PER_PAGE]
+        ContributionPosting.objects.filter(participant=participant).order_by("-month", "-id")[
+            offset : offset + POSTINGS_PER_PAGE
+        ]
     )
+    # Every posting of the participant is on one of their cards: no join needed.
+    cards_by_id = {card.pk: card for card in cards}
+    for posting in postings:
+        posting.kpj_card = cards_by_id[posting.kpj_card_id]
     return BalanceView(
         participant=participant,
         balance=total.balance if total else 0,
