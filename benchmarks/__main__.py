@@ -41,6 +41,14 @@ def main() -> None:
         )
         print(f"database: {connection.vendor} ({test_db})")
         report(rows, baseline)
+        import logging
+
+        from benchmarks import balance
+
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+
+        balance.history_length(baseline)
+        balance.scale(baseline)
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
 

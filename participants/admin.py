@@ -1,8 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Employer, KpjCard, Participant, User
+from . import services
+from .models import (
+    AuditEvent,
+    ContributionPosting,
+    ContributionRate,
+    Employer,
+    Enrolment,
+    JakonTier,
+    JhtBalance,
+    JhtReturnRate,
+    KpjBalance,
+    KpjCard,
+    Participant,
+    PensionAge,
+    ProgramRule,
+    RuleAmount,
+    User,
+)
 from .selectors import participants_visible_to_staff
 
 
@@ -60,6 +78,12 @@ class EmployerAdmin(BranchScopedAdmin):
     list_select_related = ["branch"]
 
 
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ["program", "started_on", "ended_on"]
+
+
 @admin.register(KpjCard)
 class KpjCardAdmin(BranchScopedAdmin):
     branch_path = "participant__branch"
@@ -68,6 +92,21 @@ class KpjCardAdmin(BranchScopedAdmin):
     search_fields = ["=number"]
     list_select_related = ["participant", "employer"]
     autocomplete_fields = ["participant", "employer"]
+    inlines = [EnrolmentInline]
+    actions = ["report_leaver"]
+
+    @admin.action(
+        description=_("Employer reported the worker left (non-active today)"),
+        permissions=["change"],
+    )
+    def report_leaver(self, request, queryset):
+        changed = sum(
+            services.kpj_card_report_leaver(
+                kpj_card=card, left_on=timezone.localdate(), actor=request.user
+            )
+            for card in queryset
+        )
+        self.message_user(request, _("%(count)d card(s) made non-active.") % {"count": changed})
 
 
 @admin.register(AuditEvent)
@@ -114,3 +153,111 @@ class UserAdmin(DjangoUserAdmin):
 from .data_update_admin import ChangeHistoryInline  # noqa: E402
 
 ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]
+# --- membership rules (dated data; superusers or staff given the permissions edit them) --
+
+
+class DatedRuleAdmin(admin.ModelAdmin):
+    list_filter = ["unconfirmed"]
+    readonly_fields = ["created_at", "updated_at"]
+    save_as = True  # a new period starts as a copy of the old row
+
+
+@admin.register(ProgramRule)
+class ProgramRuleAdmin(DatedRuleAdmin):
+    list_display = ["category", "program", "membership", "valid_from", "valid_to", "unconfirmed"]
+    list_filter = ["category", "program", "unconfirmed"]
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(DatedRuleAdmin):
+    list_display = [
+        "category", "program", "risk_class", "employer_rate", "worker_rate", "government_rate",
+        "recomposed_rate", "valid_from", "valid_to", "unconfirmed",
+    ]  # fmt: skip
+    list_filter = ["category", "program", "unconfirmed"]
+
+
+@admin.register(RuleAmount)
+class RuleAmountAdmin(DatedRuleAdmin):
+    list_display = ["key", "variant", "amount", "valid_from", "valid_to", "unconfirmed", "source"]
+    list_filter = ["key", "unconfirmed"]
+
+
+@admin.register(JakonTier)
+class JakonTierAdmin(DatedRuleAdmin):
+    list_display = ["lower_bound", "upper_bound", "jkk_rate", "jkm_rate", "valid_from",
+                    "valid_to", "unconfirmed"]  # fmt: skip
+
+
+@admin.register(PensionAge)
+class PensionAgeAdmin(DatedRuleAdmin):
+    list_display = ["age", "valid_from", "valid_to", "unconfirmed"]
+
+
+@admin.register(JhtReturnRate)
+class JhtReturnRateAdmin(admin.ModelAdmin):
+    list_display = ["year", "rate", "unconfirmed", "source"]
+    list_filter = ["unconfirmed"]
+
+
+# --- ledger and balances (read-only; corrections are reversing postings) -----------------
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContributionPosting)
+class ContributionPostingAdmin(ReadOnlyMixin, BranchScopedAdmin):
+    branch_path = "participant__branch"
+    list_display = ["month", "kpj_card", "participant", "program", "kind", "employer_amount",
+                    "worker_amount", "amount", "paid_on"]  # fmt: skip
+    list_filter = ["kind", "program"]
+    search_fields = ["=kpj_card__number"]
+    list_select_related = ["kpj_card", "participant"]
+    date_hierarchy = "month"
+    show_full_result_count = False  # no COUNT(*) over the whole ledger
+    actions = ["reverse_postings"]
+
+    @admin.action(description=_("Reverse the selected postings"), permissions=["view"])
+    def reverse_postings(self, request, queryset):
+        if not request.user.has_perm("participants.add_contributionposting"):
+            self.message_user(
+                request, _("You need permission to add postings to reverse one."), messages.ERROR
+            )
+            return
+        done = 0
+        for posting in queryset:
+            try:
+                services.contribution_reverse(
+                    posting=posting,
+                    actor=request.user,
+                    reason="admin",
+                    on=timezone.localdate(),
+                )
+                done += 1
+            except services.PostingError as error:
+                self.message_user(request, f"{posting}: {error.message}", messages.WARNING)
+        self.message_user(request, _("%(count)d posting(s) reversed.") % {"count": done})
+
+
+@admin.register(JhtBalance)
+class JhtBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+    branch_path = "participant__branch"
+    list_display = ["participant", "balance", "last_contribution_month", "posting_count"]
+    list_select_related = ["participant"]
+
+
+@admin.register(KpjBalance)
+class KpjBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+    branch_path = "kpj_card__participant__branch"
+    list_display = ["kpj_card", "balance", "last_contribution_month"]
+    list_select_related = ["kpj_card"]
+    search_fields = ["=kpj_card__number"]

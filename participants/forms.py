@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -133,3 +135,72 @@ class PortalLoginForm(LoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("Remember me on this device")
+
+
+# --- public simulators (GET forms: no account, no CSRF, work without JS) -----------------
+
+
+class ContributionSimulationForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Participant category"),
+        choices=[
+            ("PPU", _("Wage earner (PPU)")),
+            ("BPU", _("Non-wage earner (BPU)")),
+            ("JAKON", _("Construction project (Jakon)")),
+            ("PMI", _("Migrant worker (PMI)")),
+        ],
+    )
+    on_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The rules in force on this day are used."),
+    )  # fmt: skip
+    monthly_wage = forms.IntegerField(
+        label=_("Monthly wage or declared income (Rp)"), required=False, min_value=1,
+        help_text=_("PPU: the wage. BPU: your declared income. Jakon: the workers' known wage."),
+    )  # fmt: skip
+    jkk_risk_class = forms.TypedChoiceField(
+        label=_("Employer's JKK risk class (PPU)"), required=False, coerce=int, empty_value=None,
+        choices=[("", "-")] + [(n, str(n)) for n in range(1, 6)],
+        help_text=_("1 = very low risk ... 5 = very high risk."),
+    )  # fmt: skip
+    project_value = forms.IntegerField(
+        label=_("Project contract value before VAT (Jakon, Rp)"), required=False, min_value=1
+    )
+    pmi_phase = forms.TypedChoiceField(
+        label=_("Phase (PMI)"), required=False, empty_value=None,
+        choices=[("", "-"), ("pre_departure", _("Before departure")),
+                 ("placement", _("During and after work"))],
+    )  # fmt: skip
+    contract_months = forms.IntegerField(
+        label=_("Contract length in months (PMI)"), required=False, min_value=1, max_value=120
+    )
+    include_jht = forms.BooleanField(label=_("Include JHT (BPU, PMI)"), required=False)
+    jht_amount = forms.TypedChoiceField(
+        label=_("Monthly JHT amount (PMI)"), required=False, coerce=int, empty_value=None,
+        choices=[("", "-")] + [(n, f"Rp{n:,}".replace(",", ".")) for n in
+                               (50_000, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000)],
+    )  # fmt: skip
+
+
+class PensionAgeForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2200)
+
+
+class JhtProjectionForm(forms.Form):
+    balance = forms.IntegerField(label=_("Current JHT balance (Rp)"), min_value=0)
+    monthly_wage = forms.IntegerField(label=_("Monthly wage (Rp)"), min_value=0)
+    years = forms.IntegerField(
+        label=_("Years to pension age"), min_value=1, max_value=50,
+        help_text=_("Check your pension age with the pension age simulator."),
+    )  # fmt: skip
+    annual_return = forms.DecimalField(
+        label=_("Assumed return (% a year)"), min_value=0, max_value=30, decimal_places=2,
+        help_text=_("JHT returns must be at least the 1-year deposit rate of state banks."),
+    )  # fmt: skip
+    wage_growth = forms.DecimalField(
+        label=_("Wage growth (% a year)"), min_value=0, max_value=30, decimal_places=2,
+        required=False,
+    )  # fmt: skip
+
+    def clean_wage_growth(self):
+        return self.cleaned_data["wage_growth"] or Decimal(0)

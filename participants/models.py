@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -223,3 +224,350 @@ from .data_update_models import (  # noqa: E402,F401
     EmergencyContact,
     FamilyMember,
 )
+
+# ---------------------------------------------------------------------------
+# Membership rules as dated data. Every row holds from `valid_from` to `valid_to`, both
+# inclusive (an open `valid_to` means "until further notice"). rules.py reads plain copies
+# of these rows; nothing here computes an amount.
+
+
+class Program(models.TextChoices):
+    JKK = "JKK", _("Work accident (JKK)")
+    JKM = "JKM", _("Death benefit (JKM)")
+    JHT = "JHT", _("Old-age savings (JHT)")
+    JP = "JP", _("Pension (JP)")
+    JKP = "JKP", _("Job-loss (JKP)")
+
+
+class DatedRule(BaseModel):
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day in force; empty = open.")
+    )
+    unconfirmed = models.BooleanField(
+        _("unconfirmed"),
+        default=False,
+        help_text=_("Seeded from a single weak source or computed: check before relying on it."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("The last day in force must be on or after the first day.")}
+            )
+
+
+def _dated_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+        name=name,
+    )
+
+
+class ProgramRule(DatedRule):
+    """Which programs a category may join (DOMAIN.md §1)."""
+
+    class Membership(models.TextChoices):
+        MANDATORY = "mandatory", _("Mandatory")
+        OPTIONAL = "optional", _("Optional")
+
+    category = models.CharField(_("category"), max_length=5, choices=Category.choices)
+    program = models.CharField(_("program"), max_length=3, choices=Program.choices)
+    membership = models.CharField(_("membership"), max_length=9, choices=Membership.choices)
+
+    class Meta:
+        ordering = ["category", "program", "valid_from"]
+        verbose_name = _("program rule")
+        verbose_name_plural = _("program rules")
+        constraints = [_dated_constraint("programrule_valid_range")]
+
+    def __str__(self):
+        return f"{self.category} {self.program} ({self.membership})"
+
+
+class ContributionRate(DatedRule):
+    """A percentage contribution: shares of the base paid by employer, worker and government.
+
+    `recomposed_rate` is the part of the employer's JKK/JKM contribution moved to JKP: shown,
+    never charged again.
+    """
+
+    category = models.CharField(_("category"), max_length=5, choices=Category.choices)
+    program = models.CharField(_("program"), max_length=3, choices=Program.choices)
+    risk_class = models.PositiveSmallIntegerField(
+        _("JKK risk class"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    employer_rate = models.DecimalField(_("employer %"), max_digits=6, decimal_places=3, default=0)
+    worker_rate = models.DecimalField(_("worker %"), max_digits=6, decimal_places=3, default=0)
+    government_rate = models.DecimalField(
+        _("government %"), max_digits=6, decimal_places=3, default=0
+    )
+    recomposed_rate = models.DecimalField(
+        _("recomposed %"), max_digits=6, decimal_places=3, default=0
+    )
+
+    class Meta:
+        ordering = ["category", "program", "risk_class", "valid_from"]
+        verbose_name = _("contribution rate")
+        verbose_name_plural = _("contribution rates")
+        constraints = [
+            _dated_constraint("contributionrate_valid_range"),
+            models.CheckConstraint(
+                condition=models.Q(employer_rate__gte=0, worker_rate__gte=0, government_rate__gte=0)
+                & models.Q(recomposed_rate__gte=0),
+                name="contributionrate_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        risk = f" class {self.risk_class}" if self.risk_class else ""
+        return f"{self.category} {self.program}{risk} from {self.valid_from}"
+
+
+class RuleAmount(DatedRule):
+    """A rupiah amount, count or cap used by the rules (a PMI fee, the JP wage cap, ...)."""
+
+    class Key(models.TextChoices):
+        JP_WAGE_CAP = "jp_wage_cap", _("JP wage cap (Rp)")
+        JP_MIN_MONTHS = "jp_min_months", _("JP months needed for a monthly pension")
+        BPU_JKM_FLAT = "bpu_jkm_flat", _("BPU JKM flat contribution (Rp)")
+        BPU_JKK_MIN = "bpu_jkk_min", _("BPU JKK minimum (Rp)")
+        BPU_JKK_MAX = "bpu_jkk_max", _("BPU JKK maximum (Rp)")
+        PMI_PRE_DEPARTURE = "pmi_pre_departure", _("PMI JKK+JKM before departure (Rp)")
+        PMI_PLACEMENT = "pmi_placement", _("PMI JKK+JKM for a contract of `variant` months (Rp)")
+        PMI_EXTRA_MONTH = "pmi_extra_month", _("PMI JKK+JKM per month beyond a package (Rp)")
+        PMI_JHT_OPTION = "pmi_jht_option", _("PMI optional JHT amount a worker may pick (Rp)")
+
+    key = models.CharField(_("key"), max_length=20, choices=Key.choices)
+    variant = models.PositiveIntegerField(
+        _("variant"), default=0, help_text=_("Contract months for PMI packages; else 0.")
+    )
+    amount = models.BigIntegerField(_("amount"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["key", "variant", "valid_from"]
+        verbose_name = _("rule amount")
+        verbose_name_plural = _("rule amounts")
+        constraints = [
+            _dated_constraint("ruleamount_valid_range"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="ruleamount_non_neg"),
+        ]
+
+    def __str__(self):
+        return f"{self.key}[{self.variant}] = {self.amount} from {self.valid_from}"
+
+
+class JakonTier(DatedRule):
+    """One marginal tier of the Jakon contribution on a project's contract value."""
+
+    lower_bound = models.BigIntegerField(_("above (Rp)"), validators=[MinValueValidator(0)])
+    upper_bound = models.BigIntegerField(
+        _("up to (Rp)"), null=True, blank=True, help_text=_("Empty for the top tier.")
+    )
+    jkk_rate = models.DecimalField(_("JKK %"), max_digits=6, decimal_places=3)
+    jkm_rate = models.DecimalField(_("JKM %"), max_digits=6, decimal_places=3)
+
+    class Meta:
+        ordering = ["valid_from", "lower_bound"]
+        verbose_name = _("Jakon tier")
+        verbose_name_plural = _("Jakon tiers")
+        constraints = [_dated_constraint("jakontier_valid_range")]
+
+    def __str__(self):
+        return f"{self.lower_bound}-{self.upper_bound or '…'} from {self.valid_from}"
+
+
+class PensionAge(DatedRule):
+    """The JP pension age in force on a date (PP 45/2015 Art. 15)."""
+
+    age = models.PositiveSmallIntegerField(_("pension age"))
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("pension age")
+        verbose_name_plural = _("pension ages")
+        constraints = [_dated_constraint("pensionage_valid_range")]
+
+    def __str__(self):
+        return f"{self.age} from {self.valid_from}"
+
+
+class JhtReturnRate(BaseModel):
+    """The JHT return declared for a year, credited once by the annual job."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    rate = models.DecimalField(_("return %"), max_digits=5, decimal_places=2)
+    unconfirmed = models.BooleanField(_("unconfirmed"), default=False)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("JHT return rate")
+        verbose_name_plural = _("JHT return rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=50), name="jhtreturnrate_0_to_50"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.rate} %"
+
+
+# ---------------------------------------------------------------------------
+# Membership, contribution postings (the ledger) and running balances.
+
+
+class Enrolment(BaseModel):
+    """A KPJ card's membership of one program, from `started_on` to `ended_on`."""
+
+    kpj_card = models.ForeignKey(
+        KpjCard, verbose_name=_("KPJ card"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    program = models.CharField(_("program"), max_length=3, choices=Program.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["program"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpj_card", "program", "started_on"], name="enrolment_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="enrolment_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpj_card} {self.program}"
+
+
+class ContributionPosting(models.Model):
+    """One ledger row: a month's contribution for one program on one KPJ card, a reversal of
+    one, or a JHT returns credit. Never edited: a correction is a reversing posting."""
+
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("Contribution")
+        REVERSAL = "reversal", _("Reversal")
+        RETURNS = "returns", _("Returns credit")
+
+    # Both foreign keys are covered by the composite indexes in Meta (leading column).
+    kpj_card = models.ForeignKey(
+        KpjCard,
+        verbose_name=_("KPJ card"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        db_index=False,
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        db_index=False,
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    program = models.CharField(_("program"), max_length=3, choices=Program.choices)
+    month = models.DateField(_("month"), help_text=_("First day of the month paid for."))
+    employer_amount = models.BigIntegerField(_("employer share (Rp)"), default=0)
+    worker_amount = models.BigIntegerField(_("worker share (Rp)"), default=0)
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    paid_on = models.DateField(_("paid on"))
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        verbose_name = _("contribution posting")
+        verbose_name_plural = _("contribution postings")
+        indexes = [
+            models.Index(
+                fields=["participant", "-month", "-id"], name="posting_participant_recent"
+            ),
+            models.Index(fields=["kpj_card", "month"], name="posting_card_month"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount=models.F("employer_amount") + models.F("worker_amount")),
+                name="posting_amount_is_sum_of_shares",
+            ),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="posting_month_day_1"),
+            models.UniqueConstraint(
+                fields=["kpj_card", "program", "month"],
+                condition=models.Q(kind="contribution"),
+                name="posting_one_contribution_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["kpj_card", "month"],
+                condition=models.Q(kind="returns"),
+                name="posting_one_returns_credit_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="reversal", reverses__isnull=False)
+                | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
+                name="posting_reversal_has_original",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpj_card_id} {self.program} {self.month:%Y-%m} {self.amount}"
+
+
+class JhtBalance(models.Model):
+    """A participant's running JHT balance across all their KPJ cards (never summed on read)."""
+
+    participant = models.OneToOneField(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="jht_balance",
+    )
+    balance = models.BigIntegerField(_("JHT balance (Rp)"), default=0)
+    posting_count = models.PositiveIntegerField(_("postings"), default=0)
+    last_contribution_month = models.DateField(_("last contribution"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("JHT balance")
+        verbose_name_plural = _("JHT balances")
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.balance}"
+
+
+class KpjBalance(models.Model):
+    """The JHT balance held on one KPJ card (the per-card breakdown of JhtBalance)."""
+
+    kpj_card = models.OneToOneField(
+        KpjCard, verbose_name=_("KPJ card"), on_delete=models.CASCADE, related_name="balance"
+    )
+    balance = models.BigIntegerField(_("JHT balance (Rp)"), default=0)
+    last_contribution_month = models.DateField(_("last contribution"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPJ balance")
+        verbose_name_plural = _("KPJ balances")
+
+    def __str__(self):
+        return f"{self.kpj_card_id}: {self.balance}"

@@ -1,6 +1,24 @@
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
 
-from .models import Participant, User
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Sum, Value, When
+from django.shortcuts import get_object_or_404
+
+from . import rules
+from .models import (
+    ContributionPosting,
+    ContributionRate,
+    Enrolment,
+    JakonTier,
+    JhtBalance,
+    KpjCard,
+    Participant,
+    PensionAge,
+    Program,
+    ProgramRule,
+    RuleAmount,
+    User,
+)
 
 
 def participant_get_by_nik(*, nik: str) -> Participant | None:
@@ -11,7 +29,7 @@ def participant_get_for_user(*, user: User) -> Participant | None:
     """The participant behind a login, or None for staff-only accounts."""
     if not user.is_authenticated:
         return None
-    return Participant.objects.select_related("branch").filter(user=user).first()
+    return Participant.objects.select_related("branch", "jht_balance").filter(user=user).first()
 
 
 def participants_visible_to_staff(*, user: User) -> QuerySet[Participant]:
@@ -22,3 +40,184 @@ def participants_visible_to_staff(*, user: User) -> QuerySet[Participant]:
     if user.is_staff and user.branch_id:
         return participants.filter(branch_id=user.branch_id)
     return participants.none()
+
+
+# --- membership rules, contributions and balances ----------------------------------------
+
+
+def rules_load() -> rules.Rules:
+    """Every rule row, as plain values for the pure functions in rules.py (small tables)."""
+    dated = ("valid_from", "valid_to")
+    return rules.Rules(
+        memberships=tuple(
+            rules.MembershipRow(**row)
+            for row in ProgramRule.objects.values(*dated, "category", "program", "membership")
+        ),
+        rates=tuple(
+            rules.RateRow(**row)
+            for row in ContributionRate.objects.values(
+                *dated,
+                "category",
+                "program",
+                "risk_class",
+                "employer_rate",
+                "worker_rate",
+                "government_rate",
+                "recomposed_rate",
+                "unconfirmed",
+            )
+        ),  # fmt: skip
+        amounts=tuple(
+            rules.AmountRow(**row)
+            for row in RuleAmount.objects.values(*dated, "key", "variant", "amount", "unconfirmed")
+        ),
+        tiers=tuple(
+            rules.TierRow(**row)
+            for row in JakonTier.objects.values(
+                *dated, "lower_bound", "upper_bound", "jkk_rate", "jkm_rate"
+            )
+        ),
+        pension_ages=tuple(
+            rules.PensionAgeRow(**row) for row in PensionAge.objects.values(*dated, "age")
+        ),
+    )
+
+
+POSTINGS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    """What the cek saldo page and API show: read from running totals, never the ledger sum."""
+
+    participant: Participant
+    balance: int
+    last_contribution_month: datetime.date | None
+    cards: list[KpjCard]
+    postings: list[ContributionPosting]
+    page: int
+    page_count: int
+    posting_count: int
+
+
+def balance_get_for_participant(*, participant: Participant, page: int = 1) -> BalanceView:
+    """The participant's JHT balance, per-card breakdown and one page of recent postings.
+
+    A fixed number of queries whatever the history length: the running balance rows, the
+    cards (with employer, balance and enrolments) and one LIMITed page off the
+    (participant, -month, -id) index. `participant` must come from `participant_get_for_user`.
+    """
+    total = JhtBalance.objects.filter(participant=participant).first()
+    posting_count = total.posting_count if total else 0
+    page_count = max(1, -(-posting_count // POSTINGS_PER_PAGE))
+    page = min(max(1, page), page_count)
+    offset = (page - 1) * POSTINGS_PER_PAGE
+    cards = list(
+        KpjCard.objects.filter(participant=participant)
+        .select_related("employer", "balance")
+        .prefetch_related(
+            Prefetch("enrolments", queryset=Enrolment.objects.order_by("program", "started_on"))
+        )
+        .order_by("-joined_on", "number")
+    )
+    postings = list(
+        ContributionPosting.objects.filter(participant=participant).order_by("-month", "-id")[
+            offset : offset + POSTINGS_PER_PAGE
+        ]
+    )
+    # Every posting of the participant is on one of their cards: no join needed.
+    cards_by_id = {card.pk: card for card in cards}
+    for posting in postings:
+        posting.kpj_card = cards_by_id[posting.kpj_card_id]
+    return BalanceView(
+        participant=participant,
+        balance=total.balance if total else 0,
+        last_contribution_month=total.last_contribution_month if total else None,
+        cards=cards,
+        postings=postings,
+        page=page,
+        page_count=page_count,
+        posting_count=posting_count,
+    )
+
+
+def kpj_card_get_for_participant(*, participant: Participant, kpj_card_id: int) -> KpjCard:
+    """The participant's own card, or 404 for a missing and a foreign card alike."""
+    return get_object_or_404(
+        KpjCard.objects.select_related("employer", "participant"),
+        pk=kpj_card_id,
+        participant=participant,
+    )
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    kpj_number: str
+    opening: int
+    contributions: int
+    returns: int
+    reversals: int
+    closing: int
+
+
+def statement_get_for_participant(
+    *, participant: Participant, year: int
+) -> tuple[list[StatementLine], list[ContributionPosting]]:
+    """The annual JHT statement per card. The closing balance of `year` is the running
+    balance less what was posted after it, so only the ledger from `year` on is read."""
+    start = datetime.date(year, 1, 1)
+    cards = list(
+        KpjCard.objects.filter(participant=participant)
+        .select_related("balance")
+        .order_by("joined_on", "number")
+    )
+    sums = {
+        (row["kpj_card_id"], row["in_year"], row["kind"]): row["total"]
+        for row in ContributionPosting.objects.filter(
+            participant=participant, program=Program.JHT, month__gte=start
+        )
+        .annotate(
+            in_year=Case(
+                When(month__year=year, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("kpj_card_id", "in_year", "kind")
+        .annotate(total=Sum("amount"))
+    }
+    lines = []
+    for card in cards:
+        current = card.balance.balance if hasattr(card, "balance") else 0
+        after = sum(total for (cid, in_year, _k), total in sums.items() if cid == card.pk
+                    and not in_year)  # fmt: skip
+
+        def in_year(kind, card=card):
+            return sums.get((card.pk, True, kind), 0)
+
+        closing = current - after
+        contributions = in_year(ContributionPosting.Kind.CONTRIBUTION)
+        returns = in_year(ContributionPosting.Kind.RETURNS)
+        reversals = in_year(ContributionPosting.Kind.REVERSAL)
+        opening = closing - contributions - returns - reversals
+        lines.append(
+            StatementLine(card.number, opening, contributions, returns, reversals, closing)
+        )
+    postings = list(
+        ContributionPosting.objects.filter(
+            participant=participant, program=Program.JHT, month__year=year
+        )
+        .select_related("kpj_card")
+        .order_by("month", "id")
+    )
+    return lines, postings
+
+
+def kpj_card_verification_get(*, kpj_card_id: int) -> KpjCard | None:
+    """A card for the public verification page (only non-personal fields are shown)."""
+    return (
+        KpjCard.objects.select_related("participant")
+        .only("number", "status", "joined_on", "left_on", "participant__category")
+        .filter(pk=kpj_card_id)
+        .first()
+    )

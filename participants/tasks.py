@@ -2,6 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from . import data_updates, notifications, services
 from .models import DataUpdateRequest
@@ -50,3 +51,12 @@ def data_update_notify_task(request_id: int) -> bool:
         )
         raise
     return True
+
+
+@shared_task(ignore_result=False)
+def jht_returns_credit_task(year: int | None = None) -> dict:
+    """Beat job (every 1 January): credit last year's declared JHT return. Idempotent per
+    year and card, so a retry or a second run credits nothing twice."""
+    if year is None:
+        year = timezone.localdate().year - 1
+    return services.jht_returns_credit_year(year=year)

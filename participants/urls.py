@@ -17,4 +17,10 @@ urlpatterns = [
         name="data_update_detail",
     ),
     path("data/<slug:slug>/", data_update_views.data_update_edit, name="data_update_edit"),
+    path("balance/", views.balance, name="balance"),
+    path("balance/statement/<int:year>/", views.statement, name="balance_statement"),
+    path("card/<int:card_id>/", views.card, name="card"),
+    path("card/verify/<str:token>/", views.card_verify, name="card_verify"),
+    path("simulations/contribution/", views.simulate_contribution, name="simulate_contribution"),
+    path("simulations/jht/", views.simulate_jht, name="simulate_jht"),
 ]

@@ -1,12 +1,28 @@
 from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from complaints.selectors import ticket_open_count_for_participant
 
-from .selectors import participant_get_for_user
+from . import rules
+from .card import card_id_from_token, card_token, qr_svg
+from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
+from .models import Participant
+from .selectors import (
+    balance_get_for_participant,
+    kpj_card_get_for_participant,
+    kpj_card_verification_get,
+    participant_get_for_user,
+    rules_load,
+    statement_get_for_participant,
+)
 from .services import ParticipantAlreadyRegistered
+from .statement import statement_pdf
 
 
 class ParticipantSignupView(SignupView):
@@ -34,3 +50,160 @@ def dashboard(request):
     response = render(request, "participants/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _participant_or_404(request) -> Participant:
+    participant = participant_get_for_user(user=request.user)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _private(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def balance(request):
+    """Cek saldo: total JHT, per-card breakdown and a page of recent postings."""
+    participant = _participant_or_404(request)
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    view = balance_get_for_participant(participant=participant, page=page)
+    this_year = timezone.localdate().year
+    return _private(
+        render(
+            request,
+            "participants/balance.html",
+            {
+                "view": view,
+                "statement_years": range(this_year - 1, max(this_year - 6, 2014), -1),
+            },
+        )
+    )
+
+
+@login_required
+def statement(request, year: int):
+    """The annual JHT statement of the logged-in participant, as a PDF download."""
+    participant = _participant_or_404(request)
+    today = timezone.localdate()
+    if not 2015 <= year <= today.year:
+        raise Http404
+    lines, postings = statement_get_for_participant(participant=participant, year=year)
+    pdf = statement_pdf(
+        participant=participant, year=year, lines=lines, postings=postings, generated_on=today
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="jht-statement-{year}.pdf"'
+    return _private(response)
+
+
+@login_required
+def card(request, card_id: int):
+    """The digital membership card, with a QR code anyone can scan to check it is valid."""
+    participant = _participant_or_404(request)
+    kpj_card = kpj_card_get_for_participant(participant=participant, kpj_card_id=card_id)
+    verify_url = request.build_absolute_uri(
+        reverse("card_verify", args=[card_token(kpj_card_id=kpj_card.pk)])
+    )
+    return _private(
+        render(
+            request,
+            "participants/card.html",
+            {
+                "participant": participant,
+                "card": kpj_card,
+                "verify_url": verify_url,
+                "qr_svg": mark_safe(qr_svg(verify_url)),  # noqa: S308 - our own generated SVG
+            },
+        )
+    )
+
+
+def card_verify(request, token: str):
+    """Public check of a scanned card: valid or not, with no personal data."""
+    card_id = card_id_from_token(token)
+    kpj_card = kpj_card_verification_get(kpj_card_id=card_id) if card_id else None
+    response = render(
+        request,
+        "participants/card_verify.html",
+        {"card": kpj_card, "checked_at": timezone.localtime()},
+        status=200 if kpj_card else 404,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def simulate_contribution(request):
+    """Simulasi iuran and the pension age, for anyone, as GET forms."""
+    result = pension = None
+    form = ContributionSimulationForm(request.GET or None)
+    if "category" in request.GET and form.is_valid():
+        try:
+            result = rules.contribution_calculate(
+                rules_load(), rules.ContributionInput(**form.cleaned_data)
+            )
+        except rules.RuleInputError as error:
+            _add_rule_errors(form, error)
+    elif "category" not in request.GET:
+        form = ContributionSimulationForm(initial={"on_date": timezone.localdate()})
+    age_form = PensionAgeForm(request.GET if "year" in request.GET else None)
+    if age_form.is_bound and age_form.is_valid():
+        year = age_form.cleaned_data["year"]
+        try:
+            pension = {"year": year, "age": rules.pension_age(rules_load(), year)}
+        except rules.RuleInputError as error:
+            _add_rule_errors(age_form, error)
+    return render(
+        request,
+        "participants/simulate_contribution.html",
+        {"form": form, "result": result, "age_form": age_form, "pension": pension},
+    )
+
+
+def simulate_jht(request):
+    """Simulasi JHT: a year-by-year projection table and a bar chart (inline SVG)."""
+    rows = chart = None
+    form = JhtProjectionForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        try:
+            rows = rules.jht_projection(
+                rules_load(), on_date=timezone.localdate(), **form.cleaned_data
+            )
+            chart = _bar_chart([row.closing for row in rows])
+        except rules.RuleInputError as error:
+            _add_rule_errors(form, error)
+    return render(
+        request, "participants/simulate_jht.html", {"form": form, "rows": rows, "chart": chart}
+    )
+
+
+def _add_rule_errors(form, error: rules.RuleInputError) -> None:
+    for name, messages in error.errors.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _bar_chart(values: list[int], width: int = 600, height: int = 200) -> dict:
+    """Bar geometry for an SVG chart drawn by the template (attributes only, CSP-safe)."""
+    top = max(values) or 1
+    step = width / len(values)
+    bars = []
+    for index, value in enumerate(values):
+        bar_height = round(value / top * (height - 20))
+        bars.append(
+            {
+                "x": round(index * step + step * 0.15, 1),
+                "y": height - bar_height,
+                "width": round(step * 0.7, 1),
+                "height": bar_height,
+                "year": index + 1,
+                "value": value,
+            }
+        )
+    return {"width": width, "height": height, "bars": bars}

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -214,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.tickets_escalate_overdue_task",
         "schedule": 15 * 60,
     },
+    "jht-annual-returns": {
+        "task": "participants.tasks.jht_returns_credit_task",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
+    },
 }
 
 # DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.
@@ -236,6 +241,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
+    # Throttle counters live in the cache (Redis through CACHE_URL, so shared by processes).
+    "DEFAULT_THROTTLE_RATES": {
+        "simulations": env("JMO_SIMULATION_RATE", default="60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "JMO Portal API",

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from appointments.models import Branch
 from participants.models import Category, Employer, KpjCard, Participant, User
@@ -70,6 +71,56 @@ BRANCH_STAFF_PERMISSIONS = [
     ("complaints", "change_ticket"),
     ("complaints", "view_slapolicy"),
     ("complaints", "view_selfhelpoffer"),
+    ("participants", "view_contributionposting"),
+    ("participants", "view_jhtbalance"),
+    ("participants", "view_kpjbalance"),
+    ("participants", "view_enrolment"),
+]
+# Contribution history per KPJ: (kpj, category inputs, first month, last month or None = last
+# month, leaver). Amounts come from the dated rules in force each month.
+CONTRIBUTIONS = [
+    (
+        "10000000011",
+        {"category": "PPU", "monthly_wage": 6_500_000, "jkk_risk_class": 3},
+        "2021-01-01",
+        None,
+        False,
+    ),
+    (
+        "10000000022",
+        {"category": "PPU", "monthly_wage": 4_200_000, "jkk_risk_class": 2},
+        "2017-01-01",
+        "2019-08-01",
+        True,
+    ),
+    (
+        "10000000023",
+        {"category": "PPU", "monthly_wage": 5_800_000, "jkk_risk_class": 3},
+        "2019-09-01",
+        None,
+        False,
+    ),
+    (
+        "10000000033",
+        {"category": "BPU", "monthly_wage": 3_000_000, "include_jht": True},
+        "2022-01-01",
+        None,
+        False,
+    ),
+    (
+        "10000000055",
+        {
+            "category": "PMI",
+            "pmi_phase": "placement",
+            "contract_months": 24,
+            "include_jht": True,
+            "jht_amount": 100_000,
+        },
+        "2023-06-01",
+        None,
+        False,
+    ),
+    ("10000000066", {"category": "BPU", "monthly_wage": 2_000_000}, "2023-01-01", None, False),
 ]
 
 
@@ -128,6 +179,85 @@ class Command(BaseCommand):
         for email, branch in STAFF:
             self._user(email, is_staff=True, branch=branches[branch]).groups.add(group)
         self._user(SUPERUSER, is_staff=True, is_superuser=True)
+        self._contributions()
+
+    def _contributions(self):
+        """Enrolments, monthly postings (bulk) and running balances, once per card."""
+        from participants import rules
+        from participants.models import ContributionPosting, Enrolment, JhtBalance, KpjBalance
+        from participants.selectors import rules_load
+        from participants.services import kpj_card_report_leaver
+
+        rule_rows = rules_load()
+        today = timezone.localdate()
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        cards = KpjCard.objects.in_bulk([row[0] for row in CONTRIBUTIONS], field_name="number")
+        for number, inputs, first, last, leaver in CONTRIBUTIONS:
+            card = cards[number]
+            if ContributionPosting.objects.filter(kpj_card=card).exists():
+                continue
+            month = datetime.date.fromisoformat(first)
+            end = datetime.date.fromisoformat(last) if last else last_month
+            postings, enrolled = [], set()
+            while month <= end:
+                result = rules.contribution_calculate(
+                    rule_rows, rules.ContributionInput(on_date=month, **inputs)
+                )
+                paid_on = month.replace(day=10) + datetime.timedelta(days=31)
+                for program in result.programs:
+                    if program.total == 0:
+                        continue
+                    if program.program == rules.PMI_PACKAGE:
+                        if enrolled:  # PMI pays the package once, at the start of placement
+                            continue
+                        enrolled.update({"JKK", "JKM"})
+                        code = "JKK"
+                    else:
+                        code = program.program
+                        enrolled.add(code)
+                    postings.append(
+                        ContributionPosting(
+                            kpj_card=card, participant_id=card.participant_id,
+                            kind=ContributionPosting.Kind.CONTRIBUTION, program=code,
+                            month=month, employer_amount=program.employer,
+                            worker_amount=program.worker, amount=program.total,
+                            paid_on=paid_on,
+                        )
+                    )  # fmt: skip
+                month = (month + datetime.timedelta(days=32)).replace(day=1)
+            ContributionPosting.objects.bulk_create(postings, batch_size=1000)
+            for program in sorted(enrolled):
+                Enrolment.objects.get_or_create(
+                    kpj_card=card, program=program, started_on=datetime.date.fromisoformat(first)
+                )
+            jht = [p for p in postings if p.program == "JHT"]
+            last_jht = max((p.month for p in jht), default=None)
+            KpjBalance.objects.update_or_create(
+                kpj_card=card,
+                defaults={
+                    "balance": sum(p.amount for p in jht),
+                    "last_contribution_month": last_jht,
+                },
+            )
+            if leaver:
+                kpj_card_report_leaver(kpj_card=card, left_on=end + datetime.timedelta(days=30),
+                                       actor=None)  # fmt: skip
+        # Participant totals from the card rows just written (not from the ledger).
+        for participant_id in {card.participant_id for card in cards.values()}:
+            card_rows = KpjBalance.objects.filter(kpj_card__participant_id=participant_id)
+            JhtBalance.objects.update_or_create(
+                participant_id=participant_id,
+                defaults={
+                    "balance": sum(row.balance for row in card_rows),
+                    "last_contribution_month": max(
+                        (row.last_contribution_month for row in card_rows
+                         if row.last_contribution_month), default=None,
+                    ),
+                    "posting_count": ContributionPosting.objects.filter(
+                        participant_id=participant_id
+                    ).count(),
+                },
+            )  # fmt: skip
 
     def _user(self, email, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)

@@ -1,0 +1,271 @@
+"""JHT balance benchmarks (issue 3).
+
+1. History length: the cek saldo page and API for a participant with 12 months of postings
+   against one with 600 months: same query count, time ratio <= 1.2 expected.
+2. Scale: seed N participants x 24 months of JHT postings (COPY on PostgreSQL: 100,000
+   participants, 2.4 M postings; bulk_create on SQLite at a smaller, printed scale), report
+   rows/s, then the balance page p50/p99 over 1,000 random participants against `hello`.
+"""
+
+import datetime
+import io
+import logging
+import os
+import random
+import statistics
+import time
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks.harness import time_get
+
+D = datetime.date
+MONTHS = 24
+SAMPLE = 1_000
+
+
+EPOCH = D(2000, 1, 1)
+
+
+def _months(count, start=EPOCH):
+    month = start
+    for _ in range(count):
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _participant_with_history(branch, index: int, months: int):
+    from participants.models import (
+        ContributionPosting,
+        JhtBalance,
+        KpjBalance,
+        KpjCard,
+        Participant,
+        User,
+    )
+
+    user = User.objects.create_user(email=f"bench-history-{index}@bench.example")
+    participant = Participant.objects.create(
+        user=user, nik=f"32049900{index:08d}", full_name=f"Bench {index}",
+        birth_date=D(1980, 1, 1), gender="M", category="PPU", branch=branch,
+    )  # fmt: skip
+    card = KpjCard.objects.create(
+        number=f"9{index:010d}", participant=participant, joined_on=D(2000, 1, 1)
+    )
+    rows = [
+        ContributionPosting(
+            kpj_card=card, participant=participant, kind="contribution", program="JHT",
+            month=month, employer_amount=185_000, worker_amount=100_000, amount=285_000,
+            paid_on=month,
+        )
+        for month in _months(months)
+    ]  # fmt: skip
+    ContributionPosting.objects.bulk_create(rows, batch_size=1000)
+    last = rows[-1].month
+    KpjBalance.objects.create(kpj_card=card, balance=285_000 * months, last_contribution_month=last)
+    JhtBalance.objects.create(
+        participant=participant, balance=285_000 * months, posting_count=months,
+        last_contribution_month=last,
+    )  # fmt: skip
+    return user
+
+
+def history_length(baseline: dict) -> None:
+    from appointments.models import Branch
+
+    branch = Branch.objects.first()
+    print("\n== Cek saldo: 12 vs 600 months of postings ==")
+    users = {months: _participant_with_history(branch, months, months) for months in (12, 600)}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would have by now in production
+    clients = {}
+    for months in (12, 600):
+        clients[months] = Client()
+        clients[months].force_login(users[months])
+    for label, url in (("page /balance/", "/balance/"), ("API /api/v1/me/balance",
+                                                         "/api/v1/me/balance")):  # fmt: skip
+        # Interleaved samples, so load from other processes hits both sides alike.
+        samples = {12: [], 600: []}
+        for _ in range(20):
+            for months in (12, 600):
+                clients[months].get(url)
+        for _ in range(300):
+            for months in (12, 600):
+                start = time.perf_counter()
+                response = clients[months].get(url)
+                samples[months].append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+        queries = {}
+        for months in (12, 600):
+            with CaptureQueriesContext(connection) as captured:
+                clients[months].get(url)
+            queries[months] = len(captured)
+        short = statistics.median(samples[12]) * 1000
+        long = statistics.median(samples[600]) * 1000
+        print(
+            f"{label:<26} 12 months {short:.2f} ms ({queries[12]} queries)  "
+            f"600 months {long:.2f} ms ({queries[600]} queries)  "
+            f"ratio {long / short:.2f} (target <= 1.2)  "
+            f"vs hello {long / baseline['p50_ms']:.1f}x"
+        )
+
+
+def _copy(table: str, columns: list[str], lines: list[str]) -> None:
+    buffer = io.StringIO("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+
+
+def _seed_postgres(count: int, branch_id: int) -> int:
+    """COPY in batches of 10,000 participants; ids are assigned here, sequences reset after."""
+    now = "2026-01-01 00:00:00+07"
+    months = list(_months(MONTHS, D(2024, 1, 1)))
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = '600s'")
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_participant")
+        base_participant = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_kpjcard")
+        base_card = cursor.fetchone()[0] + 1
+    rows = 0
+    batch = 10_000
+    for start in range(0, count, batch):
+        stop = min(start + batch, count)
+        participants, cards, postings, card_balances, totals = [], [], [], [], []
+        for i in range(start, stop):
+            pid, cid = base_participant + i, base_card + i
+            participants.append(
+                f'{pid},{now},{now},32048{i:011d},Peserta {i},1985-01-01,M,PPU,"","","",'
+                f"{branch_id}\n"
+            )
+            cards.append(f"{cid},{now},{now},5{i:010d},{pid},active,2024-01-01\n")
+            amount = 150_000 + (i % 50) * 5_700
+            for month in months:
+                postings.append(
+                    f"{cid},{pid},contribution,JHT,{month},{amount - amount // 3},"
+                    f"{amount // 3},{amount},{month},{now}\n"
+                )
+            card_balances.append(f"{cid},{amount * MONTHS},{months[-1]},{now}\n")
+            totals.append(f"{pid},{amount * MONTHS},{MONTHS},{months[-1]},{now}\n")
+        with transaction.atomic():
+            _copy("participants_participant", ["id", "created_at", "updated_at", "nik",
+                  "full_name", "birth_date", "gender", "category", "phone", "email", "address",
+                  "branch_id"], participants)  # fmt: skip
+            _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
+                  "participant_id", "status", "joined_on"], cards)  # fmt: skip
+            _copy("participants_contributionposting", ["kpj_card_id", "participant_id", "kind",
+                  "program", "month", "employer_amount", "worker_amount", "amount", "paid_on",
+                  "posted_at"], postings)  # fmt: skip
+            _copy("participants_kpjbalance", ["kpj_card_id", "balance",
+                  "last_contribution_month", "updated_at"], card_balances)  # fmt: skip
+            _copy("participants_jhtbalance", ["participant_id", "balance", "posting_count",
+                  "last_contribution_month", "updated_at"], totals)  # fmt: skip
+        rows += len(participants) + len(cards) + len(postings) + len(card_balances) + len(totals)
+    with connection.cursor() as cursor:
+        for table in ("participants_participant", "participants_kpjcard"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        cursor.execute("ANALYZE")
+    return rows
+
+
+def _seed_orm(count: int, branch) -> int:
+    from participants.models import (
+        ContributionPosting,
+        JhtBalance,
+        KpjBalance,
+        KpjCard,
+        Participant,
+    )
+
+    months = list(_months(MONTHS, D(2024, 1, 1)))
+    participants = Participant.objects.bulk_create(
+        Participant(nik=f"32048{i:011d}", full_name=f"Peserta {i}", birth_date=D(1985, 1, 1),
+                    gender="M", category="PPU", branch=branch)
+        for i in range(count)
+    )  # fmt: skip
+    cards = KpjCard.objects.bulk_create(
+        KpjCard(number=f"5{i:010d}", participant=p, joined_on=D(2024, 1, 1))
+        for i, p in enumerate(participants)
+    )
+    postings = [
+        ContributionPosting(kpj_card=c, participant_id=c.participant_id, kind="contribution",
+                            program="JHT", month=m, employer_amount=190_000,
+                            worker_amount=95_000, amount=285_000, paid_on=m)
+        for c in cards for m in months
+    ]  # fmt: skip
+    ContributionPosting.objects.bulk_create(postings, batch_size=2000)
+    KpjBalance.objects.bulk_create(
+        KpjBalance(kpj_card=c, balance=285_000 * MONTHS, last_contribution_month=months[-1])
+        for c in cards
+    )
+    JhtBalance.objects.bulk_create(
+        JhtBalance(participant=p, balance=285_000 * MONTHS, posting_count=MONTHS,
+                   last_contribution_month=months[-1])
+        for p in participants
+    )  # fmt: skip
+    return 4 * len(participants) + len(postings)  # participants, cards, 2 balances, postings
+
+
+def scale(baseline: dict) -> None:
+    from appointments.models import Branch
+    from participants.models import Participant, User
+
+    postgres = connection.vendor == "postgresql"
+    default = 100_000 if postgres else 2_000
+    count = int(os.environ.get("BENCH_PARTICIPANTS", default))
+    if count <= 0:
+        print("\n(seed-at-scale skipped: BENCH_PARTICIPANTS=0)")
+        return
+    branch = Branch.objects.first()
+    how = "COPY" if postgres else "bulk_create"
+    print(
+        f"\n== Seed {count:,} participants x {MONTHS} months of postings "
+        f"({connection.vendor}, {how}{'' if postgres else '; smaller scale on SQLite'}) =="
+    )
+    started = time.perf_counter()
+    rows = _seed_postgres(count, branch.pk) if postgres else _seed_orm(count, branch)
+    elapsed = time.perf_counter() - started
+    print(f"inserted {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s")
+
+    rng = random.Random(3)  # noqa: S311 - a benchmark sample, not security
+    ids = list(Participant.objects.filter(nik__startswith="32048").values_list("pk", flat=True))
+    sample = rng.sample(ids, min(SAMPLE, len(ids)))
+    users = User.objects.bulk_create(
+        User(email=f"bench-{pid}@bench.example", password="!")  # noqa: S106 - unusable
+        for pid in sample
+    )
+    for user, pid in zip(users, sample, strict=True):
+        Participant.objects.filter(pk=pid).update(user=user)
+    client = Client()
+    samples = []
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line per login
+    for user in users:
+        client.force_login(user)
+        start = time.perf_counter()
+        response = client.get("/balance/")
+        samples.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"/balance/ answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/balance/")
+    last_count = len(queries)
+    samples.sort()
+    p50 = statistics.median(samples) * 1000
+    p99 = samples[int(len(samples) * 0.99) - 1] * 1000
+    hello = time_get(Client(), "/bench/hello")
+    print(
+        f"balance page over {len(samples):,} random participants: p50 {p50:.2f} ms, "
+        f"p99 {p99:.2f} ms, {last_count} queries"
+    )
+    print(
+        f"hello (same run): p50 {hello['p50_ms']:.2f} ms -> balance/hello ratio "
+        f"{p50 / hello['p50_ms']:.1f}x (earlier baseline {baseline['p50_ms']:.2f} ms)"
+    )
