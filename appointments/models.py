@@ -254,6 +254,7 @@ class Appointment(BaseModel):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    assignment_mailed_at = models.DateTimeField(_("assignment e-mailed at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import render
 
+from appointments.selectors import appointment_next_for_participant
+
 from .selectors import participant_get_for_user
 from .services import ParticipantAlreadyRegistered
 
@@ -26,6 +28,9 @@ def home(request):
 @login_required
 def dashboard(request):
     participant = participant_get_for_user(user=request.user)
-    response = render(request, "participants/dashboard.html", {"participant": participant})
+    context = {"participant": participant}
+    if participant is not None:
+        context["next_appointment"] = appointment_next_for_participant(participant=participant)
+    response = render(request, "participants/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response

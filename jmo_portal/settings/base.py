@@ -200,6 +200,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, one place (loaded into django-celery-beat's DatabaseScheduler).
+CELERY_BEAT_SCHEDULE = {
+    "appointments-schedule-batch": {
+        "task": "appointments.tasks.appointments_schedule_all_task",
+        "schedule": 10 * 60,
+    },
+    "appointments-reminders": {
+        "task": "appointments.tasks.appointment_reminders_due_task",
+        "schedule": 60 * 60,
+    },
+}
 
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
