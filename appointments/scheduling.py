@@ -126,7 +126,40 @@ def plan_optimal(
         chosen = _solve_network_simplex(demands, edges, capacity, penalties)
     else:
         raise ValueError(f"unknown solver {solver!r}")
+    _serve_earlier_first(demands, chosen, costs)
     return _finish(demands, chosen, costs)
+
+
+def _serve_earlier_first(demands, chosen: dict, costs) -> None:
+    """Among equally good plans, earlier requests (the order given) are served first.
+
+    An unassigned demand takes the bucket of a later one of the same priority that costs
+    both the same; the later one waits. Totals and counts do not change, so the plan stays
+    optimal.
+    """
+    order = {d.key: i for i, d in enumerate(demands)}
+    by_key = {d.key: d for d in demands}
+    holders = {}
+    for key, bucket in chosen.items():
+        holders.setdefault(bucket, []).append(key)
+    for demand in demands:
+        if demand.key in chosen:
+            continue
+        for bucket, cost in sorted(costs[demand.key].items(), key=lambda item: item[1]):
+            later = [
+                key
+                for key in holders.get(bucket, ())
+                if order[key] > order[demand.key]
+                and by_key[key].priority == demand.priority
+                and costs[key][bucket] == cost
+            ]
+            if later:
+                latest = max(later, key=order.__getitem__)
+                holders[bucket].remove(latest)
+                holders[bucket].append(demand.key)
+                del chosen[latest]
+                chosen[demand.key] = bucket
+                break
 
 
 def _solve_highs(demands, edges, capacity, penalties) -> dict | None:

@@ -13,6 +13,7 @@ from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from appointments.demo import seed_branch_calendars
 from appointments.models import Branch
 from participants.models import Category, Employer, KpjCard, Participant, User
 
@@ -58,6 +59,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_employer"),
     ("participants", "view_auditevent"),
     ("appointments", "view_branch"),
+    ("appointments", "view_appointment"),
+    ("appointments", "change_appointment"),
+    ("appointments", "view_servicetype"),
+    ("appointments", "view_holiday"),
 ]
 
 
@@ -79,6 +84,7 @@ class Command(BaseCommand):
                 code=code,
                 defaults={"name": name, "address": address, "latitude": lat, "longitude": lon},
             )
+        seed_branch_calendars(branches)
         employers = {}
         for npp, name, risk, branch in EMPLOYERS:
             employers[npp], _ = Employer.objects.update_or_create(
