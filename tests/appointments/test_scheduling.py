@@ -75,7 +75,9 @@ def brute_force(demands, capacity, earliest):
         if any(used[b] > capacity[b] for b in used):
             continue
         costs = [dict(options(d, capacity, earliest=earliest)) for d in demands]
-        missed_priority = sum(1 for d, b in zip(demands, combo) if b is None and d.priority)
+        missed_priority = sum(
+            1 for d, b in zip(demands, combo, strict=False) if b is None and d.priority
+        )
         missed = sum(1 for b in combo if b is None)
         cost = sum(costs[i][b] for i, b in enumerate(combo) if b is not None)
         key = (missed_priority, missed, cost)
@@ -117,5 +119,6 @@ def test_both_solvers_match_brute_force_on_small_instances(raw_demands, raw_capa
 def test_no_options_means_unassigned_without_calling_a_solver():
     plan = plan_optimal([Demand("a", D1, D1, (1,))], {}, earliest=D1)
     assert plan.unassigned == ["a"]
-    assert plan.cost == 0 and plan.waiting_days == 0
+    assert plan.cost == 0
+    assert plan.waiting_days == 0
     assert plan.assignments == {}
