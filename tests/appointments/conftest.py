@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from appointments.models import BranchService, OpeningHours, ServiceType
+from jmo_portal.celery import app as celery_app
 from tests.factories import BranchFactory
 
 TODAY = datetime.date(2026, 12, 7)  # a Monday
@@ -27,6 +28,19 @@ def open_branch(branch, service, *, counters=1, periods=((9, 10),), weekdays=ran
                 defaults={"closes_at": datetime.time(closes)},
             )
     return branch
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run eagerly here even after the session's worker fixture switched eager off,
+    so no task from these tests reaches a worker while the database is being flushed."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def visits(service, branch, other_branch):
     day = timezone.localdate() + datetime.timedelta(days=1)
     for target in (branch, branch, other_branch):
         services.appointment_request_create(
-            participant=ParticipantFactory(user=UserFactory()), service_type=service,
+            participant=ParticipantFactory(), service_type=service,
             branch_choices=[target], window_start=day, window_end=day,
         )  # fmt: skip
     services.appointments_schedule_pending(service_type_id=service.pk)
