@@ -6,14 +6,13 @@ people as the day's slots times the counters; inside a day every slot costs the 
 the services place people in time order afterwards without changing the total.
 
 Cost of an option = weight x (days waited from the window's first day + one day for each
-step down the preference order). Priority requests (a claim above the online limit) weigh
-PRIORITY_WEIGHT times as much, and leaving a request unassigned costs more than any
-assignment (twice that for priority), so the optimum first assigns as many requests as
-possible, priority ones before others, then minimises total waiting.
+step down the preference order); priority requests (a claim above the online limit) weigh
+PRIORITY_WEIGHT times as much. The plan places as many priority requests as possible, then
+as many requests as possible (both counts from max flows), then minimises the total cost.
 
-That is a transportation (min-cost flow) problem. Its constraint matrix is totally
-unimodular, so the LP's basic optimum is integral: HiGHS' dual simplex (scipy) solves it
-exactly in seconds for 10,000 requests. networkx' network simplex solves the same flow
+That is a min-cost flow (transportation) problem: its constraint matrix is totally
+unimodular, so the LP's basic optimum is integral, and HiGHS' dual simplex (scipy) solves
+it exactly in seconds for 10,000 requests. networkx' network simplex solves the same flow
 independently (slower); it is the fallback if HiGHS ever returned a fractional point, and
 the benchmark uses it as the exact lower bound.
 """
@@ -26,6 +25,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import maximum_flow
 
 RANK_STEP_DAYS = 1
 PRIORITY_WEIGHT = 10
@@ -110,24 +110,125 @@ def plan_optimal(
     earliest: datetime.date,
     solver: str = "highs",
 ) -> Plan:
-    """A minimum-cost assignment of demands to buckets that never exceeds a bucket's room."""
+    """A minimum-cost assignment of demands to buckets that never exceeds a bucket's room.
+
+    Lexicographic: as many priority demands as can be placed, then as many demands as can
+    be placed, then the least total cost. The two counts come from max flows; they enter
+    the min-cost flow as capacities on the "unassigned" arcs, so no big penalty weights
+    are needed and the problem stays a network flow (integral LP optimum).
+    """
     demands = list(demands)
     costs = {d.key: dict(options(d, capacity, earliest=earliest)) for d in demands}
     edges = [(i, b, c) for i, d in enumerate(demands) for b, c in costs[d.key].items()]
     if not edges:
         return _finish(demands, {}, costs)
-    top = max(c for _, _, c in edges) + 1
-    penalties = [2 * top if d.priority else top for d in demands]
+    buckets = sorted({b for _, b, _ in edges})
+    priority = [i for i, d in enumerate(demands) if d.priority]
+    allowed_priority_misses = len(priority) - _max_assignable(
+        set(priority), edges, capacity, buckets, len(demands)
+    )
+    allowed_misses = len(demands) - _max_assignable(
+        set(range(len(demands))), edges, capacity, buckets, len(demands)
+    )
+    limits = (allowed_priority_misses, allowed_misses)
     if solver == "highs":
-        chosen = _solve_highs(demands, edges, capacity, penalties)
+        chosen = _solve_highs(demands, edges, capacity, buckets, limits)
         if chosen is None:
-            chosen = _solve_network_simplex(demands, edges, capacity, penalties)
+            chosen = _solve_network_simplex(demands, edges, capacity, buckets, limits)
     elif solver == "network_simplex":
-        chosen = _solve_network_simplex(demands, edges, capacity, penalties)
+        chosen = _solve_network_simplex(demands, edges, capacity, buckets, limits)
     else:
         raise ValueError(f"unknown solver {solver!r}")
     _serve_earlier_first(demands, chosen, costs)
     return _finish(demands, chosen, costs)
+
+
+def _max_assignable(subset, edges, capacity, buckets, n_demands) -> int:
+    """How many of the demands in `subset` can be placed at once (a max flow)."""
+    if not subset:
+        return 0
+    bucket_node = {b: n_demands + 1 + i for i, b in enumerate(buckets)}
+    sink = n_demands + len(buckets) + 1
+    rows, cols, caps = [], [], []
+    for i in subset:
+        rows.append(0), cols.append(i + 1), caps.append(1)
+    for i, bucket, _ in edges:
+        if i in subset:
+            rows.append(i + 1), cols.append(bucket_node[bucket]), caps.append(1)
+    for bucket, node in bucket_node.items():
+        rows.append(node), cols.append(sink), caps.append(capacity[bucket])
+    graph = sparse.csr_matrix(
+        (np.array(caps, dtype=np.int32), (rows, cols)), shape=(sink + 1, sink + 1)
+    )
+    return int(maximum_flow(graph, 0, sink).flow_value)
+
+
+def _solve_highs(demands, edges, capacity, buckets, limits) -> dict | None:
+    """The transportation LP; None if HiGHS returns no integral optimum (then use the flow)."""
+    n_dem, n_edge = len(demands), len(edges)
+    bucket_row = {b: i for i, b in enumerate(buckets)}
+    dem_of_edge = np.fromiter((i for i, _, _ in edges), dtype=np.int64, count=n_edge)
+    cost = np.concatenate(
+        [np.fromiter((c for _, _, c in edges), dtype=float, count=n_edge), np.zeros(n_dem)]
+    )
+    n_var = n_edge + n_dem
+    # each demand: its edges plus its "unassigned" variable sum to exactly 1
+    a_eq = sparse.csr_matrix(
+        (np.ones(n_var), (np.concatenate([dem_of_edge, np.arange(n_dem)]), np.arange(n_var))),
+        shape=(n_dem, n_var),
+    )
+    # each bucket at most its capacity; then the priority and overall "unassigned" limits
+    priority = [n_edge + i for i, d in enumerate(demands) if d.priority]
+    rows = np.concatenate(
+        [
+            np.fromiter((bucket_row[b] for _, b, _ in edges), dtype=np.int64, count=n_edge),
+            np.full(len(priority), len(buckets)),
+            np.full(n_dem, len(buckets) + 1),
+        ]
+    )
+    columns = np.concatenate([np.arange(n_edge), priority, n_edge + np.arange(n_dem)])
+    a_ub = sparse.csr_matrix(
+        (np.ones(len(columns)), (rows, columns)), shape=(len(buckets) + 2, n_var)
+    )
+    b_ub = np.array([capacity[b] for b in buckets] + list(limits), dtype=float)
+    result = linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=np.ones(n_dem),
+        bounds=(0, 1),
+        method="highs-ds",
+    )
+    if result.status != 0:
+        return None
+    x = result.x[:n_edge]
+    if np.max(np.abs(x - np.round(x)), initial=0.0) > 1e-6:
+        return None
+    return {demands[i].key: b for (i, b, _), xi in zip(edges, x, strict=True) if xi > 0.5}
+
+
+def _solve_network_simplex(demands, edges, capacity, buckets, limits) -> dict:
+    graph = nx.DiGraph()
+    graph.add_node("source", demand=-len(demands))
+    graph.add_node("sink", demand=len(demands))
+    graph.add_edge("unassigned-priority", "unassigned", capacity=limits[0], weight=0)
+    graph.add_edge("unassigned", "sink", capacity=limits[1], weight=0)
+    for i, demand in enumerate(demands):
+        graph.add_edge("source", ("d", i), capacity=1, weight=0)
+        miss = "unassigned-priority" if demand.priority else "unassigned"
+        graph.add_edge(("d", i), miss, capacity=1, weight=0)
+    for i, bucket, cost in edges:
+        graph.add_edge(("d", i), ("b", bucket), capacity=1, weight=cost)
+    for bucket in buckets:
+        graph.add_edge(("b", bucket), "sink", capacity=capacity[bucket], weight=0)
+    _, flow = nx.network_simplex(graph)
+    chosen = {}
+    for i, demand in enumerate(demands):
+        for target, amount in flow[("d", i)].items():
+            if amount and isinstance(target, tuple):
+                chosen[demand.key] = target[1]
+    return chosen
 
 
 def _serve_earlier_first(demands, chosen: dict, costs) -> None:
@@ -160,61 +261,3 @@ def _serve_earlier_first(demands, chosen: dict, costs) -> None:
                 del chosen[latest]
                 chosen[demand.key] = bucket
                 break
-
-
-def _solve_highs(demands, edges, capacity, penalties) -> dict | None:
-    """The transportation LP; None if HiGHS returns no integral optimum (then use the flow)."""
-    n_dem, n_edge = len(demands), len(edges)
-    buckets = sorted({b for _, b, _ in edges})
-    bucket_row = {b: i for i, b in enumerate(buckets)}
-    dem_of_edge = np.fromiter((i for i, _, _ in edges), dtype=np.int64, count=n_edge)
-    cost = np.concatenate(
-        [np.fromiter((c for _, _, c in edges), dtype=float, count=n_edge), np.array(penalties)]
-    )
-    n_var = n_edge + n_dem
-    # each demand: its edges plus its "unassigned" variable sum to exactly 1
-    a_eq = sparse.csr_matrix(
-        (np.ones(n_var), (np.concatenate([dem_of_edge, np.arange(n_dem)]), np.arange(n_var))),
-        shape=(n_dem, n_var),
-    )
-    # each bucket: at most its capacity
-    rows = np.fromiter((bucket_row[b] for _, b, _ in edges), dtype=np.int64, count=n_edge)
-    a_ub = sparse.csr_matrix(
-        (np.ones(n_edge), (rows, np.arange(n_edge))), shape=(len(buckets), n_var)
-    )
-    b_ub = np.array([capacity[b] for b in buckets], dtype=float)
-    result = linprog(
-        cost,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=a_eq,
-        b_eq=np.ones(n_dem),
-        bounds=(0, 1),
-        method="highs-ds",
-    )
-    if result.status != 0:
-        return None
-    x = result.x[:n_edge]
-    if np.max(np.abs(x - np.round(x)), initial=0.0) > 1e-6:
-        return None
-    return {demands[i].key: b for (i, b, _), xi in zip(edges, x, strict=True) if xi > 0.5}
-
-
-def _solve_network_simplex(demands, edges, capacity, penalties) -> dict:
-    graph = nx.DiGraph()
-    graph.add_node("source", demand=-len(demands))
-    graph.add_node("sink", demand=len(demands))
-    for i, penalty in enumerate(penalties):
-        graph.add_edge("source", ("d", i), capacity=1, weight=0)
-        graph.add_edge(("d", i), "sink", capacity=1, weight=penalty)
-    for i, bucket, cost in edges:
-        graph.add_edge(("d", i), ("b", bucket), capacity=1, weight=cost)
-    for bucket in {b for _, b, _ in edges}:
-        graph.add_edge(("b", bucket), "sink", capacity=capacity[bucket], weight=0)
-    _, flow = nx.network_simplex(graph)
-    chosen = {}
-    for i, demand in enumerate(demands):
-        for target, amount in flow[("d", i)].items():
-            if amount and target != "sink":
-                chosen[demand.key] = target[1]
-    return chosen

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from celery._state import _set_task_join_will_block
 
 from appointments.models import BranchService, OpeningHours, ServiceType
 from jmo_portal.celery import app as celery_app
@@ -41,6 +42,9 @@ def _tasks_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    # Eager tasks run in several threads at once (concurrency tests) can leave Celery's
+    # process-wide "a join would block" flag set; later tests' result.get() would refuse.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
