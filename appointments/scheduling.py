@@ -118,19 +118,9 @@ def plan_optimal(
     are needed and the problem stays a network flow (integral LP optimum).
     """
     demands = list(demands)
-    costs = {d.key: dict(options(d, capacity, earliest=earliest)) for d in demands}
-    edges = [(i, b, c) for i, d in enumerate(demands) for b, c in costs[d.key].items()]
+    costs, edges, buckets, limits = _prepare(demands, capacity, earliest)
     if not edges:
         return _finish(demands, {}, costs)
-    buckets = sorted({b for _, b, _ in edges})
-    priority = [i for i, d in enumerate(demands) if d.priority]
-    allowed_priority_misses = len(priority) - _max_assignable(
-        set(priority), edges, capacity, buckets, len(demands)
-    )
-    allowed_misses = len(demands) - _max_assignable(
-        set(range(len(demands))), edges, capacity, buckets, len(demands)
-    )
-    limits = (allowed_priority_misses, allowed_misses)
     if solver == "highs":
         chosen = _solve_highs(demands, edges, capacity, buckets, limits)
         if chosen is None:
@@ -141,6 +131,35 @@ def plan_optimal(
         raise ValueError(f"unknown solver {solver!r}")
     _serve_earlier_first(demands, chosen, costs)
     return _finish(demands, chosen, costs)
+
+
+def lower_bound(
+    demands: Iterable[Demand], capacity: Mapping[Bucket, int], *, earliest: datetime.date
+) -> float:
+    """The LP relaxation's optimum by an interior-point method (no simplex, no crossover):
+    no plan with the same counts can cost less. The benchmark's yardstick."""
+    demands = list(demands)
+    _, edges, buckets, limits = _prepare(demands, capacity, earliest)
+    if not edges:
+        return 0.0
+    result = _lp(demands, edges, capacity, buckets, limits, method="highs-ipm")
+    return float(result.fun)
+
+
+def _prepare(demands, capacity, earliest):
+    costs = {d.key: dict(options(d, capacity, earliest=earliest)) for d in demands}
+    edges = [(i, b, c) for i, d in enumerate(demands) for b, c in costs[d.key].items()]
+    buckets = sorted({b for _, b, _ in edges})
+    if not edges:
+        return costs, edges, buckets, (0, 0)
+    priority = [i for i, d in enumerate(demands) if d.priority]
+    allowed_priority_misses = len(priority) - _max_assignable(
+        set(priority), edges, capacity, buckets, len(demands)
+    )
+    allowed_misses = len(demands) - _max_assignable(
+        set(range(len(demands))), edges, capacity, buckets, len(demands)
+    )
+    return costs, edges, buckets, (allowed_priority_misses, allowed_misses)
 
 
 def _max_assignable(subset, edges, capacity, buckets, n_demands) -> int:
@@ -165,6 +184,16 @@ def _max_assignable(subset, edges, capacity, buckets, n_demands) -> int:
 
 def _solve_highs(demands, edges, capacity, buckets, limits) -> dict | None:
     """The transportation LP; None if HiGHS returns no integral optimum (then use the flow)."""
+    result = _lp(demands, edges, capacity, buckets, limits, method="highs-ds")
+    if result.status != 0:
+        return None
+    x = result.x[: len(edges)]
+    if np.max(np.abs(x - np.round(x)), initial=0.0) > 1e-6:
+        return None
+    return {demands[i].key: b for (i, b, _), xi in zip(edges, x, strict=True) if xi > 0.5}
+
+
+def _lp(demands, edges, capacity, buckets, limits, *, method):
     n_dem, n_edge = len(demands), len(edges)
     bucket_row = {b: i for i, b in enumerate(buckets)}
     dem_of_edge = np.fromiter((i for i, _, _ in edges), dtype=np.int64, count=n_edge)
@@ -191,21 +220,15 @@ def _solve_highs(demands, edges, capacity, buckets, limits) -> dict | None:
         (np.ones(len(columns)), (rows, columns)), shape=(len(buckets) + 2, n_var)
     )
     b_ub = np.array([capacity[b] for b in buckets] + list(limits), dtype=float)
-    result = linprog(
+    return linprog(
         cost,
         A_ub=a_ub,
         b_ub=b_ub,
         A_eq=a_eq,
         b_eq=np.ones(n_dem),
         bounds=(0, 1),
-        method="highs-ds",
+        method=method,
     )
-    if result.status != 0:
-        return None
-    x = result.x[:n_edge]
-    if np.max(np.abs(x - np.round(x)), initial=0.0) > 1e-6:
-        return None
-    return {demands[i].key: b for (i, b, _), xi in zip(edges, x, strict=True) if xi > 0.5}
 
 
 def _solve_network_simplex(demands, edges, capacity, buckets, limits) -> dict:
