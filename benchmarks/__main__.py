@@ -55,3 +55,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    from benchmarks import scheduling
+
+    scheduling.main()

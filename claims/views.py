@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -149,5 +150,5 @@ def claim_cancel(request, claim_id: int):
 
 @login_required
 def branch_appointment(request):
-    """Placeholder until the appointments issue's booking page replaces this URL name."""
-    return render(request, "claims/branch_appointment.html")
+    """A JHT claim that cannot finish online goes to the branch: book its verification visit."""
+    return redirect(f"{reverse('appointments:book')}?service=jht_verification")

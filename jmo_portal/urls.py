@@ -27,5 +27,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("complaints/", include("complaints.urls")),
     path("", include("news.urls")),
+    path("appointments/", include("appointments.urls")),
     path("", include("participants.urls")),
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from appointments.selectors import appointment_next_for_participant
 from complaints.selectors import ticket_open_count_for_participant
 
 from . import rules
@@ -47,6 +48,7 @@ def dashboard(request):
     context = {"participant": participant}
     if participant is not None:
         context["open_complaints"] = ticket_open_count_for_participant(participant=participant)
+        context["next_appointment"] = appointment_next_for_participant(participant=participant)
     response = render(request, "participants/dashboard.html", context)
     response["Cache-Control"] = "no-store"
     return response

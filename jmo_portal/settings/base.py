@@ -219,6 +219,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.jht_returns_credit_task",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=1),
     },
+    "appointments-schedule-batch": {
+        "task": "appointments.tasks.appointments_schedule_all_task",
+        "schedule": 10 * 60,
+    },
+    "appointments-reminders": {
+        "task": "appointments.tasks.appointment_reminders_due_task",
+        "schedule": 60 * 60,
+    },
 }
 
 # DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.

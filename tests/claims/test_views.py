@@ -67,7 +67,9 @@ def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi
     body = response.content.decode()
     assert reverse("claims:branch_appointment") in body
     assert "Rp15.000.000" in body
-    assert client.get(reverse("claims:branch_appointment")).status_code == 200
+    booking = client.get(reverse("claims:branch_appointment"))
+    assert booking.status_code == 302
+    assert booking.url == reverse("appointments:book") + "?service=jht_verification"
 
 
 def test_filing_twice_with_the_same_form_gives_one_claim(client, budi):

@@ -154,7 +154,7 @@ def test_postings_are_paginated_from_the_stored_count(client):
 def test_dashboard_shows_the_balance_with_a_link(client, owner, django_assert_num_queries):
     client.force_login(owner)
     client.get(reverse("dashboard"))  # warms the site-wide maintenance-notice cache
-    with django_assert_num_queries(4):  # session, user, participant + balance, tickets
+    with django_assert_num_queries(5):  # session, user, participant + balance, tickets, next visit
         body = client.get(reverse("dashboard")).content.decode()
     assert "Rp345.000" in body
     assert reverse("balance") in body

@@ -62,13 +62,13 @@ def test_dashboard_shows_own_name_masked_nik_and_is_not_cached(client, account):
 
 def test_dashboard_query_count_is_constant(client, account, django_assert_num_queries):
     client.force_login(account)
-    # session, user, participant, open complaints, maintenance windows (cold cache; the
-    # test cache is cleared before each test, a warm page skips this one)
-    with django_assert_num_queries(5):
+    # session, user, participant, open complaints, next appointment, maintenance windows
+    # (cold cache; the test cache is cleared before each test, a warm page skips this one)
+    with django_assert_num_queries(6):
         client.get(reverse("dashboard"))
     # the same again on a warm cache, with complaints: one query fewer, still constant
     from tests.factories import TicketFactory
 
     TicketFactory.create_batch(3, participant=account.participant)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("dashboard"))

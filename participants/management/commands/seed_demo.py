@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from appointments.demo import seed_branch_calendars
 from appointments.models import Branch
 from participants.models import Category, Employer, KpjCard, Participant, User
 
@@ -75,6 +76,10 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_jhtbalance"),
     ("participants", "view_kpjbalance"),
     ("participants", "view_enrolment"),
+    ("appointments", "view_appointment"),
+    ("appointments", "change_appointment"),
+    ("appointments", "view_servicetype"),
+    ("appointments", "view_holiday"),
 ]
 # Contribution history per KPJ: (kpj, category inputs, first month, last month or None = last
 # month, leaver). Amounts come from the dated rules in force each month.
@@ -142,6 +147,7 @@ class Command(BaseCommand):
                 code=code,
                 defaults={"name": name, "address": address, "latitude": lat, "longitude": lon},
             )
+        seed_branch_calendars(branches)
         employers = {}
         for npp, name, risk, branch in EMPLOYERS:
             employers[npp], _ = Employer.objects.update_or_create(

@@ -1,0 +1,106 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rules, selectors, services
+from .models import Branch
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": _("Enter the date as day, month and year.")}
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.address})"
+
+
+class BookingForm(forms.Form):
+    service_type = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=selectors.service_types_bookable(),
+        to_field_name="code",
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a service from the list.")},
+    )
+    branch_choice_1 = BranchChoiceField(
+        label=_("First choice of branch"), queryset=Branch.objects.all(), required=False
+    )
+    branch_choice_2 = BranchChoiceField(
+        label=_("Second choice (optional)"), queryset=Branch.objects.all(), required=False
+    )
+    branch_choice_3 = BranchChoiceField(
+        label=_("Third choice (optional)"), queryset=Branch.objects.all(), required=False
+    )
+    earliest_anywhere = forms.BooleanField(
+        label=_("Earliest at any branch near me"),
+        required=False,
+        help_text=_("We choose the nearest branches and give you the earliest free slot."),
+    )
+    window_start = forms.DateField(
+        label=_("Earliest day"), widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    window_end = forms.DateField(
+        label=_("Latest day"),
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        self.participant = participant
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["window_start"].initial = rules.earliest_date(today)
+        self.fields["window_end"].initial = rules.earliest_date(today) + datetime.timedelta(days=13)
+        self.fields["branch_choice_1"].initial = participant.branch_id
+        self.fields["window_end"].help_text = _("At most %(days)s days from the earliest day.") % {
+            "days": rules.MAX_WINDOW_DAYS
+        }
+
+    def save(self, *, actor):
+        data = self.cleaned_data
+        choices = [
+            data[name]
+            for name in ("branch_choice_1", "branch_choice_2", "branch_choice_3")
+            if data.get(name)
+        ]
+        try:
+            return services.appointment_request_create(
+                participant=self.participant,
+                service_type=data["service_type"],
+                branch_choices=choices,
+                earliest_anywhere=data["earliest_anywhere"],
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                actor=actor,
+            )
+        except services.AppointmentError as error:
+            self.add_error(error.field, error.message)
+            return None
+
+
+class MoveForm(forms.Form):
+    slot = forms.ChoiceField(
+        label=_("New time"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the free times."),
+            "invalid_choice": _("That time is no longer free. Choose another from the list."),
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = {slot.value: slot for slot in slots}
+        self.fields["slot"].choices = [(slot.value, slot) for slot in slots]
+
+    def save(self, *, appointment, actor):
+        slot = self.slots[self.cleaned_data["slot"]]
+        try:
+            return services.appointment_move(
+                appointment=appointment, branch=slot.branch, starts_at=slot.starts_at, actor=actor
+            )
+        except services.AppointmentError as error:
+            self.add_error(None if error.field is None else "slot", error.message)
+            return None

@@ -1,0 +1,50 @@
+"""Celery entry points: ids in, services do the work; every task is safe to run twice."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import selectors, services
+from .models import Appointment, ServiceType
+
+
+@shared_task(ignore_result=False)
+def appointments_schedule_task(service_type_id: int) -> dict:
+    result = services.appointments_schedule_pending(service_type_id=service_type_id)
+    return {"assigned": len(result.assigned), "pending": len(result.pending),
+            "expired": len(result.expired)}  # fmt: skip
+
+
+@shared_task
+def appointments_schedule_all_task() -> None:
+    """The periodic batch: every service with pending requests gets a scheduler run."""
+    service_ids = (
+        Appointment.objects.filter(status=Appointment.Status.PENDING)
+        .values_list("service_type_id", flat=True)
+        .distinct()
+    )
+    for service_type_id in ServiceType.objects.filter(pk__in=service_ids).values_list(
+        "pk", flat=True
+    ):
+        appointments_schedule_task.delay(service_type_id)
+
+
+@shared_task(ignore_result=False)
+def appointment_assigned_mail_task(appointment_id: int) -> bool:
+    return services.appointment_assigned_mail_send(appointment_id=appointment_id)
+
+
+@shared_task
+def appointment_reminder_task(appointment_id: int) -> bool:
+    return services.appointment_reminder_send(appointment_id=appointment_id)
+
+
+@shared_task
+def appointment_reminders_due_task() -> int:
+    """Beat, hourly: reminders for tomorrow's visits that have not had one."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    due = selectors.reminders_due(day=tomorrow)
+    for appointment_id in due:
+        appointment_reminder_task.delay(appointment_id)
+    return len(due)
