@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
+from django.http import Http404
 
-from .models import Participant, User
+from .models import Employer, KpjCard, Participant, User
 
 
 def participant_get_by_nik(*, nik: str) -> Participant | None:
@@ -22,3 +23,19 @@ def participants_visible_to_staff(*, user: User) -> QuerySet[Participant]:
     if user.is_staff and user.branch_id:
         return participants.filter(branch_id=user.branch_id)
     return participants.none()
+
+
+def kpj_cards_for_employer(*, employer: Employer, status: str | None = None) -> QuerySet[KpjCard]:
+    """The employer's own members' cards, in KPJ order (stable pages)."""
+    cards = KpjCard.objects.filter(employer=employer).select_related("participant")
+    if status:
+        cards = cards.filter(status=status)
+    return cards.order_by("number")
+
+
+def kpj_card_get_for_employer(*, employer: Employer, number: str) -> KpjCard:
+    """One of the employer's own cards; a missing and another employer's card are both 404."""
+    card = kpj_cards_for_employer(employer=employer).filter(number=number).first()
+    if card is None:
+        raise Http404
+    return card
