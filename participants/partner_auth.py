@@ -131,9 +131,11 @@ class PartnerKeyAuthentication(BaseAuthentication):
                 code="credential_expired",
             )
         # At most one write a minute per key: busy partners do not turn every read into a write.
-        PartnerCredential.objects.filter(pk=credential.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
-        ).update(last_used_at=now)
+        stale = now - LAST_USED_GRANULARITY
+        if credential.last_used_at is None or credential.last_used_at < stale:
+            PartnerCredential.objects.filter(pk=credential.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+            ).update(last_used_at=now)
         return PartnerClient(credential), credential
 
     def authenticate_header(self, request):
