@@ -179,7 +179,7 @@ class PartnerCredentialAdmin(BranchScopedAdmin):
         key = getattr(request, "partner_key_once", None)
         if key is None:
             return super().response_add(request, obj, post_url_continue)
-        return TemplateResponse(
+        response = TemplateResponse(
             request,
             "admin/participants/partnercredential/key_created.html",
             {
@@ -190,6 +190,8 @@ class PartnerCredentialAdmin(BranchScopedAdmin):
                 "opts": self.opts,
             },
         )
+        response["Cache-Control"] = "no-store"  # the only copy of the key: never cached
+        return response
 
     @admin.action(description=_("Revoke the selected API keys"))
     def revoke(self, request, queryset):

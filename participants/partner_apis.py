@@ -202,7 +202,9 @@ def _duplicates(rows: list[dict], key: str, message) -> list[dict]:
 
 
 class LeaversInputSerializer(serializers.Serializer):
-    leavers = LeaverInputSerializer(many=True, allow_empty=False, max_length=MAX_ROWS)
+    leavers = serializers.ListField(
+        child=LeaverInputSerializer(), min_length=1, max_length=MAX_ROWS
+    )
 
     class Meta:
         ref_name = "PartnerLeaversInput"
@@ -306,7 +308,9 @@ class NewMemberInputSerializer(serializers.Serializer):
 
 
 class NewMembersInputSerializer(serializers.Serializer):
-    members = NewMemberInputSerializer(many=True, allow_empty=False, max_length=MAX_ROWS)
+    members = serializers.ListField(
+        child=NewMemberInputSerializer(), min_length=1, max_length=MAX_ROWS
+    )
 
     class Meta:
         ref_name = "PartnerNewMembersInput"
