@@ -13,7 +13,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -24,11 +26,23 @@ from .conftest import make_key
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI app on the test transaction: as Django's test client does, keep the
+    request signals from closing the connection that holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 MAX_EXAMPLES = 12
 EXCLUDED = [negative_data_rejection, positive_data_acceptance]
 
 
-def test_the_partner_api_keeps_to_its_schema(employer_a, employer_b, monkeypatch):
+def test_the_partner_api_keeps_to_its_schema(employer_a, employer_b, monkeypatch, wsgi_app):
     # Throttling has its own tests; here it would only turn the unauthenticated probes into 429s.
     monkeypatch.setattr(PartnerRateThrottle, "rate", "100000/min", raising=False)
     monkeypatch.setattr(AnonymousIpThrottle, "rate", "100000/min", raising=False)
@@ -39,7 +53,7 @@ def test_the_partner_api_keeps_to_its_schema(employer_a, employer_b, monkeypatch
     ClaimFactory(participant=card.participant)
     KpjCardFactory(number="22222222222", employer=employer_b)
     headers = {"Authorization": f"Bearer {make_key(employer_a)}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app).include(
         path_regex=r"^/api/v1/employers/me/"
     )
     operations = [result.ok() for result in schema.get_all_operations()]
