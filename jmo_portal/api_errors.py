@@ -1,67 +1,99 @@
-"""One JSON error shape for the whole API: {"code", "message", "fields": {field: [messages]}}.
+"""One error shape for every API error: `{"code": str, "message": str, "fields": {...}}`.
 
-DRF's own exceptions, Django's ValidationError / Http404 / PermissionDenied and the rules'
-RuleInputError all leave through here, so a partner handles one format.
+`fields` maps a field path to its messages. Rows of a list are addressed as `rows[2].nik`;
+errors about the whole request sit under `non_field_errors`. Messages are translated into the
+language active for the request (Indonesian unless the client asked for English).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework import exceptions, serializers
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from participants.rules import RuleInputError
 
+NON_FIELD = "non_field_errors"
 
-def _flatten(detail, prefix="") -> dict[str, list[str]]:
-    """DRF's nested error detail as {"field" or "parent.child": [messages]}."""
-    fields: dict[str, list[str]] = {}
+
+class ApiError(exceptions.APIException):
+    """An application error with its own status and code (e.g. idempotency key reuse)."""
+
+    def __init__(self, *, status_code: int, code: str, message: str, fields=None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.fields = fields or {}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer (documented once in the OpenAPI schema)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    class Meta:
+        ref_name = "Error"
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as `{"rows[1].nik": ["..."]}`."""
+    flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            for field, messages in _flatten(value, name).items():
-                fields.setdefault(field, []).extend(messages)
+            if isinstance(key, int):  # DRF reports list rows by their index
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            if key == NON_FIELD and prefix:
+                path = prefix
+            for inner, messages in flatten_errors(value, path).items():
+                flat.setdefault(inner, []).extend(messages)
     elif isinstance(detail, list):
-        for item in detail:
-            for field, messages in _flatten(item, prefix).items():
-                fields.setdefault(field, []).extend(messages)
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                for inner, messages in flatten_errors(value, f"{prefix}[{index}]").items():
+                    flat.setdefault(inner, []).extend(messages)
+            else:
+                flat.setdefault(prefix or NON_FIELD, []).append(str(value))
     else:
-        fields.setdefault(prefix or "non_field_errors", []).append(str(detail))
-    return fields
+        flat.setdefault(prefix or NON_FIELD, []).append(str(detail))
+    return flat
 
 
-def _body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"code": code, "message": message, "fields": fields or {}}
+def _from_django(exc):
+    if isinstance(exc, RuleInputError):
+        return exceptions.ValidationError(exc.errors)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            return exceptions.ValidationError(
+                {key: [str(message) for message in messages] for key, messages in exc}
+            )
+        return exceptions.ValidationError({NON_FIELD: [str(m) for m in exc.messages]})
+    return exc
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, RuleInputError):
-        return Response(
-            _body("invalid", _("Some fields need attention."), exc.errors),
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            fields = exc.message_dict
-        else:
-            fields = {"non_field_errors": exc.messages}
-        return Response(
-            _body("invalid", _("Some fields need attention."), fields),
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    response = exception_handler(exc, context)
+    """DRF's handler, then the body rewritten into the one shape; 500s stay Django's."""
+    exc = _from_django(exc)
+    response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a real bug: let Django answer 500 and log it
+        return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = _body("invalid", _("Some fields need attention."), _flatten(exc.detail))
+        fields = flatten_errors(exc.detail)
+        code = "invalid"
+        message = _("Some fields are not valid: see `fields` for what to correct.")
+        if list(fields) == [NON_FIELD]:
+            message = fields[NON_FIELD][0]
     else:
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        response.data = _body(code if isinstance(code, str) else "error", str(detail))
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
+        message = str(exc.detail)
+        fields = getattr(exc, "fields", {})
+    response.data = {"code": code, "message": message, "fields": fields}
     return response

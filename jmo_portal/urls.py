@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/me/claims/", include("claims.api_urls")),
+    path("api/v1/employers/me/", include("participants.partner_urls")),
     path("claims/", include("claims.urls")),
     path("documents/", include("documents.urls")),
     path("complaints/", include("complaints.urls")),

@@ -10,14 +10,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from jmo_portal.api_errors import ErrorSerializer
+
 from . import rules
 from .selectors import balance_get_for_participant, participant_get_for_user, rules_load
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class ProgramSerializer(serializers.Serializer):

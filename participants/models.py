@@ -74,6 +74,17 @@ class Gender(models.TextChoices):
     FEMALE = FEMALE, _("Female")
 
 
+class LeavingReason(models.TextChoices):
+    """Why a worker left, as an employer reports it (the claims rules read resignation/PHK)."""
+
+    RESIGNATION = "resignation", _("Resigned")
+    TERMINATION = "termination", _("Employment terminated (PHK)")
+    CONTRACT_END = "contract_end", _("Fixed-term (PKWT) contract ended")
+    RETIREMENT = "retirement", _("Retired")
+    DEATH = "death", _("Died")
+    OTHER = "other", _("Other")
+
+
 class Employer(BaseModel):
     registration_number = models.CharField(_("employer number (NPP)"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -174,6 +185,9 @@ class KpjCard(BaseModel):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=LeavingReason.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-joined_on"]
@@ -571,3 +585,77 @@ class KpjBalance(models.Model):
 
     def __str__(self):
         return f"{self.kpj_card_id}: {self.balance}"
+
+
+class PartnerScope(models.TextChoices):
+    CONTRIBUTIONS_WRITE = "contributions:write", _("Report contributions")
+    MEMBERS_READ = "members:read", _("Read members")
+    MEMBERS_WRITE = "members:write", _("Register members and report leavers")
+    CLAIMS_READ = "claims:read", _("Read claim status")
+
+
+class PartnerCredential(BaseModel):
+    """An API key of one employer's system (or a placement agency, kept as an employer).
+
+    The key is `jmo_<prefix>_<secret>`: shown once when created, only its SHA-256 is stored.
+    The secret has 256 bits of entropy, so a fast hash is safe here (unlike passwords).
+    """
+
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="partner_credentials",
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Which system uses it, e.g. 'Payroll 2026'.")
+    )
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a POST sent with an `Idempotency-Key`, per employer and key."""
+
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "key"], name="idempotency_employer_key")
+        ]
+
+    def __str__(self):
+        return self.key

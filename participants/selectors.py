@@ -2,12 +2,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Sum, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from . import rules
 from .models import (
     ContributionPosting,
     ContributionRate,
+    Employer,
     Enrolment,
     JakonTier,
     JhtBalance,
@@ -221,3 +223,19 @@ def kpj_card_verification_get(*, kpj_card_id: int) -> KpjCard | None:
         .filter(pk=kpj_card_id)
         .first()
     )
+
+
+def kpj_cards_for_employer(*, employer: Employer, status: str | None = None) -> QuerySet[KpjCard]:
+    """The employer's own members' cards, in KPJ order (stable pages)."""
+    cards = KpjCard.objects.filter(employer=employer).select_related("participant")
+    if status:
+        cards = cards.filter(status=status)
+    return cards.order_by("number")
+
+
+def kpj_card_get_for_employer(*, employer: Employer, number: str) -> KpjCard:
+    """One of the employer's own cards; a missing and another employer's card are both 404."""
+    card = kpj_cards_for_employer(employer=employer).filter(number=number).first()
+    if card is None:
+        raise Http404
+    return card

@@ -1,7 +1,9 @@
 import datetime
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -12,15 +14,18 @@ from . import rules
 from .models import (
     AuditEvent,
     ContributionPosting,
+    Employer,
     Enrolment,
     JhtBalance,
     JhtReturnRate,
     KpjBalance,
     KpjCard,
     Participant,
+    PartnerCredential,
     Program,
     User,
 )
+from .nik import normalise_name
 
 
 class ParticipantAlreadyRegistered(Exception):
@@ -356,3 +361,187 @@ def enrolment_start(
         ]
         for program in programs
     ]
+
+
+@dataclass(frozen=True)
+class LeaverReport:
+    kpj: str
+    left_on: datetime.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class NewMember:
+    nik: str
+    full_name: str
+    birth_date: datetime.date
+    gender: str
+    category: str
+    joined_on: datetime.date
+    phone: str = ""
+    email: str = ""
+
+
+def _partner_detail(credential: PartnerCredential | None) -> dict:
+    return {"partner_key": credential.prefix} if credential else {}
+
+
+@transaction.atomic
+def kpj_cards_report_leavers(
+    *,
+    employer: Employer,
+    leavers: list[LeaverReport],
+    credential: PartnerCredential | None = None,
+    field: str = "leavers",
+) -> list[KpjCard]:
+    """Make the employer's own cards non-active, all or none; rows in error are named."""
+    cards = {
+        card.number: card
+        for card in KpjCard.objects.select_for_update().filter(
+            employer=employer, number__in=[row.kpj for row in leavers]
+        )
+    }
+    errors: dict[str, list] = {}
+    for index, row in enumerate(leavers):
+        card = cards.get(row.kpj)
+        if card is None:
+            errors[f"{field}[{index}].kpj"] = [
+                _("None of your workers has this KPJ number. Check the number.")
+            ]
+        elif card.status != KpjCard.Status.ACTIVE:
+            errors[f"{field}[{index}].kpj"] = [
+                _("This KPJ card is already non-active (left on %(date)s). Remove the row.")
+                % {"date": card.left_on.isoformat() if card.left_on else "-"}
+            ]
+        elif row.left_on < card.joined_on:
+            errors[f"{field}[{index}].left_on"] = [
+                _("The leaving date is before the worker joined (%(date)s). Check the date.")
+                % {"date": card.joined_on.isoformat()}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    changed = []
+    for row in leavers:
+        card = cards[row.kpj]
+        card.status, card.left_on, card.left_reason = (
+            KpjCard.Status.NON_ACTIVE,
+            row.left_on,
+            row.reason,
+        )
+        card.updated_at = now
+        changed.append(card)
+    KpjCard.objects.bulk_update(changed, ["status", "left_on", "left_reason", "updated_at"])
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            participant_id=card.participant_id,
+            action="kpj_left_reported",
+            detail={
+                "kpj": card.number,
+                "left_on": card.left_on.isoformat(),
+                "reason": card.left_reason,
+                "employer": employer.registration_number,
+                **_partner_detail(credential),
+            },
+        )
+        for card in changed
+    )
+    return changed
+
+
+def _new_kpj_numbers(count: int) -> list[str]:
+    """Fresh 11-digit numbers; the unique constraint stays the last guard."""
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        wanted = {f"{secrets.randbelow(9 * 10**10) + 10**10}" for _ in range(count - len(numbers))}
+        taken = set(KpjCard.objects.filter(number__in=wanted).values_list("number", flat=True))
+        numbers |= wanted - taken
+    return sorted(numbers)
+
+
+@transaction.atomic
+def members_register_for_employer(
+    *,
+    employer: Employer,
+    members: list[NewMember],
+    credential: PartnerCredential | None = None,
+    field: str = "members",
+) -> list[KpjCard]:
+    """Register workers: a membership record (new or the person's existing one) and a KPJ card.
+
+    The record is what lets the worker create a portal account later. All rows or none.
+    """
+    niks = [member.nik for member in members]
+    existing = {p.nik: p for p in Participant.objects.select_for_update().filter(nik__in=niks)}
+    active_here = set(
+        KpjCard.objects.filter(
+            employer=employer, participant__nik__in=niks, status=KpjCard.Status.ACTIVE
+        ).values_list("participant__nik", flat=True)
+    )
+    errors: dict[str, list] = {}
+    for index, member in enumerate(members):
+        person = existing.get(member.nik)
+        if person is None:
+            continue
+        if (
+            normalise_name(person.full_name) != normalise_name(member.full_name)
+            or person.birth_date != member.birth_date
+        ):
+            errors[f"{field}[{index}].nik"] = [
+                _(
+                    "This NIK is already registered with another name or birth date. Check the "
+                    "worker's KTP, or ask your branch to correct the record."
+                )
+            ]
+        elif member.nik in active_here:
+            errors[f"{field}[{index}].nik"] = [
+                _("This worker is already an active member of your company. Remove the row.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    new_people = [
+        Participant(
+            nik=member.nik,
+            full_name=member.full_name,
+            birth_date=member.birth_date,
+            gender=member.gender,
+            category=member.category,
+            phone=member.phone,
+            email=member.email,
+            branch_id=employer.branch_id,
+        )
+        for member in members
+        if member.nik not in existing
+    ]
+    try:
+        with transaction.atomic():
+            Participant.objects.bulk_create(new_people)
+    except IntegrityError:
+        raise ValidationError(
+            _("Another report registered one of these workers at the same moment. Send it again.")
+        ) from None
+    people = {**existing, **{p.nik: p for p in new_people}}
+    cards = [
+        KpjCard(
+            number=number,
+            participant=people[member.nik],
+            employer=employer,
+            status=KpjCard.Status.ACTIVE,
+            joined_on=member.joined_on,
+        )
+        for member, number in zip(members, _new_kpj_numbers(len(members)), strict=True)
+    ]
+    KpjCard.objects.bulk_create(cards)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            participant=card.participant,
+            action="member_registered_by_employer",
+            detail={
+                "kpj": card.number,
+                "employer": employer.registration_number,
+                **_partner_detail(credential),
+            },
+        )
+        for card in cards
+    )
+    return cards

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 import redis
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -75,6 +76,9 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+    # Eager tasks run in several threads at once (concurrency tests) can leave Celery's
+    # process-wide "a join would block" flag set; a later test's result.get() would refuse.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
@@ -153,16 +157,22 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """Start one worker per session, after the test database exists; stop it before it goes."""
+def _session_celery_worker(django_db_setup, django_db_blocker):
+    """One worker process per session, after the test database exists; stopped before it goes."""
     if connection.vendor != "postgresql" or _redis_problem():
         service_unavailable("a live Celery worker needs PostgreSQL and Redis")
-    celery_app.conf.task_always_eager = False
     celery_app.control.purge()
     worker = WorkerProcess()
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_session_celery_worker):
+    """The live worker, with `.delay()` going to Redis for this test only; eager again after."""
+    celery_app.conf.task_always_eager = False
+    yield _session_celery_worker
     celery_app.conf.task_always_eager = True
 
 
@@ -197,4 +207,4 @@ def start_worker(django_db_setup):
     broker.delete("unacked", "unacked_index", "unacked_mutex")
     for worker in paused:
         worker.start()
-    celery_app.conf.task_always_eager = not paused
+    celery_app.conf.task_always_eager = True

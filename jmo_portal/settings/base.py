@@ -250,9 +250,15 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
+    # How many proxies in front of the app append to X-Forwarded-For: the throttles take the
+    # address that many hops from the right, so a client-forged header cannot pick its own IP.
+    # 0 = no proxy: REMOTE_ADDR only.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     # Throttle counters live in the cache (Redis through CACHE_URL, so shared by processes).
     "DEFAULT_THROTTLE_RATES": {
         "simulations": env("JMO_SIMULATION_RATE", default="60/min"),
+        "partner": env("API_PARTNER_RATE", default="600/min"),
+        "partner_anon": env("API_ANON_RATE", default="30/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -264,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "KpjStatusEnum": "participants.models.KpjCard.Status",
+        "LeavingReasonEnum": "participants.models.LeavingReason",
+        "ClaimStatusEnum": "claims.choices.Status",
+    },
 }
 
 # LOGGING: personal data is never logged; the format carries no request bodies.

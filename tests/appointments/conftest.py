@@ -1,10 +1,8 @@
 import datetime
 
 import pytest
-from celery._state import _set_task_join_will_block
 
 from appointments.models import BranchService, OpeningHours, ServiceType
-from jmo_portal.celery import app as celery_app
 from tests.factories import BranchFactory
 
 TODAY = datetime.date(2026, 12, 7)  # a Monday
@@ -29,22 +27,6 @@ def open_branch(branch, service, *, counters=1, periods=((9, 10),), weekdays=ran
                 defaults={"closes_at": datetime.time(closes)},
             )
     return branch
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process(request):
-    """Tasks run eagerly here even after the session's worker fixture switched eager off,
-    so no task from these tests reaches a worker while the database is being flushed."""
-    if "celery_worker" in request.fixturenames:
-        yield
-        return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-    # Eager tasks run in several threads at once (concurrency tests) can leave Celery's
-    # process-wide "a join would block" flag set; later tests' result.get() would refuse.
-    _set_task_join_will_block(False)
 
 
 @pytest.fixture

@@ -5,19 +5,8 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from appointments.models import Appointment
-from jmo_portal.celery import app as celery_app
 from tests.appointments.conftest import open_branch
 from tests.factories import TEST_PASSWORD, BranchFactory, ParticipantFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process():
-    """The scheduler runs inside the live server's request, even after the session's worker
-    fixture switched eager mode off (the real-worker path has its own test)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture
