@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
 from . import rules, scheduling, selectors
@@ -66,7 +67,7 @@ def _audit(*, actor, appointment: Appointment, action: str, **detail):
 def _schedule_on_commit(service_type_id: int):
     from .tasks import appointments_schedule_task
 
-    transaction.on_commit(lambda: appointments_schedule_task.delay(service_type_id))
+    enqueue_on_commit(appointments_schedule_task, service_type_id)
 
 
 @transaction.atomic
@@ -247,8 +248,8 @@ def appointments_schedule_pending(
         if result.assigned:
             from .tasks import appointment_assigned_mail_task
 
-            ids = list(result.assigned)
-            transaction.on_commit(lambda: [appointment_assigned_mail_task.delay(pk) for pk in ids])
+            for pk in result.assigned:
+                enqueue_on_commit(appointment_assigned_mail_task, pk)
         if result.conflicts:
             _schedule_on_commit(service.pk)
     return result

@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "news",
     "documents",
     "insights",
+    "outbox",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -222,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-schedule-batch": {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
+    },
+    "outbox-relay": {
+        "task": "outbox.tasks.outbox_relay_task",
+        "schedule": 60,
     },
     "appointments-reminders": {
         "task": "appointments.tasks.appointment_reminders_due_task",

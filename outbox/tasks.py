@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def outbox_relay_task() -> int:
+    """Beat job: send the tasks whose after-commit send failed (broker was down)."""
+    return services.outbox_relay()
