@@ -1,4 +1,5 @@
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -148,6 +149,16 @@ def _take_seat(queryset, *, seat: selectors.FreeSeat, **changes) -> int | None:
         return None
 
 
+def _maybe_pause_for_tests() -> None:
+    """Test-only seam: the worker-kill test holds a run open to kill it before commit.
+
+    Only settings/test.py defines this; production never sleeps here.
+    """
+    delay = getattr(settings, "APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS", 0)
+    if delay:
+        time.sleep(delay)
+
+
 @dataclass
 class ScheduleResult:
     assigned: list[int] = field(default_factory=list)
@@ -243,6 +254,7 @@ def appointments_schedule_pending(
                         )
                     break  # assigned, or no longer pending (cancelled meanwhile)
         AuditEvent.objects.bulk_create(events)
+        _maybe_pause_for_tests()  # seats written, not yet committed
         assigned = set(result.assigned)
         result.pending = [r.pk for r in requests if r.pk not in assigned]
         if result.assigned:
