@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 RELAY_GRACE = datetime.timedelta(seconds=60)
 MAX_BACKOFF = datetime.timedelta(hours=1)
 RELAY_BATCH = 500
+# Sent rows are kept a while for operators tracing a task, then deleted by the relay job.
+KEEP_SENT = datetime.timedelta(days=7)
 
 
 def enqueue_on_commit(task, *args) -> None:
@@ -90,3 +92,12 @@ def outbox_relay(*, now: datetime.datetime | None = None) -> int:
         for message in due:
             sent += _send(message_id=message.pk, task_name=message.task_name, args=message.args)
     return sent
+
+
+def outbox_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete sent messages older than KEEP_SENT; pending ones are never deleted."""
+    cutoff = (now or timezone.now()) - KEEP_SENT
+    deleted, _ = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -17,7 +17,8 @@ from documents.models import Document, DocumentCheck
 from documents.services import document_upload
 from jmo_portal.celery import app as celery_app
 from outbox.models import OutboxMessage
-from outbox.services import RELAY_GRACE, backoff, outbox_relay
+from outbox.services import KEEP_SENT, RELAY_GRACE, backoff, outbox_prune, outbox_relay
+from outbox.tasks import outbox_relay_task
 from participants.models import AuditEvent
 from tests.documents.files import upload
 from tests.factories import ParticipantFactory
@@ -134,9 +135,27 @@ def test_when_the_broker_returns_the_relay_sends_it_and_a_worker_runs_it_once(ce
         time.sleep(0.1)
     assert document.status == Document.Status.VERIFIED
     # A second relay run finds nothing; the work was done exactly once.
-    assert outbox_relay(now=timezone.now() + datetime.timedelta(days=1)) == 0
+    assert outbox_relay_task() == 0  # what beat runs every minute
     time.sleep(1)
     assert DocumentCheck.objects.filter(document=document).count() == 5
     assert AuditEvent.objects.filter(action="document_checked",
                                      detail__document=document.pk).count() == 1  # fmt: skip
     assert document.attempts == 1
+
+
+@pytest.mark.django_db
+def test_sent_rows_are_pruned_after_a_week_and_pending_ones_never():
+    now = timezone.now()
+    old = now - KEEP_SENT - datetime.timedelta(minutes=1)
+    sent_old = OutboxMessage.objects.create(
+        task_name="x", args=[1], status=OutboxMessage.Status.SENT, sent_at=old, next_attempt_at=old
+    )
+    sent_new = OutboxMessage.objects.create(
+        task_name="x", args=[2], status=OutboxMessage.Status.SENT, sent_at=now, next_attempt_at=now
+    )
+    pending_old = OutboxMessage.objects.create(task_name="x", args=[3], next_attempt_at=old)
+
+    assert outbox_prune(now=now) == 1
+    remaining = set(OutboxMessage.objects.values_list("pk", flat=True))
+    assert remaining == {sent_new.pk, pending_old.pk}
+    assert sent_old.pk not in remaining
