@@ -1,9 +1,12 @@
 """Staff opening or downloading a participant's personal data leaves an audit event."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from appointments.models import Appointment, ServiceType
 from documents.services import document_upload
 from participants.models import AuditEvent, DataUpdateRequest
 from tests.documents.files import upload
@@ -24,6 +27,7 @@ VIEW_PERMISSIONS = [
     "view_document",
     "view_ticket",
     "view_auditevent",
+    "view_appointment",
 ]
 
 
@@ -55,6 +59,17 @@ def records_of(participant):
         ),
         "documents.document": document,
         "complaints.ticket": TicketFactory(participant=participant),
+        "appointments.appointment": Appointment.objects.create(
+            participant=participant,
+            service_type=ServiceType.objects.get_or_create(
+                code="audit_visit",
+                defaults={"name_id": "Kunjungan", "name_en": "Visit", "duration_minutes": 30},
+            )[0],
+            branch_choice_1=participant.branch,
+            branch=participant.branch,
+            window_start=datetime.date(2026, 12, 1),
+            window_end=datetime.date(2026, 12, 14),
+        ),
     }
 
 
