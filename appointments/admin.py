@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.access_audit import AuditedAccessAdmin
 from participants.admin import BranchScopedAdmin
 
 from . import selectors, services
@@ -73,7 +74,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(BranchScopedAdmin):
+class AppointmentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     """Appointments at the staff member's branch; the day's queue is a page of its own."""
 
     list_display = ["scheduled_for", "seat", "participant", "service_type", "status", "branch"]

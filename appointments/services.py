@@ -1,4 +1,5 @@
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
 from . import rules, scheduling, selectors
@@ -66,7 +68,7 @@ def _audit(*, actor, appointment: Appointment, action: str, **detail):
 def _schedule_on_commit(service_type_id: int):
     from .tasks import appointments_schedule_task
 
-    transaction.on_commit(lambda: appointments_schedule_task.delay(service_type_id))
+    enqueue_on_commit(appointments_schedule_task, service_type_id)
 
 
 @transaction.atomic
@@ -145,6 +147,16 @@ def _take_seat(queryset, *, seat: selectors.FreeSeat, **changes) -> int | None:
             )
     except IntegrityError:
         return None
+
+
+def _maybe_pause_for_tests() -> None:
+    """Test-only seam: the worker-kill test holds a run open to kill it before commit.
+
+    Only settings/test.py defines this; production never sleeps here.
+    """
+    delay = getattr(settings, "APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS", 0)
+    if delay:
+        time.sleep(delay)
 
 
 @dataclass
@@ -242,13 +254,14 @@ def appointments_schedule_pending(
                         )
                     break  # assigned, or no longer pending (cancelled meanwhile)
         AuditEvent.objects.bulk_create(events)
+        _maybe_pause_for_tests()  # seats written, not yet committed
         assigned = set(result.assigned)
         result.pending = [r.pk for r in requests if r.pk not in assigned]
         if result.assigned:
             from .tasks import appointment_assigned_mail_task
 
-            ids = list(result.assigned)
-            transaction.on_commit(lambda: [appointment_assigned_mail_task.delay(pk) for pk in ids])
+            for pk in result.assigned:
+                enqueue_on_commit(appointment_assigned_mail_task, pk)
         if result.conflicts:
             _schedule_on_commit(service.pk)
     return result

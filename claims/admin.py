@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from participants.access_audit import AuditedAccessAdmin
 from participants.admin import BranchScopedAdmin
 from participants.selectors import participants_visible_to_staff
 
@@ -71,7 +72,7 @@ def _apply(request, queryset, to_status, *, reason=""):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BranchScopedAdmin):
+class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = [
         "id",

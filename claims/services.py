@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 from participants.nik import normalise_name
 
@@ -192,9 +193,9 @@ def _after_commit(*, claim_id: int, event_id: int, verify: bool = False, notify:
     from .tasks import claim_notify_task, claim_verify_task
 
     if notify:
-        transaction.on_commit(lambda: claim_notify_task.delay(event_id))
+        enqueue_on_commit(claim_notify_task, event_id)
     if verify:
-        transaction.on_commit(lambda: claim_verify_task.delay(claim_id))
+        enqueue_on_commit(claim_verify_task, claim_id)
 
 
 def _check_actor(*, claim: Claim, to_status: str, actor: User | None) -> None:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from participants.access_audit import AuditedAccessAdmin
 from participants.admin import BranchScopedAdmin
 from participants.models import User
 
@@ -94,7 +95,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(BranchScopedAdmin):
+class TicketAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     form = TicketAdminForm
     list_display = [
         "number",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Branch
+from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
 from . import rules
@@ -110,7 +111,7 @@ def ticket_create_anonymous(
     )
     TicketMessage.objects.create(ticket=ticket, body=body)
     _audit(ticket=ticket, actor=None, action="complaint_filed_anonymously", category=category)
-    transaction.on_commit(lambda: ticket_confirmation_email_task.delay(ticket.pk))
+    enqueue_on_commit(ticket_confirmation_email_task, ticket.pk)
     return ticket
 
 
@@ -142,7 +143,7 @@ def ticket_reply(
         action="complaint_staff_replied" if from_staff else "complaint_participant_replied",
     )
     if from_staff:
-        transaction.on_commit(lambda: ticket_reply_email_task.delay(message.pk))
+        enqueue_on_commit(ticket_reply_email_task, message.pk)
     ticket.status, ticket.first_responded_at = locked.status, locked.first_responded_at
     return message
 
@@ -180,7 +181,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User) -> Ticket:
         raise TicketError(_("This complaint is already resolved."))
     ticket.status, ticket.resolved_at = Ticket.Status.RESOLVED, now
     _audit(ticket=ticket, actor=actor, action="complaint_resolved")
-    transaction.on_commit(lambda: ticket_resolved_email_task.delay(ticket.pk))
+    enqueue_on_commit(ticket_resolved_email_task, ticket.pk)
     return ticket
 
 
@@ -239,7 +240,5 @@ def tickets_escalate_overdue(*, now=None, batch: int = 500) -> int:
                 continue
             escalated += 1
             _audit(ticket=ticket, actor=None, action="complaint_escalated", deadline=kind)
-            transaction.on_commit(
-                lambda pk=ticket.pk, kind=kind: ticket_escalation_email_task.delay(pk, kind)
-            )
+            enqueue_on_commit(ticket_escalation_email_task, ticket.pk, kind)
     return escalated

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from participants.access_audit import AuditedAccessAdmin
 from participants.admin import BranchScopedAdmin
 
 from . import services
@@ -25,10 +26,11 @@ class DocumentCheckInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(BranchScopedAdmin):
+class DocumentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     """Read-only record of uploads; staff decide documents the pipeline could not."""
 
     branch_path = "owner__branch"
+    audit_participant_field = "owner_id"
     list_display = ["__str__", "owner", "kind", "status", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["owner"]

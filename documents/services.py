@@ -1,7 +1,6 @@
 """Writes for documents: upload, the verification pipeline's claim and finish, staff review."""
 
 import datetime
-import functools
 import hashlib
 import time
 import uuid
@@ -15,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
 from . import content, rules
@@ -78,7 +78,7 @@ def _read_upload(upload) -> bytes:
 def _enqueue_verification(document_id: int) -> None:
     from .tasks import document_verify_task
 
-    transaction.on_commit(functools.partial(document_verify_task.delay, document_id))
+    enqueue_on_commit(document_verify_task, document_id)
 
 
 @transaction.atomic

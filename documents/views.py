@@ -3,6 +3,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from participants.access_audit import EXPORTED, staff_access_record
+
 from .selectors import document_get_for_viewer
 
 
@@ -15,6 +17,11 @@ def document_download(request, document_id: int):
         stored = default_storage.open(document.storage_name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    if document.owner.user_id != request.user.pk:
+        # Staff took a copy of someone's document: always on the audit log.
+        staff_access_record(
+            staff=request.user, obj=document, participant_id=document.owner_id, action=EXPORTED
+        )
     response = FileResponse(
         stored,
         as_attachment=True,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .access_audit import AuditedAccessAdmin
 from .models import (
     AuditEvent,
     ContributionPosting,
@@ -57,7 +58,8 @@ class KpjCardInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(BranchScopedAdmin):
+class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
+    audit_participant_field = "pk"
     list_display = ["full_name", "masked_nik", "category", "branch", "has_account"]
     list_filter = ["category", "branch"]
     search_fields = ["full_name", "=nik", "kpj_cards__number"]

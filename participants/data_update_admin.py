@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import data_updates
+from .access_audit import AuditedAccessAdmin
 from .admin import BranchScopedAdmin
 from .models import AuditEvent, DataUpdateRequest
 
@@ -46,7 +47,7 @@ class DecisionForm(forms.ModelForm):
 
 
 @admin.register(DataUpdateRequest)
-class DataUpdateRequestAdmin(BranchScopedAdmin):
+class DataUpdateRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     """The review queue: filter on 'Waiting for staff review'; oldest first."""
 
     branch_path = "participant__branch"

@@ -5,7 +5,6 @@ audit row in the same transaction; e-mails go out by Celery after the commit.
 """
 
 import datetime
-import functools
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
+from outbox.services import enqueue_on_commit
 
 from .masking import mask
 from .models import (
@@ -80,7 +80,7 @@ def _step(request: DataUpdateRequest, *, note: str = "", by_staff: bool = False)
 def _notify_on_commit(request_id: int) -> None:
     from .tasks import data_update_notify_task
 
-    transaction.on_commit(functools.partial(data_update_notify_task.delay, request_id))
+    enqueue_on_commit(data_update_notify_task, request_id)
 
 
 def _move(
@@ -195,7 +195,7 @@ def _code_hash(request_id: int, code: str) -> str:
 def _send_code_on_commit(request_id: int) -> None:
     from .tasks import data_update_send_code_task
 
-    transaction.on_commit(functools.partial(data_update_send_code_task.delay, request_id))
+    enqueue_on_commit(data_update_send_code_task, request_id)
 
 
 def code_recipient(request: DataUpdateRequest) -> str:

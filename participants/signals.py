@@ -1,10 +1,10 @@
 """Login hooks: activity is recorded by a Celery task after the login commits."""
 
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
 from django.dispatch import receiver
 
 from documents.signals import document_checked
+from outbox.services import enqueue_on_commit
 
 from .models import Participant
 
@@ -15,7 +15,7 @@ def record_activity(sender, request, user, **kwargs):
 
     participant_id = Participant.objects.filter(user=user).values_list("pk", flat=True).first()
     if participant_id is not None:
-        transaction.on_commit(lambda: participant_mark_active_task.delay(participant_id))
+        enqueue_on_commit(participant_mark_active_task, participant_id)
 
 
 @receiver(document_checked, dispatch_uid="participants.data_update_documents_checked")

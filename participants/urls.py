@@ -17,6 +17,7 @@ urlpatterns = [
         name="data_update_detail",
     ),
     path("data/<slug:slug>/", data_update_views.data_update_edit, name="data_update_edit"),
+    path("account/my-data/", views.data_export, name="data_export"),
     path("balance/", views.balance, name="balance"),
     path("balance/statement/<int:year>/", views.statement, name="balance_statement"),
     path("card/<int:card_id>/", views.card, name="card"),

@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
 from appointments.selectors import appointment_next_for_participant
 from complaints.selectors import ticket_open_count_for_participant
 
 from . import rules
 from .card import card_id_from_token, card_token, qr_svg
+from .data_export import export_filename, participant_data_export
 from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
 from .models import Participant
 from .selectors import (
@@ -209,3 +211,20 @@ def _bar_chart(values: list[int], width: int = 600, height: int = 200) -> dict:
             }
         )
     return {"width": width, "height": height, "bars": bars}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def data_export(request):
+    """Download all my data and its processing history (UU PDP): a page, then a POST.
+
+    A POST, so link prefetchers never create an export (and its audit event) by themselves.
+    """
+    participant = _participant_or_404(request)
+    if request.method == "POST":
+        body = participant_data_export(participant=participant, actor=request.user)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = export_filename(today=timezone.localdate())
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return _private(response)
+    return _private(render(request, "participants/data_export.html", {"participant": participant}))

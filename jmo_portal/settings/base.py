@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "news",
     "documents",
     "insights",
+    "outbox",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -203,6 +204,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through Django's LOGGING (and its masking filter), not handlers of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs, all here (DatabaseScheduler copies them into its tables at start).
@@ -222,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-schedule-batch": {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
+    },
+    "outbox-relay": {
+        "task": "outbox.tasks.outbox_relay_task",
+        "schedule": 60,
     },
     "appointments-reminders": {
         "task": "appointments.tasks.appointment_reminders_due_task",
@@ -277,11 +284,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# LOGGING: personal data is never logged; the format carries no request bodies.
+# LOGGING: personal data is never logged; the format carries no request bodies, and every
+# handler masks NIK-like numbers, bank accounts, passwords, tokens and codes on the way out
+# (jmo_portal/logging.py). Django's own loggers are named here so their default handlers,
+# which would lack the mask, are replaced; Celery workers use this too (jmo_portal/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "mask_sensitive": {"()": "jmo_portal.logging.SensitiveDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_sensitive"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_sensitive"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # redis-py gives this logger a handler of its own unless it already exists; it would
+        # print pub/sub payloads (task results) past the mask.
+        "push_response": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# 500 reports (the mail_admins e-mail) list POST field names only and go through the masks.
+DEFAULT_EXCEPTION_REPORTER = "jmo_portal.logging.PortalExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "jmo_portal.logging.PortalExceptionReporterFilter"

@@ -18,3 +18,7 @@ STORAGES = {
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Test-only seam: the worker-kill test slows verification down in its own worker.
 DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)
+# Test-only seam: the scheduling worker-kill test holds a scheduler run open in its worker.
+APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS = env.float(
+    "APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS", default=0
+)

@@ -1,0 +1,167 @@
+"""Staff opening or downloading a participant's personal data leaves an audit event."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from appointments.models import Appointment, ServiceType
+from documents.services import document_upload
+from participants.models import AuditEvent, DataUpdateRequest
+from tests.documents.files import upload
+from tests.factories import (
+    BranchFactory,
+    ClaimFactory,
+    ParticipantFactory,
+    StaffFactory,
+    TicketFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+VIEW_PERMISSIONS = [
+    "view_participant",
+    "view_claim",
+    "view_dataupdaterequest",
+    "view_document",
+    "view_ticket",
+    "view_auditevent",
+    "view_appointment",
+]
+
+
+def branch_staff(branch, **extra):
+    staff = StaffFactory(branch=branch, **extra)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=VIEW_PERMISSIONS))
+    return staff
+
+
+@pytest.fixture
+def participant():
+    return ParticipantFactory(full_name="Sari Wulandari")
+
+
+@pytest.fixture
+def staff(client, participant):
+    user = branch_staff(participant.branch)
+    client.force_login(user)
+    return user
+
+
+def records_of(participant):
+    document = document_upload(owner=participant, kind="ktp", upload=upload(), actor=None)
+    return {
+        "participants.participant": participant,
+        "claims.claim": ClaimFactory(participant=participant),
+        "participants.dataupdaterequest": DataUpdateRequest.objects.create(
+            participant=participant, kind="phone", values={"phone": "081200000002"}
+        ),
+        "documents.document": document,
+        "complaints.ticket": TicketFactory(participant=participant),
+        "appointments.appointment": Appointment.objects.create(
+            participant=participant,
+            service_type=ServiceType.objects.get_or_create(
+                code="audit_visit",
+                defaults={"name_id": "Kunjungan", "name_en": "Visit", "duration_minutes": 30},
+            )[0],
+            branch_choice_1=participant.branch,
+            branch=participant.branch,
+            window_start=datetime.date(2026, 12, 1),
+            window_end=datetime.date(2026, 12, 14),
+        ),
+    }
+
+
+def change_url(label, obj):
+    app, model = label.split(".")
+    return reverse(f"admin:{app}_{model}_change", args=[obj.pk])
+
+
+def viewed(**filters):
+    return AuditEvent.objects.filter(action="viewed", **filters)
+
+
+def test_opening_each_kind_of_record_names_the_staff_member_and_the_participant(
+    client, staff, participant
+):
+    for label, obj in records_of(participant).items():
+        response = client.get(change_url(label, obj))
+        assert response.status_code == 200, label
+        event = viewed(detail__record=label).get()
+        assert (event.actor, event.participant) == (staff, participant)
+        assert event.detail == {"record": label, "id": obj.pk}
+
+
+def test_reopening_within_the_window_is_one_event_but_each_staff_member_counts(
+    client, staff, participant
+):
+    url = change_url("participants.participant", participant)
+    client.get(url)
+    client.get(url)
+    assert viewed(participant=participant).count() == 1
+
+    colleague = branch_staff(participant.branch)
+    client.force_login(colleague)
+    client.get(url)
+    assert set(viewed(participant=participant).values_list("actor", flat=True)) == {
+        staff.pk,
+        colleague.pk,
+    }
+
+
+def test_the_list_and_another_branchs_record_write_no_view_event(client, staff):
+    elsewhere = ParticipantFactory(branch=BranchFactory())
+    client.get(reverse("admin:participants_participant_changelist"))
+    response = client.get(change_url("participants.participant", elsewhere))
+    assert response.status_code == 302  # not found for this branch: nothing shown
+    assert not viewed().exists()
+
+
+def test_every_staff_download_of_a_document_is_an_export(client, staff, participant):
+    document = document_upload(owner=participant, kind="ktp", upload=upload(), actor=None)
+    url = reverse("documents:download", args=[document.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    exports = AuditEvent.objects.filter(action="exported", participant=participant)
+    assert exports.count() == 2
+    assert {e.actor for e in exports} == {staff}
+    assert exports.first().detail == {"record": "documents.document", "id": document.pk}
+
+
+def test_the_owner_downloading_their_own_document_is_not_an_access_event(client):
+    owner = ParticipantFactory(user=StaffFactory(is_staff=False))
+    document = document_upload(owner=owner, kind="ktp", upload=upload(), actor=None)
+    client.force_login(owner.user)
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
+    assert not AuditEvent.objects.filter(action__in=["viewed", "exported"]).exists()
+
+
+def test_the_audit_log_is_read_only_even_for_a_superuser(client, participant):
+    client.force_login(StaffFactory(is_superuser=True))
+    client.get(change_url("participants.participant", participant))
+    event = viewed().get()
+    url = reverse("admin:participants_auditevent_change", args=[event.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"action": "edited"}).status_code == 403
+    delete = reverse("admin:participants_auditevent_delete", args=[event.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:participants_auditevent_add")).status_code == 403
+    event.refresh_from_db()
+    assert event.action == "viewed"
+
+
+def test_staff_see_the_access_events_of_their_branch_only(client, staff, participant):
+    elsewhere = ParticipantFactory(branch=BranchFactory(), full_name="Joko Elsewhere")
+    other_staff = StaffFactory(is_superuser=True)
+    client.force_login(other_staff)
+    client.get(change_url("participants.participant", elsewhere))
+    client.get(change_url("participants.participant", participant))
+
+    client.force_login(staff)
+    body = client.get(reverse("admin:participants_auditevent_changelist")).content.decode()
+    assert "Sari Wulandari" in body
+    assert "Joko Elsewhere" not in body
