@@ -47,3 +47,35 @@ def claim_rules():
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
+    seed_pension_ages()
+
+
+def seed_pension_ages():
+    """Put back the JP pension-age rows (participants' data migration) after a flush."""
+    import importlib
+
+    from participants.models import PensionAge
+
+    if PensionAge.objects.exists():
+        return
+    membership = importlib.import_module("participants.migrations.0003_seed_membership_rules")
+    PensionAge.objects.bulk_create(
+        PensionAge(age=age, valid_from=valid_from, valid_to=valid_to, source="test re-seed")
+        for age, valid_from, valid_to in membership.PENSION_AGES
+    )
+
+
+def give_jht_balance(participant, amount: int, *, month=datetime.date(2025, 1, 1)):
+    """A real JHT contribution through the ledger service, so the running balance is `amount`
+    more (no patched reader: the claim sees what cek saldo shows)."""
+    from participants.services import contribution_post
+
+    card = participant.kpj_cards.order_by("pk").first() or KpjCardFactory(participant=participant)
+    return contribution_post(
+        kpj_card=card,
+        month=month,
+        program="JHT",
+        employer_amount=amount,
+        worker_amount=0,
+        paid_on=month,
+    )

@@ -5,7 +5,6 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from claims import inputs
 from claims.choices import TRANSITIONS, Channel, Status
 from claims.models import Claim, ClaimDocument, ClaimEvent
 from claims.services import (
@@ -20,7 +19,7 @@ from claims.services import (
     claim_verify,
 )
 from participants.models import AuditEvent
-from tests.claims.conftest import TODAY, submit_kwargs
+from tests.claims.conftest import TODAY, give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +112,8 @@ def test_an_account_in_another_name_is_refused(resigned):
     ("on_date", "online"),
     [(datetime.date(2025, 4, 30), False), (datetime.date(2025, 5, 1), True)],
 )
-def test_online_limit_on_both_sides_of_1_may_2025(resigned, monkeypatch, on_date, online):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 12_000_000)
+def test_online_limit_on_both_sides_of_1_may_2025(resigned, on_date, online):
+    give_jht_balance(resigned, 12_000_000)
     kwargs = submit_kwargs(resigned, on_date=on_date, event_date=datetime.date(2025, 3, 1))
     if online:
         assert claim_submit(**kwargs).amount_estimated == 12_000_000
@@ -123,8 +122,8 @@ def test_online_limit_on_both_sides_of_1_may_2025(resigned, monkeypatch, on_date
             claim_submit(**kwargs)
 
 
-def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 40_000_000)
+def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):
+    give_jht_balance(resigned, 40_000_000)
     claim = claim_submit(
         **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff, identity_checked=True
     )

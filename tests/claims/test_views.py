@@ -5,10 +5,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from claims import inputs
 from claims.choices import Status
 from claims.models import Claim
 from claims.services import claim_transition
+from tests.claims.conftest import give_jht_balance
 from tests.factories import ClaimFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def test_checker_offers_filing_when_eligible(client, budi):
     assert reverse("claims:file") + "?claim_type=" in response.content.decode()
 
 
-def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 15_000_001)
+def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi):
+    give_jht_balance(budi, 15_000_001)
     response = client.get(
         reverse("claims:check"), {"claim_type": "JHT:full:resignation", "event_date": "2025-12-14"}
     )
@@ -93,8 +93,8 @@ def test_filing_too_early_shows_the_reasons(client, budi):
     assert not Claim.objects.exists()
 
 
-def test_filing_above_the_online_limit_goes_to_the_branch_page(client, budi, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 20_000_000)
+def test_filing_above_the_online_limit_goes_to_the_branch_page(client, budi):
+    give_jht_balance(budi, 20_000_000)
     response = client.post(reverse("claims:file"), file_data(budi))
     assert response.url == reverse("claims:branch_appointment")
     assert not Claim.objects.exists()
