@@ -10,11 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from participants import services as participant_services
 from participants.models import AuditEvent, Participant, User
 from participants.nik import normalise_name
 
 from . import selectors
-from .choices import TRANSITIONS, Channel, Status
+from .choices import TRANSITIONS, Channel, Program, Status
 from .models import Claim, ClaimDocument, ClaimEvent
 from .rules import ClaimRequest, ClaimType, Eligibility
 
@@ -272,10 +273,26 @@ def claim_transition(
         action=f"claim_{to_status}",
         detail={"claim_id": claim.pk, "from": from_status, "to": to_status},
     )
-    # MERGE SEAM (issue 3): a PAID partial JHT claim posts its withdrawal to the JHT ledger
-    # here, in this transaction (issue 3's posting service).
+    if to_status == Status.PAID and claim.program == Program.JHT and claim.amount_paid:
+        _post_jht_withdrawal(claim=claim, actor=actor, paid_at=now)
     _after_commit(claim_id=claim.pk, event_id=event.pk, notify=to_status in NOTIFY_PARTICIPANT)
     return claim
+
+
+def _post_jht_withdrawal(*, claim: Claim, actor: User | None, paid_at) -> None:
+    """A paid JHT claim (full or partial) leaves the JHT ledger in the transaction that marks
+    it paid: the running balance and the claim can never disagree. Only the caller that won
+    the conditional UPDATE above gets here, so two confirmations post once."""
+    try:
+        participant_services.jht_withdrawal_post(
+            participant_id=claim.participant_id,
+            amount=claim.amount_paid,
+            claim_id=claim.pk,
+            paid_on=timezone.localdate(paid_at),
+            actor=actor,
+        )
+    except participant_services.PostingError as error:
+        raise ClaimTransitionError(error.message, claim=claim) from error
 
 
 def claim_verify(*, claim_id: int) -> Claim | None:

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from claims.choices import Channel, Status
 from claims.models import Claim
-from participants.models import AuditEvent
+from participants.models import AuditEvent, JhtBalance
+from tests.claims.conftest import give_jht_balance
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,7 @@ def test_reject_and_request_documents_ask_for_the_reason_first(client, staff, mi
 
 
 def test_documents_received_and_mark_paid(client, staff, mine):
+    give_jht_balance(mine.participant, mine.amount_estimated + 1_000)
     Claim.objects.filter(pk=mine.pk).update(status=Status.NEEDS_DOCUMENTS)
     act(client, "documents_received", [mine])
     act(client, "approve", [mine])
@@ -102,6 +104,7 @@ def test_documents_received_and_mark_paid(client, staff, mine):
     mine.refresh_from_db()
     assert mine.status == Status.PAID
     assert mine.amount_paid == mine.amount_estimated
+    assert JhtBalance.objects.get(participant=mine.participant).balance == 1_000
 
 
 def test_staff_file_a_claim_at_the_counter(client):

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from claims.choices import TRANSITIONS, Channel, Status
 from claims.models import Claim, ClaimDocument, ClaimEvent
+from claims.rules import CLAIM_TYPES_BY_CODE
 from claims.services import (
     ClaimAlreadyOpen,
     ClaimError,
@@ -18,9 +19,10 @@ from claims.services import (
     claim_transition,
     claim_verify,
 )
-from participants.models import AuditEvent
+from participants.models import AuditEvent, ContributionPosting, JhtBalance, KpjBalance
+from participants.services import balances_rebuild, contribution_post
 from tests.claims.conftest import TODAY, give_jht_balance, submit_kwargs
-from tests.factories import ClaimFactory, StaffFactory, UserFactory
+from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +173,7 @@ def test_every_illegal_transition_is_refused(resigned, source, target):
 
 
 def test_the_happy_path_records_decision_and_payment(resigned, staff):
+    give_jht_balance(resigned, 9_000_000)
     claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW, amount_estimated=8_000_000)
     claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="Paklaring")
     claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=resigned.user)
@@ -184,7 +187,79 @@ def test_the_happy_path_records_decision_and_payment(resigned, staff):
     assert claim.paid_at >= claim.decided_at
     assert list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True)) == [
         "claim_needs_documents", "claim_in_review", "claim_approved", "claim_paid",
+        "jht_withdrawal_posted",
     ]  # fmt: skip
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
+    withdrawal = ContributionPosting.objects.get(kind="withdrawal")
+    assert (withdrawal.amount, withdrawal.claim_id) == (-8_000_000, claim.pk)
+
+
+def _partial(participant, **overrides):
+    return submit_kwargs(
+        participant,
+        claim_type=CLAIM_TYPES_BY_CODE["JHT:partial:housing"],
+        event_date=None,
+        requested_amount=None,
+        **overrides,
+    )
+
+
+def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resigned, staff):
+    """30 % for housing leaves the ledger when paid, largest card first; never twice."""
+    second_card = KpjCardFactory(participant=resigned, joined_on=datetime.date(2014, 1, 1))
+    give_jht_balance(resigned, 6_000_000)
+    contribution_post(kpj_card=second_card, month=datetime.date(2025, 2, 1), program="JHT",
+                      employer_amount=4_000_000, worker_amount=0,
+                      paid_on=datetime.date(2025, 2, 3))  # fmt: skip
+    claim = claim_submit(**_partial(resigned))
+    assert claim.amount_estimated == 3_000_000
+    claim_verify(claim_id=claim.pk)
+    claim.refresh_from_db()
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 10_000_000  # not yet paid
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+
+    assert JhtBalance.objects.get(participant=resigned).balance == 7_000_000
+    cards = dict(KpjBalance.objects.values_list("kpj_card_id", "balance"))
+    assert cards[second_card.pk] == 4_000_000
+    assert sum(cards.values()) == 7_000_000
+    assert list(
+        ContributionPosting.objects.filter(kind="withdrawal").values_list("amount", "claim_id")
+    ) == [(-3_000_000, claim.pk)]
+    assert balances_rebuild() == []  # the running totals still equal the ledger
+    with pytest.raises(ClaimNotEligible) as refused:
+        claim_submit(**_partial(resigned, idempotency_key="second"))
+    assert [b.code for b in refused.value.eligibility.blockers] == ["partial_already_taken"]
+
+
+def test_a_paid_full_claim_empties_the_balance(resigned, staff):
+    give_jht_balance(resigned, 5_500_000)
+    claim = claim_submit(**submit_kwargs(resigned))
+    claim_verify(claim_id=claim.pk)
+    claim.refresh_from_db()
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 0
+    assert Claim.objects.get().amount_paid == 5_500_000
+
+
+def test_a_payment_above_the_balance_is_refused_and_nothing_changes(resigned, staff):
+    give_jht_balance(resigned, 1_000_000)
+    claim = ClaimFactory(participant=resigned, status=Status.APPROVED, amount_approved=2_000_000)
+    with pytest.raises(ClaimTransitionError, match="lower than the amount to pay"):
+        claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert Claim.objects.get().status == Status.APPROVED
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
+    assert not ContributionPosting.objects.filter(kind="withdrawal").exists()
+    assert not AuditEvent.objects.filter(action="claim_paid").exists()
+
+
+def test_a_paid_jp_claim_leaves_the_jht_ledger_alone(resigned, staff):
+    give_jht_balance(resigned, 1_000_000)
+    claim = ClaimFactory(participant=resigned, program="JP", reason="pension_age",
+                         status=Status.APPROVED, amount_approved=2_000_000)  # fmt: skip
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
 
 
 @pytest.mark.parametrize("target", [Status.REJECTED, Status.NEEDS_DOCUMENTS])

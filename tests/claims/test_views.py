@@ -199,6 +199,10 @@ def test_api_detail_has_the_timeline_and_a_masked_account(client, budi, staff):
 
 def _grow(participant, staff, n):
     for _ in range(n):
+        # Each paid JHT claim withdraws from the ledger: a contribution pays for it first.
+        give_jht_balance(
+            participant, 8_000_000, month=datetime.date(2001 + Claim.objects.count(), 1, 1)
+        )
         claim = ClaimFactory(participant=participant, status=Status.IN_REVIEW)
         claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
         claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
