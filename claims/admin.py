@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from participants.admin import BranchScopedAdmin
 from participants.selectors import participants_visible_to_staff
 
-from . import services
+from . import selectors, services
 from .choices import Channel, Status
 from .forms import ReasonForm, StaffClaimFileForm
 from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
@@ -194,9 +194,7 @@ class ClaimAdmin(BranchScopedAdmin):
                             event_date=data.get("event_date"),
                             requested_amount=data.get("requested_amount"),
                             accident_reported=data.get("accident_reported", False),
-                            bank_name=data["bank_name"],
-                            bank_account_number=data["bank_account_number"],
-                            bank_account_holder=data["bank_account_holder"],
+                            heir_account=form.heir_account,
                             channel=Channel.BRANCH,
                             created_by=request.user,
                             identity_checked=data["identity_checked"],
@@ -223,5 +221,8 @@ class ClaimAdmin(BranchScopedAdmin):
                 "nik": nik,
                 "participant": participant,
                 "form": form,
+                "payout_account": (
+                    selectors.payout_account_for(participant=participant) if participant else None
+                ),
             },
         )

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from participants.nik import normalise_name
 
 from .choices import Kind, Program, Reason
 from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType
+from .selectors import PayoutAccount
 
 
 def claim_type_choices():
@@ -79,53 +79,26 @@ class EligibilityForm(forms.Form):
 
 
 class ClaimFileForm(EligibilityForm):
-    """Filing: the checker's fields plus the payout account and the double-click guard.
+    """Filing online: the checker's fields and the double-click guard.
 
-    MERGE SEAM (issue 4): the account fields give way to the participant's verified bank
-    account from pengkinian data; the name match below then happens at verification.
+    The payout account is not entered here: the claim pays into the participant's verified
+    bank account from their pengkinian data (`claims.selectors.payout_account_for`).
     """
 
-    bank_name = forms.CharField(label=_("Bank"), max_length=60)
-    bank_account_number = forms.RegexField(
-        label=_("Account number"),
-        regex=r"^\d{6,20}$",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "invalid": _("Account number: digits only, 6 to 20 of them, as in your bank book.")
-        },
-    )
-    bank_account_holder = forms.CharField(
-        label=_("Account holder's name"),
-        max_length=150,
-        help_text=_("The account must be in your own name, as on your KTP."),
-    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, participant: Participant, heir_allowed: bool = False, **kwargs):
+    def __init__(self, *args, participant: Participant, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.participant = participant
-        self.heir_allowed = heir_allowed
-
-    def clean_bank_account_holder(self):
-        holder = self.cleaned_data["bank_account_holder"]
-        if not self.heir_allowed and normalise_name(holder) != normalise_name(
-            self.participant.full_name
-        ):
-            raise forms.ValidationError(
-                _(
-                    "Account holder's name: it must match your name as on your KTP (%(name)s). "
-                    "Use an account in your own name."
-                ),
-                params={"name": self.participant.full_name},
-                code="name_mismatch",
-            )
-        return holder
 
 
 class StaffClaimFileForm(ClaimFileForm):
-    """Filing at the counter for a participant who is present (admin, branch-scoped)."""
+    """Filing at the counter for a participant who is present (admin, branch-scoped).
+
+    The participant's own claim pays into their verified account; an heir's claim pays into
+    the heir's account, entered here from the heir's bank book.
+    """
 
     identity_checked = forms.BooleanField(
         label=_("I checked the participant's KTP at the counter"),
@@ -134,24 +107,45 @@ class StaffClaimFileForm(ClaimFileForm):
     filed_by_heir = forms.BooleanField(
         label=_("Filed by an heir (after the participant's death)"), required=False
     )
+    heir_bank_name = forms.CharField(label=_("Heir's bank"), max_length=60, required=False)
+    heir_account_number = forms.RegexField(
+        label=_("Heir's account number"),
+        regex=r"^\d{6,20}$",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _(
+                "Heir's account number: digits only, 6 to 20 of them, as in the bank book."
+            )
+        },
+    )
+    heir_account_holder = forms.CharField(
+        label=_("Heir's name on the account"), max_length=150, required=False
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, heir_allowed=True, **kwargs)
+    HEIR_FIELDS = ("heir_bank_name", "heir_account_number", "heir_account_holder")
 
     def clean(self):
         cleaned = super().clean()
-        holder = cleaned.get("bank_account_holder")
-        if holder and not cleaned.get("filed_by_heir"):
-            if normalise_name(holder) != normalise_name(self.participant.full_name):
-                self.add_error(
-                    "bank_account_holder",
-                    _(
-                        "Account holder's name: it must be the participant's name "
-                        "(%(name)s) unless an heir files the claim."
+        if cleaned.get("filed_by_heir"):
+            for name in self.HEIR_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        _("%(field)s: an heir's claim pays into the heir's account; fill it in.")
+                        % {"field": self.fields[name].label},
                     )
-                    % {"name": self.participant.full_name},
-                )
         return cleaned
+
+    @property
+    def heir_account(self) -> PayoutAccount | None:
+        data = self.cleaned_data
+        if not data.get("filed_by_heir"):
+            return None
+        return PayoutAccount(
+            data["heir_bank_name"], data["heir_account_number"], data["heir_account_holder"]
+        )
 
 
 class ReasonForm(forms.Form):

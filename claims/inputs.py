@@ -1,8 +1,9 @@
 """Where the claim rules get facts owned by other apps: one function each, read-only.
 
 The pension age comes from the participants app's dated `PensionAge` table, the JHT balance
-from its running-total row (`JhtBalance`, never a ledger sum) and the JP months from the
-contribution ledger in one aggregate. `claim_facts_for` gathers all of it in two queries.
+from its running-total row (`JhtBalance`, never a ledger sum), the JP months from the
+contribution ledger in one aggregate, and the payout account from the pengkinian data
+(`BankAccount`). `claim_facts_for` gathers all of it in two queries.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from participants import rules as participant_rules
 from participants.models import (
+    BankAccount,
     ContributionPosting,
     JhtBalance,
     KpjCard,
@@ -20,6 +22,7 @@ from participants.models import (
     PensionAge,
 )
 from participants.models import Program as LedgerProgram
+from participants.nik import normalise_name
 
 from .choices import Kind, Program, Status
 from .rules import ClaimFacts, add_years
@@ -138,6 +141,9 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
             membership_active=Exists(cards.filter(status=KpjCard.Status.ACTIVE)),
             fact_jht_balance=_jht_balance_expression(),
             jp_months=_jp_months_expression(),
+            bank_account_name=Subquery(
+                BankAccount.objects.filter(participant=OuterRef("pk")).values("account_name")[:1]
+            ),
             partial_taken=Exists(
                 Claim.objects.filter(
                     Q(status=Status.APPROVED) | Q(status=Status.PAID),
@@ -153,6 +159,7 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
             "fact_jht_balance",
             "jp_months",
             "partial_taken",
+            "bank_account_name",
         )  # fmt: skip
         .get()
     )
@@ -167,4 +174,18 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
         contribution_months=row["jp_months"],
         jht_balance=row["fact_jht_balance"],
         partial_jht_taken=row["partial_taken"],
+        bank_account_verified=payout_account_matches(
+            participant=participant, account_name=row["bank_account_name"]
+        ),
+    )
+
+
+def payout_account_matches(*, participant: Participant, account_name: str | None) -> bool:
+    """The pengkinian account counts as verified while it is in the participant's own name.
+
+    The name was checked when the account was saved; a later name correction can make them
+    differ, and then the account must be updated before a claim pays into it.
+    """
+    return bool(account_name) and normalise_name(account_name) == normalise_name(
+        participant.full_name
     )

@@ -1,10 +1,10 @@
 import datetime
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from participants.models import Employer, KpjCard, Participant, User
+from participants.models import BankAccount, Employer, KpjCard, Participant, User
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
@@ -26,6 +26,29 @@ def claim_rule_set_on(*, on_date: datetime.date) -> rules.ClaimRuleSet:
     if missing:
         raise ClaimRuleValueMissing(f"no claim rule value on {on_date} for: {', '.join(missing)}")
     return rules.ClaimRuleSet(**{name: values[name] for name in names})
+
+
+@dataclass(frozen=True)
+class PayoutAccount:
+    """Where a claim pays: copied onto the claim at filing, so later edits do not move it."""
+
+    bank: str
+    number: str
+    holder: str
+
+    @property
+    def masked(self) -> str:
+        return f"{self.bank} ****{self.number[-4:]}"
+
+
+def payout_account_for(*, participant: Participant) -> PayoutAccount | None:
+    """The participant's pengkinian bank account, if it is in their own name (one query)."""
+    account = BankAccount.objects.filter(participant=participant).first()
+    if account is None or not inputs.payout_account_matches(
+        participant=participant, account_name=account.account_name
+    ):
+        return None
+    return PayoutAccount(account.bank, account.account_number, account.account_name)
 
 
 def claim_eligibility(

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import services as participant_services
 from participants.models import AuditEvent, Participant, User
-from participants.nik import normalise_name
 
 from . import selectors
 from .choices import TRANSITIONS, Channel, Program, Status
 from .models import Claim, ClaimDocument, ClaimEvent
-from .rules import ClaimRequest, ClaimType, Eligibility
+from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
+from .selectors import PayoutAccount
 
 
 class ClaimError(Exception):
@@ -71,10 +71,8 @@ def claim_submit(
     participant: Participant,
     claim_type: ClaimType,
     idempotency_key: str,
-    bank_name: str,
-    bank_account_number: str,
-    bank_account_holder: str,
     event_date: datetime.date | None = None,
+    heir_account: PayoutAccount | None = None,
     requested_amount: int | None = None,
     channel: str = Channel.ONLINE,
     created_by: User | None = None,
@@ -95,14 +93,15 @@ def claim_submit(
         )
     if channel != Channel.BRANCH and filed_by_heir:
         raise ClaimError(_("An heir files a claim at a branch office."))
-    if normalise_name(bank_account_holder) != normalise_name(participant.full_name):
-        if not filed_by_heir:
-            raise ClaimError(
-                _(
-                    "Account holder: the name must be the participant's own name as on the KTP. "
-                    "Use an account in your own name."
-                )
+    if filed_by_heir and heir_account is None:
+        raise ClaimError(_("Payout account: enter the heir's bank, account number and name."))
+    if heir_account is not None and not filed_by_heir:
+        raise ClaimError(
+            _(
+                "Payout account: a claim pays into the participant's verified account from "
+                "their data; another account is accepted only for an heir."
             )
+        )
     on_date = on_date or timezone.localdate()
     request = ClaimRequest(
         claim_type=claim_type,
@@ -124,6 +123,11 @@ def claim_submit(
             ),
             eligibility=eligibility,
         )
+    account = heir_account or selectors.payout_account_for(participant=participant)
+    if account is None:  # removed or renamed since the check above
+        raise ClaimNotEligible(
+            str(BLOCKER_MESSAGES["bank_account_missing"]), eligibility=eligibility
+        )
     if open_claim := selectors.claim_get_open(participant=participant, program=claim_type.program):
         if open_claim.idempotency_key == idempotency_key:
             return open_claim  # a retry whose first attempt committed meanwhile
@@ -142,9 +146,9 @@ def claim_submit(
         amount_requested=requested_amount,
         amount_estimated=eligibility.estimated_amount,
         submitted_at=timezone.now(),
-        bank_name=bank_name.strip(),
-        bank_account_number=bank_account_number.strip(),
-        bank_account_holder=bank_account_holder.strip(),
+        bank_name=account.bank.strip(),
+        bank_account_number=account.number.strip(),
+        bank_account_holder=account.holder.strip(),
         idempotency_key=idempotency_key,
     )
     claim.full_clean(validate_unique=False, validate_constraints=False)

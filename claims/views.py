@@ -81,9 +81,6 @@ def claim_file(request):
                     event_date=data.get("event_date"),
                     requested_amount=data.get("requested_amount"),
                     accident_reported=data.get("accident_reported", False),
-                    bank_name=data["bank_name"],
-                    bank_account_number=data["bank_account_number"],
-                    bank_account_holder=data["bank_account_holder"],
                 )
             except services.ClaimAlreadyOpen as error:
                 messages.info(request, error.message)
@@ -99,7 +96,15 @@ def claim_file(request):
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
     return _no_store(
-        render(request, "claims/claim_file.html", {"form": form, "eligibility": eligibility})
+        render(
+            request,
+            "claims/claim_file.html",
+            {
+                "form": form,
+                "eligibility": eligibility,
+                "payout_account": selectors.payout_account_for(participant=participant),
+            },
+        )
     )
 
 

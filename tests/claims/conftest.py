@@ -17,7 +17,20 @@ def resigned():
     KpjCardFactory(
         participant=participant, status="non_active", joined_on=datetime.date(2012, 1, 1)
     )
+    give_bank_account(participant)
     return participant
+
+
+def give_bank_account(participant, *, name=None):
+    """The verified payout account of pengkinian data (saved after its name check)."""
+    from participants.models import BankAccount
+
+    return BankAccount.objects.create(
+        participant=participant,
+        bank="BRI",
+        account_number="0123456789012",
+        account_name=(name or participant.full_name).upper(),
+    )
 
 
 @pytest.fixture
@@ -31,9 +44,6 @@ def submit_kwargs(participant, **overrides):
         "claim_type": RESIGNATION,
         "idempotency_key": "first-key",
         "event_date": RESIGNED_ON,
-        "bank_name": "BRI",
-        "bank_account_number": "0123456789012",
-        "bank_account_holder": participant.full_name.upper(),
         "on_date": TODAY,
     }
     return {**values, **overrides}

@@ -8,6 +8,7 @@ from django.utils import translation
 from claims.choices import TRANSITIONS, Channel, Status
 from claims.models import Claim, ClaimDocument, ClaimEvent
 from claims.rules import CLAIM_TYPES_BY_CODE
+from claims.selectors import PayoutAccount
 from claims.services import (
     ClaimAlreadyOpen,
     ClaimError,
@@ -19,9 +20,15 @@ from claims.services import (
     claim_transition,
     claim_verify,
 )
-from participants.models import AuditEvent, ContributionPosting, JhtBalance, KpjBalance
+from participants.models import (
+    AuditEvent,
+    BankAccount,
+    ContributionPosting,
+    JhtBalance,
+    KpjBalance,
+)
 from participants.services import balances_rebuild, contribution_post
-from tests.claims.conftest import TODAY, give_jht_balance, submit_kwargs
+from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +77,7 @@ def test_after_commit_the_claim_is_verified_and_the_participant_mailed(
 
 def test_the_same_idempotency_key_returns_the_first_claim(resigned):
     first = claim_submit(**submit_kwargs(resigned))
-    again = claim_submit(**submit_kwargs(resigned, bank_name="BNI"))
+    again = claim_submit(**submit_kwargs(resigned, event_date=datetime.date(2025, 12, 1)))
     assert again.pk == first.pk
     assert Claim.objects.count() == 1
     assert ClaimEvent.objects.count() == 1
@@ -105,9 +112,31 @@ def test_a_claim_in_the_waiting_month_is_refused_with_the_date(resigned):
     assert Claim.objects.count() == 0
 
 
-def test_an_account_in_another_name_is_refused(resigned):
-    with pytest.raises(ClaimError, match="Account holder"):
-        claim_submit(**submit_kwargs(resigned, bank_account_holder="Orang Lain"))
+@pytest.mark.parametrize("account", ["none", "another name"])
+def test_without_a_verified_account_in_ones_own_name_filing_is_refused(resigned, account):
+    """The payout account comes from pengkinian data; none, or a stale name, refuses."""
+    BankAccount.objects.filter(participant=resigned).delete()
+    if account == "another name":
+        give_bank_account(resigned, name="Orang Lain")
+    with pytest.raises(ClaimNotEligible) as refused:
+        claim_submit(**submit_kwargs(resigned))
+    assert [b.code for b in refused.value.eligibility.blockers] == ["bank_account_missing"]
+    assert "Update my data, Bank account" in refused.value.eligibility.reasons[0]
+    assert not Claim.objects.exists()
+
+
+def test_the_claim_copies_the_verified_account_at_filing(resigned):
+    claim = claim_submit(**submit_kwargs(resigned))
+    BankAccount.objects.filter(participant=resigned).update(account_number="999999999")
+    claim.refresh_from_db()
+    assert (claim.bank_name, claim.bank_account_number) == ("BRI", "0123456789012")
+    assert claim.bank_account_holder == resigned.full_name.upper()
+
+
+def test_another_account_is_accepted_only_for_an_heir(resigned):
+    account = PayoutAccount("BNI", "5566778899", "Siti")
+    with pytest.raises(ClaimError, match="accepted only for an heir"):
+        claim_submit(**submit_kwargs(resigned, heir_account=account))
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,6 @@ def file_data(participant, **overrides):
     return {
         "claim_type": "JHT:full:resignation",
         "event_date": "2025-12-14",
-        "bank_name": "BRI",
-        "bank_account_number": "0123456789012",
-        "bank_account_holder": participant.full_name,
         "idempotency_key": "form-key-1",
         **overrides,
     }
@@ -80,10 +77,24 @@ def test_filing_twice_with_the_same_form_gives_one_claim(client, budi):
     assert claim.participant == budi
 
 
-def test_filing_in_another_persons_name_says_which_field(client, budi):
-    response = client.post(reverse("claims:file"), file_data(budi, bank_account_holder="Siti"))
+def test_the_filing_page_shows_the_verified_payout_account(client, budi):
+    page = client.get(reverse("claims:file")).content.decode()
+    assert "BRI ****9012" in page
+    assert reverse("data_update_bank_account") in page
+
+
+def test_without_a_bank_account_checker_and_filing_say_so_with_the_link(client, budi):
+    budi.bank_account.delete()
+    query = "?claim_type=JHT:full:resignation&event_date=2025-12-14"
+    check = client.get(reverse("claims:check") + query).content.decode()
+    assert "belum memuat rekening bank atas nama Anda sendiri" in check
+    assert reverse("data_update_bank_account") in check
+    assert "Ajukan klaim ini" not in check
+
+    response = client.post(reverse("claims:file"), file_data(budi))
     assert response.status_code == 200
-    assert "Nama pemilik rekening" in response.content.decode()
+    assert "Perbarui data, Rekening bank" in response.content.decode()
+    assert reverse("data_update_bank_account") in response.content.decode()
     assert not Claim.objects.exists()
 
 
