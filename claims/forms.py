@@ -3,10 +3,11 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from documents.forms import DocumentField
 from participants.models import Participant
 
-from .choices import Kind, Program, Reason
-from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType
+from .choices import DocumentType, Kind, Program, Reason
+from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
 from .selectors import PayoutAccount
 
 
@@ -86,11 +87,46 @@ class ClaimFileForm(EligibilityForm):
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    documents_required = True  # online every document is uploaded with the claim
 
     def __init__(self, *args, participant: Participant, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.participant = participant
+        # One file input per document the chosen claim needs (the checker's list); the
+        # claim type comes from the posted form or from the checker's link.
+        code = (self.data if self.is_bound else self.initial).get("claim_type")
+        claim_type = CLAIM_TYPES_BY_CODE.get(code) if isinstance(code, str) else None
+        self.document_codes = documents_for(claim_type) if claim_type else ()
+        for document in self.document_codes:
+            label = DocumentType(document).label
+            self.fields[f"document_{document}"] = DocumentField(label=label, required=False)
+
+    def document_field_names(self) -> list[str]:
+        return [f"document_{code}" for code in self.document_codes]
+
+    def require_documents(self) -> bool:
+        """Online, every required document is chosen; asked only once the claim is known to
+        be possible, so nobody uploads files to learn they must wait. False: errors added."""
+        if not self.documents_required:
+            return True
+        for code in self.document_codes:
+            if not self.cleaned_data.get(f"document_{code}"):
+                self.add_error(
+                    f"document_{code}",
+                    _("%(document)s: choose the photo or PDF scan to upload.")
+                    % {"document": DocumentType(code).label},
+                )
+        return not self.errors
+
+    @property
+    def uploads(self) -> dict:
+        """The chosen files by document type (only those sent)."""
+        return {
+            code: self.cleaned_data[f"document_{code}"]
+            for code in self.document_codes
+            if self.cleaned_data.get(f"document_{code}")
+        }
 
 
 class StaffClaimFileForm(ClaimFileForm):
@@ -125,6 +161,7 @@ class StaffClaimFileForm(ClaimFileForm):
     )
 
     HEIR_FIELDS = ("heir_bank_name", "heir_account_number", "heir_account_holder")
+    documents_required = False  # staff may have seen the originals at the counter
 
     def clean(self):
         cleaned = super().clean()
@@ -146,6 +183,15 @@ class StaffClaimFileForm(ClaimFileForm):
         return PayoutAccount(
             data["heir_bank_name"], data["heir_account_number"], data["heir_account_holder"]
         )
+
+
+class ReplaceDocumentForm(forms.Form):
+    """Send one required document again, while the claim asks for documents."""
+
+    file = DocumentField(
+        label=_("New file"),
+        error_messages={"required": _("New file: choose the photo or PDF scan to upload.")},
+    )
 
 
 class ReasonForm(forms.Form):

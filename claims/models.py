@@ -231,18 +231,25 @@ class ClaimEvent(models.Model):
 
 
 class ClaimDocument(BaseModel):
-    """A document the claim needs, from the rules' list at filing time.
+    """A document the claim needs (from the rules' list at filing) and the upload that meets it.
 
-    MERGE SEAM (issue 4): add `document = models.ForeignKey("documents.Document", null=True)`
-    here and `Claim.documents = ManyToManyField("documents.Document", through=ClaimDocument)`;
-    the documents pipeline then fills `document` and its verification moves the claim on.
-    Uploads are never handled by the claims app.
+    The file itself is a `documents.Document` (stored, checked and served by the documents
+    app); a replacement after a rejection points this row at the new upload.
     """
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="requirements"
     )
     document_type = models.CharField(_("document"), max_length=40, choices=DocumentType.choices)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("uploaded file"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim_requirements",
+        help_text=_("Empty when staff saw the original at the branch counter."),
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -8,7 +8,7 @@ from participants.models import BankAccount, Employer, KpjCard, Participant, Use
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
-from .models import Claim, ClaimEvent, ClaimRuleValue
+from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
 
 
 class ClaimRuleValueMissing(LookupError):
@@ -74,13 +74,23 @@ def claim_get_for_participant(*, participant: Participant | None, claim_id: int)
         Claim.objects.filter(participant=participant, pk=claim_id)
         .prefetch_related(
             Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "pk")),
-            "requirements",
+            Prefetch(
+                "requirements",
+                queryset=ClaimDocument.objects.select_related("document").prefetch_related(
+                    "document__checks"
+                ),
+            ),
         )
         .first()
     )
     if claim is None:
         raise Http404
     return claim
+
+
+def claim_get_by_key(*, participant: Participant, idempotency_key: str) -> Claim | None:
+    """The claim a form with this key already filed (a double click), if any."""
+    return Claim.objects.filter(participant=participant, idempotency_key=idempotency_key).first()
 
 
 def claim_get_open(*, participant: Participant, program: str) -> Claim | None:

@@ -1,6 +1,8 @@
 """Claim writes: filing (every channel) and the one state machine."""
 
 import datetime
+import functools
+from collections.abc import Mapping
 
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
@@ -10,11 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Document
 from participants import services as participant_services
 from participants.models import AuditEvent, Participant, User
 
 from . import selectors
-from .choices import TRANSITIONS, Channel, Program, Status
+from .choices import TRANSITIONS, Channel, DocumentType, Program, Status
 from .models import Claim, ClaimDocument, ClaimEvent
 from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
 from .selectors import PayoutAccount
@@ -46,6 +49,7 @@ class ClaimTransitionError(ClaimError):
     pass
 
 
+REJECTED, VERIFIED = Document.Status.REJECTED, Document.Status.VERIFIED
 STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
 NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
 NOTIFY_PARTICIPANT = {
@@ -73,6 +77,7 @@ def claim_submit(
     idempotency_key: str,
     event_date: datetime.date | None = None,
     heir_account: PayoutAccount | None = None,
+    documents: Mapping[str, Document] | None = None,
     requested_amount: int | None = None,
     channel: str = Channel.ONLINE,
     created_by: User | None = None,
@@ -81,7 +86,12 @@ def claim_submit(
     accident_reported: bool = False,
     on_date: datetime.date | None = None,
 ) -> Claim:
-    """File a claim, from any channel. The same idempotency key returns the first claim."""
+    """File a claim, from any channel. The same idempotency key returns the first claim.
+
+    `documents` maps each required document type (the eligibility list) to the participant's
+    upload (`documents.services.document_upload`). Online every one is needed; at the branch
+    counter staff may instead have seen the original, and the row stays without a file.
+    """
     existing = Claim.objects.filter(participant=participant, idempotency_key=idempotency_key)
     if first := existing.first():
         return first
@@ -123,6 +133,13 @@ def claim_submit(
             ),
             eligibility=eligibility,
         )
+    documents = dict(documents or {})
+    _check_documents(
+        participant=participant,
+        documents=documents,
+        required=eligibility.documents,
+        all_needed=channel != Channel.BRANCH,
+    )
     account = heir_account or selectors.payout_account_for(participant=participant)
     if account is None:  # removed or renamed since the check above
         raise ClaimNotEligible(
@@ -166,7 +183,8 @@ def claim_submit(
                                claim=open_claim) from None  # fmt: skip
 
     ClaimDocument.objects.bulk_create(
-        ClaimDocument(claim=claim, document_type=code) for code in eligibility.documents
+        ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
+        for code in eligibility.documents
     )
     actor = created_by if channel == Channel.BRANCH else participant.user
     note = ""
@@ -193,6 +211,33 @@ def claim_submit(
     return claim
 
 
+def _check_documents(
+    *,
+    participant: Participant,
+    documents: Mapping[str, Document],
+    required: tuple[str, ...],
+    all_needed: bool,
+) -> None:
+    """Only the participant's own uploads, only for documents the claim needs; online, all."""
+    for code, document in documents.items():
+        if code not in required:
+            raise ClaimError(
+                _("%(document)s: this claim does not need it. Remove the file.")
+                % {"document": DocumentType(code).label}
+            )
+        if document.owner_id != participant.pk:
+            raise ClaimError(
+                _("%(document)s: the file is not one of your uploads. Upload it again.")
+                % {"document": DocumentType(code).label}
+            )
+    missing = [code for code in required if code not in documents]
+    if all_needed and missing:
+        raise ClaimError(
+            _("Documents: upload %(documents)s, then file the claim.")
+            % {"documents": ", ".join(str(DocumentType(code).label) for code in missing)}
+        )
+
+
 def _after_commit(*, claim_id: int, event_id: int, verify: bool = False, notify: bool = True):
     from .tasks import claim_notify_task, claim_verify_task
 
@@ -207,9 +252,12 @@ def _check_actor(*, claim: Claim, to_status: str, actor: User | None) -> None:
     owner = actor is not None and actor.pk is not None and actor.pk == participant.user_id
     if to_status == Status.CANCELLED:
         allowed = owner
+    elif to_status == Status.NEEDS_DOCUMENTS and claim.status == Status.VERIFYING:
+        # The documents pipeline rejected an upload: the system asks, or branch staff.
+        allowed = actor is None or _staff_serves(actor, participant)
     elif to_status in STAFF_DECISIONS:
         allowed = _staff_serves(actor, participant)
-    elif to_status == Status.IN_REVIEW and claim.status == Status.NEEDS_DOCUMENTS:
+    elif claim.status == Status.NEEDS_DOCUMENTS:  # replacements sent: back to checking/review
         allowed = owner or _staff_serves(actor, participant)
     else:  # the verification steps: the system (no actor) or branch staff
         allowed = actor is None or _staff_serves(actor, participant)
@@ -300,11 +348,12 @@ def _post_jht_withdrawal(*, claim: Claim, actor: User | None, paid_at) -> None:
 
 
 def claim_verify(*, claim_id: int) -> Claim | None:
-    """The verification step after filing: submitted -> verifying -> in review.
+    """The verification step: submitted -> verifying, then by the documents' verdict.
 
-    Idempotent: a claim past these steps is left alone. MERGE SEAM (issue 4): the documents
-    pipeline's verdict decides `in_review` or `needs_documents` at the second step; until it is
-    merged, staff check the documents in the review step.
+    All uploads verified by the documents pipeline: in review. One rejected: documents
+    needed, with the pipeline's (or staff's) reasons for the participant. Any still being
+    checked or waiting for staff: the claim waits in verifying; the document-checked signal
+    runs this again. Idempotent: a claim past these steps is left alone.
     """
     claim = Claim.objects.select_related("participant").filter(pk=claim_id).first()
     if claim is None:
@@ -313,15 +362,106 @@ def claim_verify(*, claim_id: int) -> Claim | None:
         if claim.status == Status.SUBMITTED:
             claim_transition(claim=claim, to_status=Status.VERIFYING, actor=None)
         if claim.status == Status.VERIFYING:
-            claim_transition(
-                claim=claim,
-                to_status=Status.IN_REVIEW,
-                actor=None,
-                reason=gettext("The file is complete and waits for a staff decision."),
-            )
+            verdict, reasons = _documents_verdict(claim)
+            if verdict == Status.IN_REVIEW:
+                claim_transition(
+                    claim=claim,
+                    to_status=Status.IN_REVIEW,
+                    actor=None,
+                    reason=gettext("The file is complete and waits for a staff decision."),
+                )
+            elif verdict == Status.NEEDS_DOCUMENTS:
+                claim_transition(
+                    claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=None, reason=reasons
+                )
     except ClaimTransitionError:
         claim.refresh_from_db(fields=["status"])  # another worker or the participant moved it
     return claim
+
+
+def _documents_verdict(claim: Claim) -> tuple[str | None, str]:
+    """In review, documents needed (with the reasons, one line per document) or None: wait."""
+    requirements = list(
+        ClaimDocument.objects.filter(claim=claim)
+        .select_related("document")
+        .prefetch_related("document__checks")
+    )
+    rejected = [row for row in requirements if row.document and row.document.status == REJECTED]
+    if rejected:
+        lines = []
+        for row in rejected:
+            why = row.document.staff_note or " ".join(str(r) for r in row.document.failed_reasons())
+            lines.append(
+                gettext("%(document)s: %(why)s Upload it again.")
+                % {"document": row.get_document_type_display(), "why": why}
+            )
+        return Status.NEEDS_DOCUMENTS, "\n".join(lines)
+    if any(row.document and row.document.status != VERIFIED for row in requirements):
+        return None, ""
+    return Status.IN_REVIEW, ""
+
+
+def claim_verify_on_document_checked(*, document: Document) -> None:
+    """The documents pipeline (or staff) finished a document: verify the claims waiting on it,
+    after that transaction commits (the document-checked signal calls this inside it)."""
+    from .tasks import claim_verify_task
+
+    claim_ids = list(
+        ClaimDocument.objects.filter(document=document, claim__status=Status.VERIFYING)
+        .values_list("claim_id", flat=True)
+        .distinct()
+    )
+    for claim_id in claim_ids:
+        transaction.on_commit(functools.partial(claim_verify_task.delay, claim_id))
+
+
+@transaction.atomic
+def claim_document_replace(
+    *, claim: Claim, document_type: str, document: Document, actor: User
+) -> ClaimDocument:
+    """The participant sends a new upload for one required document while the claim asks
+    for documents. When no requirement is left rejected, the claim is checked again."""
+    if claim.status != Status.NEEDS_DOCUMENTS:
+        raise ClaimTransitionError(
+            _("Documents can be sent again only while the claim asks for documents.")
+        )
+    if document.owner_id != claim.participant_id or actor.pk != claim.participant.user_id:
+        raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
+    requirement = (
+        ClaimDocument.objects.select_for_update()
+        .filter(claim=claim, document_type=document_type)
+        .first()
+    )
+    if requirement is None:
+        raise ClaimError(
+            _("Document: this claim does not need that document. Choose one from the list.")
+        )
+    previous = requirement.document_id
+    requirement.document = document
+    requirement.save(update_fields=["document", "updated_at"])
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=claim.participant_id,
+        action="claim_document_replaced",
+        detail={"claim_id": claim.pk, "type": document_type, "from": previous,
+                "to": document.pk},
+    )  # fmt: skip
+    still_rejected = ClaimDocument.objects.filter(claim=claim, document__status=REJECTED).exists()
+    if not still_rejected:
+        claim_transition(
+            claim=claim,
+            to_status=Status.VERIFYING,
+            actor=actor,
+            reason=gettext("New documents sent; they are being checked."),
+        )
+        transaction.on_commit(functools.partial(_verify_later, claim.pk))
+    return requirement
+
+
+def _verify_later(claim_id: int) -> None:
+    from .tasks import claim_verify_task
+
+    claim_verify_task.delay(claim_id)
 
 
 def claim_notify(*, event_id: int) -> bool:

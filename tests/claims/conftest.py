@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 
@@ -39,6 +40,7 @@ def staff(resigned):
 
 
 def submit_kwargs(participant, **overrides):
+    """claim_submit's arguments; the required documents are checked uploads unless given."""
     values = {
         "participant": participant,
         "claim_type": RESIGNATION,
@@ -46,7 +48,32 @@ def submit_kwargs(participant, **overrides):
         "event_date": RESIGNED_ON,
         "on_date": TODAY,
     }
-    return {**values, **overrides}
+    values.update(overrides)
+    if "documents" not in values:
+        values["documents"] = checked_documents(participant, values["claim_type"])
+    return values
+
+
+def checked_documents(participant, claim_type=RESIGNATION, *, status="verified"):
+    """Document rows as the documents pipeline leaves them (the pipeline has its own tests;
+    the upload journey in test_documents.py goes through it for real)."""
+    from claims.choices import DOCUMENT_KIND_OTHER, DOCUMENT_KINDS
+    from claims.rules import documents_for
+    from documents.models import Document
+
+    return {
+        code: Document.objects.create(
+            owner=participant,
+            kind=DOCUMENT_KINDS.get(code, DOCUMENT_KIND_OTHER),
+            original_name=f"{code}.png",
+            storage_name=f"documents/test/{uuid.uuid4().hex}.png",
+            content_type="image/png",
+            size=2048,
+            sha256=uuid.uuid4().hex + uuid.uuid4().hex,
+            status=status,
+        )
+        for code in documents_for(claim_type)
+    }
 
 
 @pytest.fixture

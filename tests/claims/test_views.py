@@ -9,6 +9,7 @@ from claims.choices import Status
 from claims.models import Claim
 from claims.services import claim_transition
 from tests.claims.conftest import give_jht_balance
+from tests.documents.files import upload
 from tests.factories import ClaimFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,18 +23,22 @@ def _today():
 
 
 @pytest.fixture
-def budi(client, resigned):
+def budi(client, resigned, media_root):
     client.force_login(resigned.user)
     return resigned
 
 
-def file_data(participant, **overrides):
-    return {
+def file_data(participant, *, files=True, **overrides):
+    """The filing form as posted, with a real scan for each document a resignation needs."""
+    data = {
         "claim_type": "JHT:full:resignation",
         "event_date": "2025-12-14",
         "idempotency_key": "form-key-1",
-        **overrides,
     }
+    if files:
+        for code in ("kpj_card", "ktp", "bank_book", "resignation_letter"):
+            data[f"document_{code}"] = upload(f"{code}.png")
+    return {**data, **overrides}
 
 
 def test_checker_says_from_when_and_what_to_bring(client, budi):
