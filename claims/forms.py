@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appointments.forms import BookingForm
 from documents.forms import DocumentField
 from participants.models import Participant
 
@@ -192,6 +193,45 @@ class ReplaceDocumentForm(forms.Form):
         label=_("New file"),
         error_messages={"required": _("New file: choose the photo or PDF scan to upload.")},
     )
+
+
+class BranchVisitForm(BookingForm):
+    """Book the branch visit that finishes a claim above the online limit.
+
+    The appointments booking form without the service choice: the visit is always a JHT
+    claim verification, linked to the claim and scheduled with priority.
+    """
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, participant=claim.participant, **kwargs)
+        self.claim = claim
+        del self.fields["service_type"]
+
+    def save(self, *, actor):
+        from appointments.services import AppointmentError
+
+        from . import services
+
+        data = self.cleaned_data
+        choices = [
+            data[name]
+            for name in ("branch_choice_1", "branch_choice_2", "branch_choice_3")
+            if data.get(name)
+        ]
+        try:
+            return services.claim_branch_visit_request(
+                claim=self.claim,
+                branch_choices=choices,
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                earliest_anywhere=data["earliest_anywhere"],
+                actor=actor,
+            )
+        except AppointmentError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        except services.ClaimError as error:
+            self.add_error(None, error.message)
+        return None
 
 
 class ReasonForm(forms.Form):

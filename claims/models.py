@@ -143,6 +143,14 @@ class Claim(BaseModel):
         related_name="+",
     )
     filed_by_heir = models.BooleanField(_("filed by an heir"), default=False)
+    branch_visit = models.BooleanField(
+        _("finished at a branch visit"),
+        default=False,
+        help_text=_(
+            "JHT balance above the online limit at filing: approved only after the "
+            "participant's branch visit (a priority appointment linked to this claim)."
+        ),
+    )
     amount_requested = models.PositiveBigIntegerField(_("amount requested"), null=True, blank=True)
     amount_estimated = models.PositiveBigIntegerField(_("amount estimated"), null=True, blank=True)
     amount_approved = models.PositiveBigIntegerField(_("amount approved"), null=True, blank=True)

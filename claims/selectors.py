@@ -93,6 +93,19 @@ def claim_get_by_key(*, participant: Participant, idempotency_key: str) -> Claim
     return Claim.objects.filter(participant=participant, idempotency_key=idempotency_key).first()
 
 
+def claim_branch_visit_active(*, claim: Claim):
+    """The claim's branch-visit appointment that is still to happen (or happening), if any."""
+    from appointments.models import Appointment
+
+    return (
+        Appointment.objects.filter(
+            claim_id=claim.pk, participant_id=claim.participant_id, status__in=Appointment.ACTIVE
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def claim_get_open(*, participant: Participant, program: str) -> Claim | None:
     return Claim.objects.filter(
         participant=participant, program=program, status__in=OPEN_STATUSES

@@ -37,10 +37,6 @@ class ClaimNotEligible(ClaimError):
     pass
 
 
-class ClaimNeedsBranch(ClaimError):
-    """Above the online limit: the claim can only finish at a branch office."""
-
-
 class ClaimAlreadyOpen(ClaimError):
     pass
 
@@ -50,6 +46,7 @@ class ClaimTransitionError(ClaimError):
 
 
 REJECTED, VERIFIED = Document.Status.REJECTED, Document.Status.VERIFIED
+BRANCH_VISIT_SERVICE = "jht_verification"  # appointments' seeded service type
 STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
 NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
 NOTIFY_PARTICIPANT = {
@@ -125,14 +122,9 @@ def claim_submit(
     )
     if not eligibility.eligible:
         raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
-    if channel == Channel.ONLINE and not eligibility.online_allowed:
-        raise ClaimNeedsBranch(
-            _(
-                "Your JHT balance is above the online limit, so this claim is finished at a "
-                "branch office. Book a branch appointment."
-            ),
-            eligibility=eligibility,
-        )
+    # Above the online limit the claim is still filed online (documents and all), but it is
+    # finished at a branch visit: the participant books it next, with priority.
+    branch_visit = channel != Channel.BRANCH and not eligibility.online_allowed
     documents = dict(documents or {})
     _check_documents(
         participant=participant,
@@ -160,6 +152,7 @@ def claim_submit(
         channel=channel,
         created_by=created_by if channel == Channel.BRANCH else None,
         filed_by_heir=filed_by_heir,
+        branch_visit=branch_visit,
         amount_requested=requested_amount,
         amount_estimated=eligibility.estimated_amount,
         submitted_at=timezone.now(),
@@ -299,6 +292,13 @@ def claim_transition(
         changes["decision_note"] = reason
     if to_status in (Status.APPROVED, Status.REJECTED):
         changes["decided_at"] = now
+    if to_status == Status.APPROVED and claim.branch_visit and not _visited_branch(claim):
+        raise ClaimTransitionError(
+            _(
+                "This claim is above the online limit: approve it after the participant's "
+                "branch visit (the linked appointment checked in or served)."
+            )
+        )
     if to_status == Status.APPROVED:
         amount = claim.amount_estimated if approved_amount is None else approved_amount
         if amount is None or amount < 0:
@@ -329,6 +329,57 @@ def claim_transition(
         _post_jht_withdrawal(claim=claim, actor=actor, paid_at=now)
     _after_commit(claim_id=claim.pk, event_id=event.pk, notify=to_status in NOTIFY_PARTICIPANT)
     return claim
+
+
+def _visited_branch(claim: Claim) -> bool:
+    from appointments.models import Appointment
+
+    return Appointment.objects.filter(
+        claim_id=claim.pk,
+        participant_id=claim.participant_id,
+        status__in=[Appointment.Status.CHECKED_IN, Appointment.Status.DONE],
+    ).exists()
+
+
+@transaction.atomic
+def claim_branch_visit_request(
+    *,
+    claim: Claim,
+    branch_choices: list,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    earliest_anywhere: bool,
+    actor: User,
+):
+    """Book the branch visit that finishes a claim above the online limit: a JHT
+    verification request linked to the claim, with priority, so the scheduler serves it
+    first. Appointment refusals (`AppointmentError`) pass through with their field."""
+    from appointments import selectors as appointment_selectors
+    from appointments import services as appointment_services
+
+    if not (claim.branch_visit and claim.is_open):
+        raise ClaimError(_("This claim can be finished online; it does not need a branch visit."))
+    if actor.pk != claim.participant.user_id and not _staff_serves(actor, claim.participant):
+        raise ClaimError(_("You are not allowed to make this change to the claim."))
+    service_type = appointment_selectors.service_types_bookable().get(code=BRANCH_VISIT_SERVICE)
+    appointment = appointment_services.appointment_request_create(
+        participant=claim.participant,
+        service_type=service_type,
+        branch_choices=branch_choices,
+        window_start=window_start,
+        window_end=window_end,
+        earliest_anywhere=earliest_anywhere,
+        claim_id=claim.pk,
+        priority=True,
+        actor=actor,
+    )
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=claim.participant_id,
+        action="claim_branch_visit_requested",
+        detail={"claim_id": claim.pk, "appointment": appointment.pk},
+    )
+    return appointment
 
 
 def _post_jht_withdrawal(*, claim: Claim, actor: User | None, paid_at) -> None:

@@ -11,7 +11,7 @@ from participants.selectors import participant_get_for_user
 
 from . import selectors, services
 from .choices import Status
-from .forms import ClaimFileForm, EligibilityForm, ReplaceDocumentForm
+from .forms import BranchVisitForm, ClaimFileForm, EligibilityForm, ReplaceDocumentForm
 from .models import RuleKey
 from .rules import ClaimRequest
 from .tracking import claim_tracking
@@ -86,9 +86,9 @@ def claim_file(request):
                 messages.info(request, _("You already have an open claim for this program."))
                 return redirect("claims:detail", open_claim.pk)
             checked = _eligibility(participant, form)
-            # Files are stored only for a claim that can be filed online (no orphans).
+            # Files are stored only for a claim that can be filed (no orphans).
             documents = {}
-            if checked.eligible and checked.online_allowed and form.require_documents():
+            if checked.eligible and form.require_documents():
                 documents = store_uploads(
                     uploads=form.uploads, form=form, participant=participant, user=request.user
                 )
@@ -106,12 +106,19 @@ def claim_file(request):
                 except services.ClaimAlreadyOpen as error:
                     messages.info(request, error.message)
                     return redirect("claims:detail", error.claim.pk)
-                except services.ClaimNeedsBranch:
-                    return redirect("claims:branch_appointment")
                 except services.ClaimError as error:
                     form.add_error(None, error.message)
                     eligibility = error.eligibility
                 else:
+                    if claim.branch_visit:
+                        messages.success(
+                            request,
+                            _(
+                                "Your claim was filed. Your JHT balance is above the online "
+                                "limit, so it is finished at a branch: book your visit now."
+                            ),
+                        )
+                        return redirect("claims:branch_visit", claim.pk)
                     messages.success(request, _("Your claim was filed. Follow it here."))
                     return redirect("claims:detail", claim.pk)
     else:
@@ -207,6 +214,25 @@ def claim_cancel(request, claim_id: int):
     else:
         messages.success(request, _("Your claim was cancelled."))
     return redirect("claims:detail", claim.pk)
+
+
+@login_required
+def claim_branch_visit(request, claim_id: int):
+    """Book the priority branch visit of a claim above the online limit."""
+    participant = _participant(request)
+    claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
+    claim.participant = participant
+    if not (claim.branch_visit and claim.is_open):
+        return redirect("claims:detail", claim.pk)
+    if visit := selectors.claim_branch_visit_active(claim=claim):
+        return redirect("appointments:detail", visit.pk)
+    form = BranchVisitForm(request.POST or None, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        appointment = form.save(actor=request.user)
+        if appointment is not None:
+            messages.success(request, _("Your visit request is saved. We are finding a slot."))
+            return redirect("appointments:detail", appointment.pk)
+    return _no_store(render(request, "claims/branch_visit.html", {"form": form, "claim": claim}))
 
 
 @login_required

@@ -12,7 +12,6 @@ from claims.selectors import PayoutAccount
 from claims.services import (
     ClaimAlreadyOpen,
     ClaimError,
-    ClaimNeedsBranch,
     ClaimNotEligible,
     ClaimTransitionError,
     claim_notify,
@@ -144,13 +143,13 @@ def test_another_account_is_accepted_only_for_an_heir(resigned):
     [(datetime.date(2025, 4, 30), False), (datetime.date(2025, 5, 1), True)],
 )
 def test_online_limit_on_both_sides_of_1_may_2025(resigned, on_date, online):
+    """Rp12 juta: above the Rp10 juta limit on 30 April 2025, within Rp15 juta from 1 May;
+    above it the claim is filed but finished at a branch visit."""
     give_jht_balance(resigned, 12_000_000)
     kwargs = submit_kwargs(resigned, on_date=on_date, event_date=datetime.date(2025, 3, 1))
-    if online:
-        assert claim_submit(**kwargs).amount_estimated == 12_000_000
-    else:
-        with pytest.raises(ClaimNeedsBranch):
-            claim_submit(**kwargs)
+    claim = claim_submit(**kwargs)
+    assert claim.amount_estimated == 12_000_000
+    assert claim.branch_visit is (not online)
 
 
 def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):

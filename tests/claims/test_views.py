@@ -109,11 +109,12 @@ def test_filing_too_early_shows_the_reasons(client, budi):
     assert not Claim.objects.exists()
 
 
-def test_filing_above_the_online_limit_goes_to_the_branch_page(client, budi):
+def test_filing_above_the_online_limit_goes_to_the_claims_branch_visit(client, budi):
     give_jht_balance(budi, 20_000_000)
     response = client.post(reverse("claims:file"), file_data(budi))
-    assert response.url == reverse("claims:branch_appointment")
-    assert not Claim.objects.exists()
+    claim = Claim.objects.get()
+    assert claim.branch_visit is True
+    assert response.url == reverse("claims:branch_visit", args=[claim.pk])
 
 
 def test_filing_with_an_open_claim_shows_that_claim(client, budi):
