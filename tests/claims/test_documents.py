@@ -211,3 +211,14 @@ def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):
     )
     client.force_login(UserFactory(password=None))
     assert client.get(link).status_code == 404
+
+
+def test_the_api_shows_each_required_document_and_its_check(client, resigned):
+    documents = checked_documents(resigned)
+    claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+    client.force_login(resigned.user)
+    body = client.get(reverse("api-me-claim", args=[claim.pk])).json()
+    rows = {row["document_type"]: row for row in body["required_documents"]}
+    assert set(rows) == set(RESIGNATION_DOCUMENTS)
+    assert rows["ktp"]["document_id"] == documents["ktp"].pk
+    assert rows["ktp"]["check_status"] == "verified"
