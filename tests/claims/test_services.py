@@ -26,6 +26,7 @@ from participants.models import (
     JhtBalance,
     KpjBalance,
 )
+from participants.selectors import statement_get_for_participant
 from participants.services import balances_rebuild, contribution_post
 from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
@@ -255,6 +256,11 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
         ContributionPosting.objects.filter(kind="withdrawal").values_list("amount", "claim_id")
     ) == [(-3_000_000, claim.pk)]
     assert balances_rebuild() == []  # the running totals still equal the ledger
+    year = ContributionPosting.objects.get(kind="withdrawal").month.year
+    lines, _postings = statement_get_for_participant(participant=resigned, year=year)
+    assert sum(line.withdrawals for line in lines) == -3_000_000
+    assert sum(line.closing for line in lines) == 7_000_000
+    assert sum(line.opening for line in lines) == 10_000_000
     with pytest.raises(ClaimNotEligible) as refused:
         claim_submit(**_partial(resigned, idempotency_key="second"))
     assert [b.code for b in refused.value.eligibility.blockers] == ["partial_already_taken"]
