@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,10 +11,11 @@ from participants.access_audit import AuditedAccessAdmin
 from participants.admin import BranchScopedAdmin
 from participants.selectors import participants_visible_to_staff
 
-from . import services
+from . import selectors, services
 from .choices import Channel, Status
 from .forms import ReasonForm, StaffClaimFileForm
 from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
+from .uploads import store_uploads
 
 
 @admin.register(ClaimRuleValue)
@@ -38,12 +40,48 @@ class ClaimEventInline(admin.TabularInline):
 
 
 class ClaimDocumentInline(admin.TabularInline):
+    """The required documents with their uploads: status, reasons and the download link (the
+    documents app's authorising view lets only the participant's branch staff through)."""
+
     model = ClaimDocument
     extra = 0
     can_delete = False
-    fields = ["document_type"]
+    fields = ["document_type", "file", "check_status", "reasons"]
     readonly_fields = fields
-    verbose_name_plural = gettext_lazy("required documents (uploads arrive with the documents app)")
+    verbose_name_plural = gettext_lazy("required documents")
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the claim sees what it needs; the branch scope is the claim's.
+        return request.user.has_perm("claims.view_claim") or request.user.has_perm(
+            "claims.change_claim"
+        )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("document")
+            .prefetch_related("document__checks")
+        )
+
+    @admin.display(description=gettext_lazy("file"))
+    def file(self, obj):
+        if obj.document is None:
+            return _("seen at the branch counter")
+        url = reverse("documents:download", args=[obj.document_id])
+        return format_html('<a href="{}">{}</a>', url, _("Download %(name)s") % {
+            "name": obj.document.original_name
+        })  # fmt: skip
+
+    @admin.display(description=gettext_lazy("check"))
+    def check_status(self, obj):
+        return obj.document.get_status_display() if obj.document else "-"
+
+    @admin.display(description=gettext_lazy("reasons"))
+    def reasons(self, obj):
+        if obj.document is None:
+            return ""
+        return obj.document.staff_note or " ".join(str(r) for r in obj.document.failed_reasons())
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -184,9 +222,14 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         form = None
         if participant:
             if "claim_type" in request.POST:
-                form = StaffClaimFileForm(request.POST, participant=participant)
+                form = StaffClaimFileForm(request.POST, request.FILES, participant=participant)
                 if form.is_valid():
                     data = form.cleaned_data
+                    # Scans made at the counter go through the documents app like any upload.
+                    documents = store_uploads(
+                        uploads=form.uploads, form=form, participant=participant, user=request.user
+                    )
+                if form.is_valid() and not form.errors:
                     try:
                         claim = services.claim_submit(
                             participant=participant,
@@ -195,9 +238,8 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                             event_date=data.get("event_date"),
                             requested_amount=data.get("requested_amount"),
                             accident_reported=data.get("accident_reported", False),
-                            bank_name=data["bank_name"],
-                            bank_account_number=data["bank_account_number"],
-                            bank_account_holder=data["bank_account_holder"],
+                            heir_account=form.heir_account,
+                            documents=documents,
                             channel=Channel.BRANCH,
                             created_by=request.user,
                             identity_checked=data["identity_checked"],
@@ -224,5 +266,8 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 "nik": nik,
                 "participant": participant,
                 "form": form,
+                "payout_account": (
+                    selectors.payout_account_for(participant=participant) if participant else None
+                ),
             },
         )

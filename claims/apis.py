@@ -54,6 +54,10 @@ class ClaimDetailApi(APIView):
         class DocumentSerializer(serializers.Serializer):
             document_type = serializers.CharField()
             label = serializers.CharField(source="get_document_type_display")
+            document_id = serializers.IntegerField(allow_null=True)
+            check_status = serializers.CharField(
+                source="document.status", allow_null=True, default=None
+            )
 
         class Meta:
             ref_name = "ClaimDetail"

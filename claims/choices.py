@@ -54,11 +54,13 @@ OPEN_STATUSES = (
 )
 
 # The state machine's graph: `services.claim_transition` allows these moves only.
+# Verifying goes to "documents needed" when the documents pipeline rejects an upload, and
+# back to verifying when the participant sends the replacements.
 TRANSITIONS = {
     Status.SUBMITTED: {Status.VERIFYING, Status.CANCELLED},
-    Status.VERIFYING: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.VERIFYING: {Status.IN_REVIEW, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
     Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
-    Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.CANCELLED},
+    Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.VERIFYING, Status.CANCELLED},
     Status.APPROVED: {Status.PAID},
 }
 
@@ -67,6 +69,11 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("Online (portal)")
     BRANCH = "branch", _("Branch counter")
     PARTNER = "partner", _("Partner")
+
+
+# The documents app's kind for each claim document (documents.Document.Kind values).
+DOCUMENT_KINDS = {"ktp": "ktp", "heir_ktp": "ktp", "family_card": "kk", "bank_book": "bank_book"}
+DOCUMENT_KIND_OTHER = "supporting"
 
 
 class DocumentType(models.TextChoices):

@@ -3,11 +3,13 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appointments.forms import BookingForm
+from documents.forms import DocumentField
 from participants.models import Participant
-from participants.nik import normalise_name
 
-from .choices import Kind, Program, Reason
-from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType
+from .choices import DocumentType, Kind, Program, Reason
+from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
+from .selectors import PayoutAccount
 
 
 def claim_type_choices():
@@ -79,53 +81,61 @@ class EligibilityForm(forms.Form):
 
 
 class ClaimFileForm(EligibilityForm):
-    """Filing: the checker's fields plus the payout account and the double-click guard.
+    """Filing online: the checker's fields and the double-click guard.
 
-    MERGE SEAM (issue 4): the account fields give way to the participant's verified bank
-    account from pengkinian data; the name match below then happens at verification.
+    The payout account is not entered here: the claim pays into the participant's verified
+    bank account from their pengkinian data (`claims.selectors.payout_account_for`).
     """
 
-    bank_name = forms.CharField(label=_("Bank"), max_length=60)
-    bank_account_number = forms.RegexField(
-        label=_("Account number"),
-        regex=r"^\d{6,20}$",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "invalid": _("Account number: digits only, 6 to 20 of them, as in your bank book.")
-        },
-    )
-    bank_account_holder = forms.CharField(
-        label=_("Account holder's name"),
-        max_length=150,
-        help_text=_("The account must be in your own name, as on your KTP."),
-    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    documents_required = True  # online every document is uploaded with the claim
 
-    def __init__(self, *args, participant: Participant, heir_allowed: bool = False, **kwargs):
+    def __init__(self, *args, participant: Participant, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.participant = participant
-        self.heir_allowed = heir_allowed
+        # One file input per document the chosen claim needs (the checker's list); the
+        # claim type comes from the posted form or from the checker's link.
+        code = (self.data if self.is_bound else self.initial).get("claim_type")
+        claim_type = CLAIM_TYPES_BY_CODE.get(code) if isinstance(code, str) else None
+        self.document_codes = documents_for(claim_type) if claim_type else ()
+        for document in self.document_codes:
+            label = DocumentType(document).label
+            self.fields[f"document_{document}"] = DocumentField(label=label, required=False)
 
-    def clean_bank_account_holder(self):
-        holder = self.cleaned_data["bank_account_holder"]
-        if not self.heir_allowed and normalise_name(holder) != normalise_name(
-            self.participant.full_name
-        ):
-            raise forms.ValidationError(
-                _(
-                    "Account holder's name: it must match your name as on your KTP (%(name)s). "
-                    "Use an account in your own name."
-                ),
-                params={"name": self.participant.full_name},
-                code="name_mismatch",
-            )
-        return holder
+    def document_field_names(self) -> list[str]:
+        return [f"document_{code}" for code in self.document_codes]
+
+    def require_documents(self) -> bool:
+        """Online, every required document is chosen; asked only once the claim is known to
+        be possible, so nobody uploads files to learn they must wait. False: errors added."""
+        if not self.documents_required:
+            return True
+        for code in self.document_codes:
+            if not self.cleaned_data.get(f"document_{code}"):
+                self.add_error(
+                    f"document_{code}",
+                    _("%(document)s: choose the photo or PDF scan to upload.")
+                    % {"document": DocumentType(code).label},
+                )
+        return not self.errors
+
+    @property
+    def uploads(self) -> dict:
+        """The chosen files by document type (only those sent)."""
+        return {
+            code: self.cleaned_data[f"document_{code}"]
+            for code in self.document_codes
+            if self.cleaned_data.get(f"document_{code}")
+        }
 
 
 class StaffClaimFileForm(ClaimFileForm):
-    """Filing at the counter for a participant who is present (admin, branch-scoped)."""
+    """Filing at the counter for a participant who is present (admin, branch-scoped).
+
+    The participant's own claim pays into their verified account; an heir's claim pays into
+    the heir's account, entered here from the heir's bank book.
+    """
 
     identity_checked = forms.BooleanField(
         label=_("I checked the participant's KTP at the counter"),
@@ -134,24 +144,94 @@ class StaffClaimFileForm(ClaimFileForm):
     filed_by_heir = forms.BooleanField(
         label=_("Filed by an heir (after the participant's death)"), required=False
     )
+    heir_bank_name = forms.CharField(label=_("Heir's bank"), max_length=60, required=False)
+    heir_account_number = forms.RegexField(
+        label=_("Heir's account number"),
+        regex=r"^\d{6,20}$",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _(
+                "Heir's account number: digits only, 6 to 20 of them, as in the bank book."
+            )
+        },
+    )
+    heir_account_holder = forms.CharField(
+        label=_("Heir's name on the account"), max_length=150, required=False
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, heir_allowed=True, **kwargs)
+    HEIR_FIELDS = ("heir_bank_name", "heir_account_number", "heir_account_holder")
+    documents_required = False  # staff may have seen the originals at the counter
 
     def clean(self):
         cleaned = super().clean()
-        holder = cleaned.get("bank_account_holder")
-        if holder and not cleaned.get("filed_by_heir"):
-            if normalise_name(holder) != normalise_name(self.participant.full_name):
-                self.add_error(
-                    "bank_account_holder",
-                    _(
-                        "Account holder's name: it must be the participant's name "
-                        "(%(name)s) unless an heir files the claim."
+        if cleaned.get("filed_by_heir"):
+            for name in self.HEIR_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        _("%(field)s: an heir's claim pays into the heir's account; fill it in.")
+                        % {"field": self.fields[name].label},
                     )
-                    % {"name": self.participant.full_name},
-                )
         return cleaned
+
+    @property
+    def heir_account(self) -> PayoutAccount | None:
+        data = self.cleaned_data
+        if not data.get("filed_by_heir"):
+            return None
+        return PayoutAccount(
+            data["heir_bank_name"], data["heir_account_number"], data["heir_account_holder"]
+        )
+
+
+class ReplaceDocumentForm(forms.Form):
+    """Send one required document again, while the claim asks for documents."""
+
+    file = DocumentField(
+        label=_("New file"),
+        error_messages={"required": _("New file: choose the photo or PDF scan to upload.")},
+    )
+
+
+class BranchVisitForm(BookingForm):
+    """Book the branch visit that finishes a claim above the online limit.
+
+    The appointments booking form without the service choice: the visit is always a JHT
+    claim verification, linked to the claim and scheduled with priority.
+    """
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, participant=claim.participant, **kwargs)
+        self.claim = claim
+        del self.fields["service_type"]
+
+    def save(self, *, actor):
+        from appointments.services import AppointmentError
+
+        from . import services
+
+        data = self.cleaned_data
+        choices = [
+            data[name]
+            for name in ("branch_choice_1", "branch_choice_2", "branch_choice_3")
+            if data.get(name)
+        ]
+        try:
+            return services.claim_branch_visit_request(
+                claim=self.claim,
+                branch_choices=choices,
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                earliest_anywhere=data["earliest_anywhere"],
+                actor=actor,
+            )
+        except AppointmentError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        except services.ClaimError as error:
+            self.add_error(None, error.message)
+        return None
 
 
 class ReasonForm(forms.Form):

@@ -1,78 +1,191 @@
-"""Where the claim rules get facts owned by other apps: the merge seams, one function each.
+"""Where the claim rules get facts owned by other apps: one function each, read-only.
 
-Each function names what replaces it when issue 3 (participants rules, contributions, JHT
-ledger) and issue 4 (documents, verified bank account) are merged. Callers use only these.
+The pension age comes from the participants app's dated `PensionAge` table, the JHT balance
+from its running-total row (`JhtBalance`, never a ledger sum), the JP months from the
+contribution ledger in one aggregate, and the payout account from the pengkinian data
+(`BankAccount`). `claim_facts_for` gathers all of it in two queries.
 """
 
 import datetime
+from collections.abc import Sequence
 
-from participants.models import KpjCard, Participant
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from participants import rules as participant_rules
+from participants.models import (
+    BankAccount,
+    ContributionPosting,
+    JhtBalance,
+    KpjCard,
+    Participant,
+    PensionAge,
+)
+from participants.models import Program as LedgerProgram
+from participants.nik import normalise_name
 
 from .choices import Kind, Program, Status
 from .rules import ClaimFacts, add_years
 
-# JP pension age (PP 45/2015 Art. 15, DOMAIN.md §4): 56 at the start, 57 from 1 January 2019,
-# then one year more every 3 years, up to 65 (reached in 2043).
-JP_PENSION_AGE_START = 56
-JP_PENSION_AGE_STEP_FROM = 2019
-JP_PENSION_AGE_STEP_YEARS = 3
-JP_PENSION_AGE_MAX = 65
+PensionAges = Sequence[participant_rules.PensionAgeRow]
 
 
-def pension_age_for(on_date: datetime.date) -> int:
-    """The JP pension age in force on `on_date`, from the DOMAIN.md §4 formula.
+def pension_ages_load() -> tuple[participant_rules.PensionAgeRow, ...]:
+    """The dated JP pension-age rows (about ten), oldest first, in one query."""
+    return tuple(
+        participant_rules.PensionAgeRow(**row)
+        for row in PensionAge.objects.order_by("valid_from").values("valid_from", "valid_to", "age")
+    )
 
-    To be replaced by the participants rules table (issue 3's JP pension-age dated table)
-    on merge: keep this signature and make it a lookup in that table.
+
+class PensionAgeMissing(LookupError):
+    """No pension-age row at all: staff must restore the table in the admin."""
+
+
+def pension_age_for(on_date: datetime.date, *, ages: PensionAges | None = None) -> int:
+    """The JP pension age in force on `on_date`, looked up in the dated table.
+
+    `ages` lets a caller that looks up several dates load the rows once. A date before the
+    first row (JP began in July 2015) takes the first row's age, the age the program began
+    with; a date after an open-ended last row takes that row.
     """
-    if on_date.year < JP_PENSION_AGE_STEP_FROM:
-        return JP_PENSION_AGE_START
-    steps = (on_date.year - JP_PENSION_AGE_STEP_FROM) // JP_PENSION_AGE_STEP_YEARS
-    return min(JP_PENSION_AGE_START + 1 + steps, JP_PENSION_AGE_MAX)
+    rows = pension_ages_load() if ages is None else ages
+    if not rows:
+        raise PensionAgeMissing("the participants PensionAge table is empty")
+    for row in rows:
+        if row.in_force(on_date):
+            return row.age
+    first = min(rows, key=lambda row: row.valid_from)
+    if on_date < first.valid_from:
+        return first.age
+    # A gap between rows, or after a closed last row: the latest row that began before it.
+    return max((row for row in rows if row.valid_from <= on_date), key=lambda r: r.valid_from).age
 
 
-def participant_pension_age(birth_date: datetime.date) -> int:
+def participant_pension_age(birth_date: datetime.date, *, ages: PensionAges | None = None) -> int:
     """The age at which this person reaches pension age: the first age at or above the
-    pension age in force in the year they reach it (born 1966 -> 58, in 2024)."""
-    for age in range(JP_PENSION_AGE_START, JP_PENSION_AGE_MAX + 1):
-        if age >= pension_age_for(add_years(birth_date, age)):
+    pension age in force on the day they reach it (born 1966 -> 58, in 2024)."""
+    rows = pension_ages_load() if ages is None else ages
+    lowest = min(row.age for row in rows) if rows else 0
+    highest = max(row.age for row in rows) if rows else 0
+    for age in range(lowest, highest + 1):
+        if age >= pension_age_for(add_years(birth_date, age), ages=rows):
             return age
-    return JP_PENSION_AGE_MAX
+    return highest
+
+
+def _jht_balance_expression():
+    """The running JHT balance of the participant in the outer query (0 without a row)."""
+    return Coalesce(
+        Subquery(JhtBalance.objects.filter(participant=OuterRef("pk")).values("balance")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _jp_months_expression():
+    """Distinct months with a JP contribution that was not reversed, over every KPJ card of
+    the participant in the outer query: two employers in one month count once."""
+    months = (
+        ContributionPosting.objects.filter(
+            participant=OuterRef("pk"),
+            program=LedgerProgram.JP,
+            kind=ContributionPosting.Kind.CONTRIBUTION,
+            reversed_by__isnull=True,
+        )
+        .order_by()
+        .values("participant")
+        .annotate(months=Count("month", distinct=True))
+        .values("months")
+    )
+    return Coalesce(Subquery(months[:1]), Value(0), output_field=IntegerField())
 
 
 def jht_balance_for(participant: Participant) -> int:
-    """The participant's JHT balance in rupiah.
-
-    Returns 0 until merge: issue 3's balance selector (the running-total row, no history
-    scan) replaces this body.
-    """
-    return 0
+    """The participant's JHT balance in rupiah, from the running-total row (one query)."""
+    balance = (
+        JhtBalance.objects.filter(participant=participant).values_list("balance", flat=True).first()
+    )
+    return balance or 0
 
 
 def jp_contribution_months_for(participant: Participant) -> int:
-    """JP contribution months; 0 until issue 3's contribution postings are merged."""
-    return 0
+    """JP contribution months from the ledger postings, in one aggregate query."""
+    return (
+        ContributionPosting.objects.filter(
+            participant=participant,
+            program=LedgerProgram.JP,
+            kind=ContributionPosting.Kind.CONTRIBUTION,
+            reversed_by__isnull=True,
+        ).aggregate(months=Count("month", distinct=True))["months"]
+        or 0
+    )
 
 
 def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> ClaimFacts:
-    """Gather the rule inputs for one participant (two queries)."""
+    """Gather the rule inputs for one participant in two queries.
+
+    One query on the participant row carries the membership period and status (from the KPJ
+    cards), the running JHT balance, the JP months and whether a partial JHT withdrawal was
+    already approved or paid, each as a subquery; the second loads the pension-age table.
+    """
     from .models import Claim
 
-    cards = list(KpjCard.objects.filter(participant=participant).only("joined_on", "status"))
-    partial_taken = Claim.objects.filter(
-        participant=participant,
-        program=Program.JHT,
-        kind=Kind.PARTIAL,
-        status__in=[Status.APPROVED, Status.PAID],
-    ).exists()
+    cards = KpjCard.objects.filter(participant=OuterRef("pk")).order_by()
+    row = (
+        Participant.objects.filter(pk=participant.pk)
+        .annotate(
+            membership_start=Subquery(
+                cards.values("participant").annotate(first=Min("joined_on")).values("first")[:1]
+            ),
+            membership_active=Exists(cards.filter(status=KpjCard.Status.ACTIVE)),
+            fact_jht_balance=_jht_balance_expression(),
+            jp_months=_jp_months_expression(),
+            bank_account_name=Subquery(
+                BankAccount.objects.filter(participant=OuterRef("pk")).values("account_name")[:1]
+            ),
+            partial_taken=Exists(
+                Claim.objects.filter(
+                    Q(status=Status.APPROVED) | Q(status=Status.PAID),
+                    participant=OuterRef("pk"),
+                    program=Program.JHT,
+                    kind=Kind.PARTIAL,
+                )
+            ),
+        )
+        .values(
+            "membership_start",
+            "membership_active",
+            "fact_jht_balance",
+            "jp_months",
+            "partial_taken",
+            "bank_account_name",
+        )  # fmt: skip
+        .get()
+    )
+    ages = pension_ages_load()
     return ClaimFacts(
         on_date=on_date,
         category=participant.category,
         birth_date=participant.birth_date,
-        pension_age=participant_pension_age(participant.birth_date),
-        membership_start=min((card.joined_on for card in cards), default=None),
-        membership_active=any(card.status == KpjCard.Status.ACTIVE for card in cards),
-        contribution_months=jp_contribution_months_for(participant),
-        jht_balance=jht_balance_for(participant),
-        partial_jht_taken=partial_taken,
+        pension_age=participant_pension_age(participant.birth_date, ages=ages),
+        membership_start=row["membership_start"],
+        membership_active=row["membership_active"],
+        contribution_months=row["jp_months"],
+        jht_balance=row["fact_jht_balance"],
+        partial_jht_taken=row["partial_taken"],
+        bank_account_verified=payout_account_matches(
+            participant=participant, account_name=row["bank_account_name"]
+        ),
+    )
+
+
+def payout_account_matches(*, participant: Participant, account_name: str | None) -> bool:
+    """The pengkinian account counts as verified while it is in the participant's own name.
+
+    The name was checked when the account was saved; a later name correction can make them
+    differ, and then the account must be updated before a claim pays into it.
+    """
+    return bool(account_name) and normalise_name(account_name) == normalise_name(
+        participant.full_name
     )

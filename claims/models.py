@@ -143,6 +143,14 @@ class Claim(BaseModel):
         related_name="+",
     )
     filed_by_heir = models.BooleanField(_("filed by an heir"), default=False)
+    branch_visit = models.BooleanField(
+        _("finished at a branch visit"),
+        default=False,
+        help_text=_(
+            "JHT balance above the online limit at filing: approved only after the "
+            "participant's branch visit (a priority appointment linked to this claim)."
+        ),
+    )
     amount_requested = models.PositiveBigIntegerField(_("amount requested"), null=True, blank=True)
     amount_estimated = models.PositiveBigIntegerField(_("amount estimated"), null=True, blank=True)
     amount_approved = models.PositiveBigIntegerField(_("amount approved"), null=True, blank=True)
@@ -231,18 +239,25 @@ class ClaimEvent(models.Model):
 
 
 class ClaimDocument(BaseModel):
-    """A document the claim needs, from the rules' list at filing time.
+    """A document the claim needs (from the rules' list at filing) and the upload that meets it.
 
-    MERGE SEAM (issue 4): add `document = models.ForeignKey("documents.Document", null=True)`
-    here and `Claim.documents = ManyToManyField("documents.Document", through=ClaimDocument)`;
-    the documents pipeline then fills `document` and its verification moves the claim on.
-    Uploads are never handled by the claims app.
+    The file itself is a `documents.Document` (stored, checked and served by the documents
+    app); a replacement after a rejection points this row at the new upload.
     """
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="requirements"
     )
     document_type = models.CharField(_("document"), max_length=40, choices=DocumentType.choices)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("uploaded file"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim_requirements",
+        help_text=_("Empty when staff saw the original at the branch counter."),
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -120,6 +120,8 @@ class ClaimFacts:
     jp_average_annual_wage: int | None = None
     monthly_wage: int | None = None
     partial_jht_taken: bool = False
+    # A bank account in the participant's own name in their pengkinian data (deny by default).
+    bank_account_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,10 @@ BLOCKER_MESSAGES = {
         "The death benefit (JKM) is paid only while the membership is active, and this "
         "membership is not active."
     ),
+    "bank_account_missing": _(
+        "Payout account: your data has no bank account in your own name. Add it under "
+        "Update my data, Bank account, then file the claim."
+    ),
     "accident_not_reported": _(
         "The accident must first be reported to BPJS Ketenagakerjaan by the employer "
         "(or by you if you are self-employed). Report it, then claim."
@@ -222,6 +228,10 @@ class Eligibility:
     @property
     def reasons(self) -> list[str]:
         return [blocker.message for blocker in self.blockers]
+
+    @property
+    def needs_bank_account(self) -> bool:
+        return any(blocker.code == "bank_account_missing" for blocker in self.blockers)
 
     @property
     def document_labels(self) -> list[str]:
@@ -313,6 +323,11 @@ def check_eligibility(
     if claim_type.needs_event_date and event_date is None:
         blockers.append(Blocker("event_date_missing"))
 
+    # The payout goes to the participant's verified account; an heir's account is checked at
+    # the branch counter where an heir files.
+    if not request.filed_by_heir and not facts.bank_account_verified:
+        blockers.append(Blocker("bank_account_missing"))
+
     decide = _PROGRAM_RULES[claim_type.program]
     amount = decide(request, facts, rules, blockers, not_before)
 
@@ -325,7 +340,7 @@ def check_eligibility(
         online_limit = rules.jht_online_limit
         online_allowed = facts.jht_balance <= rules.jht_online_limit
     eligible = not blockers
-    dated_only = all(blocker.code in _DATED_CODES for blocker in blockers)
+    dated_only = all(blocker.code in _DATED_CODES | _TODO_CODES for blocker in blockers)
     return Eligibility(
         eligible=eligible,
         blockers=tuple(blockers),
@@ -336,6 +351,9 @@ def check_eligibility(
         **amount,
     )
 
+
+# Blockers the participant clears themselves at any time: they do not hide the earliest date.
+_TODO_CODES = {"bank_account_missing"}
 
 # Blockers that only wait for a date: the earliest date is known when these are all there is.
 _DATED_CODES = {

@@ -1,14 +1,14 @@
 import datetime
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from participants.models import Employer, KpjCard, Participant, User
+from participants.models import BankAccount, Employer, KpjCard, Participant, User
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
-from .models import Claim, ClaimEvent, ClaimRuleValue
+from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
 
 
 class ClaimRuleValueMissing(LookupError):
@@ -26,6 +26,29 @@ def claim_rule_set_on(*, on_date: datetime.date) -> rules.ClaimRuleSet:
     if missing:
         raise ClaimRuleValueMissing(f"no claim rule value on {on_date} for: {', '.join(missing)}")
     return rules.ClaimRuleSet(**{name: values[name] for name in names})
+
+
+@dataclass(frozen=True)
+class PayoutAccount:
+    """Where a claim pays: copied onto the claim at filing, so later edits do not move it."""
+
+    bank: str
+    number: str
+    holder: str
+
+    @property
+    def masked(self) -> str:
+        return f"{self.bank} ****{self.number[-4:]}"
+
+
+def payout_account_for(*, participant: Participant) -> PayoutAccount | None:
+    """The participant's pengkinian bank account, if it is in their own name (one query)."""
+    account = BankAccount.objects.filter(participant=participant).first()
+    if account is None or not inputs.payout_account_matches(
+        participant=participant, account_name=account.account_name
+    ):
+        return None
+    return PayoutAccount(account.bank, account.account_number, account.account_name)
 
 
 def claim_eligibility(
@@ -51,13 +74,36 @@ def claim_get_for_participant(*, participant: Participant | None, claim_id: int)
         Claim.objects.filter(participant=participant, pk=claim_id)
         .prefetch_related(
             Prefetch("events", queryset=ClaimEvent.objects.order_by("at", "pk")),
-            "requirements",
+            Prefetch(
+                "requirements",
+                queryset=ClaimDocument.objects.select_related("document").prefetch_related(
+                    "document__checks"
+                ),
+            ),
         )
         .first()
     )
     if claim is None:
         raise Http404
     return claim
+
+
+def claim_get_by_key(*, participant: Participant, idempotency_key: str) -> Claim | None:
+    """The claim a form with this key already filed (a double click), if any."""
+    return Claim.objects.filter(participant=participant, idempotency_key=idempotency_key).first()
+
+
+def claim_branch_visit_active(*, claim: Claim):
+    """The claim's branch-visit appointment that is still to happen (or happening), if any."""
+    from appointments.models import Appointment
+
+    return (
+        Appointment.objects.filter(
+            claim_id=claim.pk, participant_id=claim.participant_id, status__in=Appointment.ACTIVE
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def claim_get_open(*, participant: Participant, program: str) -> Claim | None:

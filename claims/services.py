@@ -1,6 +1,7 @@
 """Claim writes: filing (every channel) and the one state machine."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
@@ -10,14 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Document
 from outbox.services import enqueue_on_commit
+from participants import services as participant_services
 from participants.models import AuditEvent, Participant, User
-from participants.nik import normalise_name
 
 from . import selectors
-from .choices import TRANSITIONS, Channel, Status
+from .choices import TRANSITIONS, Channel, DocumentType, Program, Status
 from .models import Claim, ClaimDocument, ClaimEvent
-from .rules import ClaimRequest, ClaimType, Eligibility
+from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
+from .selectors import PayoutAccount
 
 
 class ClaimError(Exception):
@@ -34,10 +37,6 @@ class ClaimNotEligible(ClaimError):
     pass
 
 
-class ClaimNeedsBranch(ClaimError):
-    """Above the online limit: the claim can only finish at a branch office."""
-
-
 class ClaimAlreadyOpen(ClaimError):
     pass
 
@@ -46,6 +45,8 @@ class ClaimTransitionError(ClaimError):
     pass
 
 
+REJECTED, VERIFIED = Document.Status.REJECTED, Document.Status.VERIFIED
+BRANCH_VISIT_SERVICE = "jht_verification"  # appointments' seeded service type
 STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
 NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
 NOTIFY_PARTICIPANT = {
@@ -71,10 +72,9 @@ def claim_submit(
     participant: Participant,
     claim_type: ClaimType,
     idempotency_key: str,
-    bank_name: str,
-    bank_account_number: str,
-    bank_account_holder: str,
     event_date: datetime.date | None = None,
+    heir_account: PayoutAccount | None = None,
+    documents: Mapping[str, Document] | None = None,
     requested_amount: int | None = None,
     channel: str = Channel.ONLINE,
     created_by: User | None = None,
@@ -83,7 +83,12 @@ def claim_submit(
     accident_reported: bool = False,
     on_date: datetime.date | None = None,
 ) -> Claim:
-    """File a claim, from any channel. The same idempotency key returns the first claim."""
+    """File a claim, from any channel. The same idempotency key returns the first claim.
+
+    `documents` maps each required document type (the eligibility list) to the participant's
+    upload (`documents.services.document_upload`). Online every one is needed; at the branch
+    counter staff may instead have seen the original, and the row stays without a file.
+    """
     existing = Claim.objects.filter(participant=participant, idempotency_key=idempotency_key)
     if first := existing.first():
         return first
@@ -95,14 +100,15 @@ def claim_submit(
         )
     if channel != Channel.BRANCH and filed_by_heir:
         raise ClaimError(_("An heir files a claim at a branch office."))
-    if normalise_name(bank_account_holder) != normalise_name(participant.full_name):
-        if not filed_by_heir:
-            raise ClaimError(
-                _(
-                    "Account holder: the name must be the participant's own name as on the KTP. "
-                    "Use an account in your own name."
-                )
+    if filed_by_heir and heir_account is None:
+        raise ClaimError(_("Payout account: enter the heir's bank, account number and name."))
+    if heir_account is not None and not filed_by_heir:
+        raise ClaimError(
+            _(
+                "Payout account: a claim pays into the participant's verified account from "
+                "their data; another account is accepted only for an heir."
             )
+        )
     on_date = on_date or timezone.localdate()
     request = ClaimRequest(
         claim_type=claim_type,
@@ -116,13 +122,20 @@ def claim_submit(
     )
     if not eligibility.eligible:
         raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
-    if channel == Channel.ONLINE and not eligibility.online_allowed:
-        raise ClaimNeedsBranch(
-            _(
-                "Your JHT balance is above the online limit, so this claim is finished at a "
-                "branch office. Book a branch appointment."
-            ),
-            eligibility=eligibility,
+    # Above the online limit the claim is still filed online (documents and all), but it is
+    # finished at a branch visit: the participant books it next, with priority.
+    branch_visit = channel != Channel.BRANCH and not eligibility.online_allowed
+    documents = dict(documents or {})
+    _check_documents(
+        participant=participant,
+        documents=documents,
+        required=eligibility.documents,
+        all_needed=channel != Channel.BRANCH,
+    )
+    account = heir_account or selectors.payout_account_for(participant=participant)
+    if account is None:  # removed or renamed since the check above
+        raise ClaimNotEligible(
+            str(BLOCKER_MESSAGES["bank_account_missing"]), eligibility=eligibility
         )
     if open_claim := selectors.claim_get_open(participant=participant, program=claim_type.program):
         if open_claim.idempotency_key == idempotency_key:
@@ -139,12 +152,13 @@ def claim_submit(
         channel=channel,
         created_by=created_by if channel == Channel.BRANCH else None,
         filed_by_heir=filed_by_heir,
+        branch_visit=branch_visit,
         amount_requested=requested_amount,
         amount_estimated=eligibility.estimated_amount,
         submitted_at=timezone.now(),
-        bank_name=bank_name.strip(),
-        bank_account_number=bank_account_number.strip(),
-        bank_account_holder=bank_account_holder.strip(),
+        bank_name=account.bank.strip(),
+        bank_account_number=account.number.strip(),
+        bank_account_holder=account.holder.strip(),
         idempotency_key=idempotency_key,
     )
     claim.full_clean(validate_unique=False, validate_constraints=False)
@@ -162,7 +176,8 @@ def claim_submit(
                                claim=open_claim) from None  # fmt: skip
 
     ClaimDocument.objects.bulk_create(
-        ClaimDocument(claim=claim, document_type=code) for code in eligibility.documents
+        ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
+        for code in eligibility.documents
     )
     actor = created_by if channel == Channel.BRANCH else participant.user
     note = ""
@@ -189,6 +204,33 @@ def claim_submit(
     return claim
 
 
+def _check_documents(
+    *,
+    participant: Participant,
+    documents: Mapping[str, Document],
+    required: tuple[str, ...],
+    all_needed: bool,
+) -> None:
+    """Only the participant's own uploads, only for documents the claim needs; online, all."""
+    for code, document in documents.items():
+        if code not in required:
+            raise ClaimError(
+                _("%(document)s: this claim does not need it. Remove the file.")
+                % {"document": DocumentType(code).label}
+            )
+        if document.owner_id != participant.pk:
+            raise ClaimError(
+                _("%(document)s: the file is not one of your uploads. Upload it again.")
+                % {"document": DocumentType(code).label}
+            )
+    missing = [code for code in required if code not in documents]
+    if all_needed and missing:
+        raise ClaimError(
+            _("Documents: upload %(documents)s, then file the claim.")
+            % {"documents": ", ".join(str(DocumentType(code).label) for code in missing)}
+        )
+
+
 def _after_commit(*, claim_id: int, event_id: int, verify: bool = False, notify: bool = True):
     from .tasks import claim_notify_task, claim_verify_task
 
@@ -203,9 +245,12 @@ def _check_actor(*, claim: Claim, to_status: str, actor: User | None) -> None:
     owner = actor is not None and actor.pk is not None and actor.pk == participant.user_id
     if to_status == Status.CANCELLED:
         allowed = owner
+    elif to_status == Status.NEEDS_DOCUMENTS and claim.status == Status.VERIFYING:
+        # The documents pipeline rejected an upload: the system asks, or branch staff.
+        allowed = actor is None or _staff_serves(actor, participant)
     elif to_status in STAFF_DECISIONS:
         allowed = _staff_serves(actor, participant)
-    elif to_status == Status.IN_REVIEW and claim.status == Status.NEEDS_DOCUMENTS:
+    elif claim.status == Status.NEEDS_DOCUMENTS:  # replacements sent: back to checking/review
         allowed = owner or _staff_serves(actor, participant)
     else:  # the verification steps: the system (no actor) or branch staff
         allowed = actor is None or _staff_serves(actor, participant)
@@ -247,6 +292,13 @@ def claim_transition(
         changes["decision_note"] = reason
     if to_status in (Status.APPROVED, Status.REJECTED):
         changes["decided_at"] = now
+    if to_status == Status.APPROVED and claim.branch_visit and not _visited_branch(claim):
+        raise ClaimTransitionError(
+            _(
+                "This claim is above the online limit: approve it after the participant's "
+                "branch visit (the linked appointment checked in or served)."
+            )
+        )
     if to_status == Status.APPROVED:
         amount = claim.amount_estimated if approved_amount is None else approved_amount
         if amount is None or amount < 0:
@@ -273,18 +325,86 @@ def claim_transition(
         action=f"claim_{to_status}",
         detail={"claim_id": claim.pk, "from": from_status, "to": to_status},
     )
-    # MERGE SEAM (issue 3): a PAID partial JHT claim posts its withdrawal to the JHT ledger
-    # here, in this transaction (issue 3's posting service).
+    if to_status == Status.PAID and claim.program == Program.JHT and claim.amount_paid:
+        _post_jht_withdrawal(claim=claim, actor=actor, paid_at=now)
     _after_commit(claim_id=claim.pk, event_id=event.pk, notify=to_status in NOTIFY_PARTICIPANT)
     return claim
 
 
-def claim_verify(*, claim_id: int) -> Claim | None:
-    """The verification step after filing: submitted -> verifying -> in review.
+def _visited_branch(claim: Claim) -> bool:
+    from appointments.models import Appointment
 
-    Idempotent: a claim past these steps is left alone. MERGE SEAM (issue 4): the documents
-    pipeline's verdict decides `in_review` or `needs_documents` at the second step; until it is
-    merged, staff check the documents in the review step.
+    return Appointment.objects.filter(
+        claim_id=claim.pk,
+        participant_id=claim.participant_id,
+        status__in=[Appointment.Status.CHECKED_IN, Appointment.Status.DONE],
+    ).exists()
+
+
+@transaction.atomic
+def claim_branch_visit_request(
+    *,
+    claim: Claim,
+    branch_choices: list,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    earliest_anywhere: bool,
+    actor: User,
+):
+    """Book the branch visit that finishes a claim above the online limit: a JHT
+    verification request linked to the claim, with priority, so the scheduler serves it
+    first. Appointment refusals (`AppointmentError`) pass through with their field."""
+    from appointments import selectors as appointment_selectors
+    from appointments import services as appointment_services
+
+    if not (claim.branch_visit and claim.is_open):
+        raise ClaimError(_("This claim can be finished online; it does not need a branch visit."))
+    if actor.pk != claim.participant.user_id and not _staff_serves(actor, claim.participant):
+        raise ClaimError(_("You are not allowed to make this change to the claim."))
+    service_type = appointment_selectors.service_types_bookable().get(code=BRANCH_VISIT_SERVICE)
+    appointment = appointment_services.appointment_request_create(
+        participant=claim.participant,
+        service_type=service_type,
+        branch_choices=branch_choices,
+        window_start=window_start,
+        window_end=window_end,
+        earliest_anywhere=earliest_anywhere,
+        claim_id=claim.pk,
+        priority=True,
+        actor=actor,
+    )
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=claim.participant_id,
+        action="claim_branch_visit_requested",
+        detail={"claim_id": claim.pk, "appointment": appointment.pk},
+    )
+    return appointment
+
+
+def _post_jht_withdrawal(*, claim: Claim, actor: User | None, paid_at) -> None:
+    """A paid JHT claim (full or partial) leaves the JHT ledger in the transaction that marks
+    it paid: the running balance and the claim can never disagree. Only the caller that won
+    the conditional UPDATE above gets here, so two confirmations post once."""
+    try:
+        participant_services.jht_withdrawal_post(
+            participant_id=claim.participant_id,
+            amount=claim.amount_paid,
+            claim_id=claim.pk,
+            paid_on=timezone.localdate(paid_at),
+            actor=actor,
+        )
+    except participant_services.PostingError as error:
+        raise ClaimTransitionError(error.message, claim=claim) from error
+
+
+def claim_verify(*, claim_id: int) -> Claim | None:
+    """The verification step: submitted -> verifying, then by the documents' verdict.
+
+    All uploads verified by the documents pipeline: in review. One rejected: documents
+    needed, with the pipeline's (or staff's) reasons for the participant. Any still being
+    checked or waiting for staff: the claim waits in verifying; the document-checked signal
+    runs this again. Idempotent: a claim past these steps is left alone.
     """
     claim = Claim.objects.select_related("participant").filter(pk=claim_id).first()
     if claim is None:
@@ -293,15 +413,102 @@ def claim_verify(*, claim_id: int) -> Claim | None:
         if claim.status == Status.SUBMITTED:
             claim_transition(claim=claim, to_status=Status.VERIFYING, actor=None)
         if claim.status == Status.VERIFYING:
-            claim_transition(
-                claim=claim,
-                to_status=Status.IN_REVIEW,
-                actor=None,
-                reason=gettext("The file is complete and waits for a staff decision."),
-            )
+            verdict, reasons = _documents_verdict(claim)
+            if verdict == Status.IN_REVIEW:
+                claim_transition(
+                    claim=claim,
+                    to_status=Status.IN_REVIEW,
+                    actor=None,
+                    reason=gettext("The file is complete and waits for a staff decision."),
+                )
+            elif verdict == Status.NEEDS_DOCUMENTS:
+                claim_transition(
+                    claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=None, reason=reasons
+                )
     except ClaimTransitionError:
         claim.refresh_from_db(fields=["status"])  # another worker or the participant moved it
     return claim
+
+
+def _documents_verdict(claim: Claim) -> tuple[str | None, str]:
+    """In review, documents needed (with the reasons, one line per document) or None: wait."""
+    requirements = list(
+        ClaimDocument.objects.filter(claim=claim)
+        .select_related("document")
+        .prefetch_related("document__checks")
+    )
+    rejected = [row for row in requirements if row.document and row.document.status == REJECTED]
+    if rejected:
+        lines = []
+        for row in rejected:
+            why = row.document.staff_note or " ".join(str(r) for r in row.document.failed_reasons())
+            lines.append(
+                gettext("%(document)s: %(why)s Upload it again.")
+                % {"document": row.get_document_type_display(), "why": why}
+            )
+        return Status.NEEDS_DOCUMENTS, "\n".join(lines)
+    if any(row.document and row.document.status != VERIFIED for row in requirements):
+        return None, ""
+    return Status.IN_REVIEW, ""
+
+
+def claim_verify_on_document_checked(*, document: Document) -> None:
+    """The documents pipeline (or staff) finished a document: verify the claims waiting on it,
+    after that transaction commits (the document-checked signal calls this inside it)."""
+    from .tasks import claim_verify_task
+
+    claim_ids = list(
+        ClaimDocument.objects.filter(document=document, claim__status=Status.VERIFYING)
+        .values_list("claim_id", flat=True)
+        .distinct()
+    )
+    for claim_id in claim_ids:
+        enqueue_on_commit(claim_verify_task, claim_id)
+
+
+@transaction.atomic
+def claim_document_replace(
+    *, claim: Claim, document_type: str, document: Document, actor: User
+) -> ClaimDocument:
+    """The participant sends a new upload for one required document while the claim asks
+    for documents. When no requirement is left rejected, the claim is checked again."""
+    if claim.status != Status.NEEDS_DOCUMENTS:
+        raise ClaimTransitionError(
+            _("Documents can be sent again only while the claim asks for documents.")
+        )
+    if document.owner_id != claim.participant_id or actor.pk != claim.participant.user_id:
+        raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
+    requirement = (
+        ClaimDocument.objects.select_for_update()
+        .filter(claim=claim, document_type=document_type)
+        .first()
+    )
+    if requirement is None:
+        raise ClaimError(
+            _("Document: this claim does not need that document. Choose one from the list.")
+        )
+    previous = requirement.document_id
+    requirement.document = document
+    requirement.save(update_fields=["document", "updated_at"])
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=claim.participant_id,
+        action="claim_document_replaced",
+        detail={"claim_id": claim.pk, "type": document_type, "from": previous,
+                "to": document.pk},
+    )  # fmt: skip
+    still_rejected = ClaimDocument.objects.filter(claim=claim, document__status=REJECTED).exists()
+    if not still_rejected:
+        claim_transition(
+            claim=claim,
+            to_status=Status.VERIFYING,
+            actor=actor,
+            reason=gettext("New documents sent; they are being checked."),
+        )
+        from .tasks import claim_verify_task
+
+        enqueue_on_commit(claim_verify_task, claim.pk)
+    return requirement
 
 
 def claim_notify(*, event_id: int) -> bool:

@@ -19,8 +19,8 @@ NEXT_ACTIONS = {
     Status.VERIFYING: _("Nothing for you to do now: your documents are being checked."),
     Status.IN_REVIEW: _("Nothing for you to do now: branch staff are reviewing your claim."),
     Status.NEEDS_DOCUMENTS: _(
-        "Action needed: provide the documents named below, at a branch office or by reply. "
-        "Your claim continues when they arrive."
+        "Action needed: send again the documents named below (the reason is next to each), "
+        "on this page or at a branch office. Your claim continues when they are checked."
     ),
     Status.APPROVED: _("Nothing for you to do now: the payment is on its way to your account."),
     Status.REJECTED: _(

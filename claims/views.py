@@ -11,10 +11,11 @@ from participants.selectors import participant_get_for_user
 
 from . import selectors, services
 from .choices import Status
-from .forms import ClaimFileForm, EligibilityForm
+from .forms import BranchVisitForm, ClaimFileForm, EligibilityForm, ReplaceDocumentForm
 from .models import RuleKey
 from .rules import ClaimRequest
 from .tracking import claim_tracking
+from .uploads import store_uploads
 
 
 def _participant(request):
@@ -70,36 +71,68 @@ def claim_file(request):
     participant = _participant(request)
     eligibility = None
     if request.method == "POST":
-        form = ClaimFileForm(request.POST, participant=participant)
+        form = ClaimFileForm(request.POST, request.FILES, participant=participant)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                claim = services.claim_submit(
-                    participant=participant,
-                    claim_type=form.selected_type,
-                    idempotency_key=data["idempotency_key"],
-                    event_date=data.get("event_date"),
-                    requested_amount=data.get("requested_amount"),
-                    accident_reported=data.get("accident_reported", False),
-                    bank_name=data["bank_name"],
-                    bank_account_number=data["bank_account_number"],
-                    bank_account_holder=data["bank_account_holder"],
+            first = selectors.claim_get_by_key(
+                participant=participant, idempotency_key=data["idempotency_key"]
+            )
+            if first is not None:  # a double click: the files were stored the first time
+                return redirect("claims:detail", first.pk)
+            open_claim = selectors.claim_get_open(
+                participant=participant, program=form.selected_type.program
+            )
+            if open_claim is not None:  # before any file is asked for
+                messages.info(request, _("You already have an open claim for this program."))
+                return redirect("claims:detail", open_claim.pk)
+            checked = _eligibility(participant, form)
+            # Files are stored only for a claim that can be filed (no orphans).
+            documents = {}
+            if checked.eligible and form.require_documents():
+                documents = store_uploads(
+                    uploads=form.uploads, form=form, participant=participant, user=request.user
                 )
-            except services.ClaimAlreadyOpen as error:
-                messages.info(request, error.message)
-                return redirect("claims:detail", error.claim.pk)
-            except services.ClaimNeedsBranch:
-                return redirect("claims:branch_appointment")
-            except services.ClaimError as error:
-                form.add_error(None, error.message)
-                eligibility = error.eligibility
-            else:
-                messages.success(request, _("Your claim was filed. Follow it here."))
-                return redirect("claims:detail", claim.pk)
+            if not form.errors:
+                try:
+                    claim = services.claim_submit(
+                        participant=participant,
+                        claim_type=form.selected_type,
+                        idempotency_key=data["idempotency_key"],
+                        event_date=data.get("event_date"),
+                        requested_amount=data.get("requested_amount"),
+                        accident_reported=data.get("accident_reported", False),
+                        documents=documents,
+                    )
+                except services.ClaimAlreadyOpen as error:
+                    messages.info(request, error.message)
+                    return redirect("claims:detail", error.claim.pk)
+                except services.ClaimError as error:
+                    form.add_error(None, error.message)
+                    eligibility = error.eligibility
+                else:
+                    if claim.branch_visit:
+                        messages.success(
+                            request,
+                            _(
+                                "Your claim was filed. Your JHT balance is above the online "
+                                "limit, so it is finished at a branch: book your visit now."
+                            ),
+                        )
+                        return redirect("claims:branch_visit", claim.pk)
+                    messages.success(request, _("Your claim was filed. Follow it here."))
+                    return redirect("claims:detail", claim.pk)
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
     return _no_store(
-        render(request, "claims/claim_file.html", {"form": form, "eligibility": eligibility})
+        render(
+            request,
+            "claims/claim_file.html",
+            {
+                "form": form,
+                "eligibility": eligibility,
+                "payout_account": selectors.payout_account_for(participant=participant),
+            },
+        )
     )
 
 
@@ -135,6 +168,41 @@ def claim_detail(request, claim_id: int):
 
 @login_required
 @require_POST
+def claim_document_send(request, claim_id: int, document_type: str):
+    """Send one required document again after the claim asked for documents."""
+    participant = _participant(request)
+    claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
+    claim.participant = participant
+    form = ReplaceDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        stored = store_uploads(
+            uploads={document_type: form.cleaned_data["file"]},
+            form=form,
+            participant=participant,
+            user=request.user,
+            field_for=lambda _code: "file",
+        )
+        if document_type in stored:
+            try:
+                services.claim_document_replace(
+                    claim=claim,
+                    document_type=document_type,
+                    document=stored[document_type],
+                    actor=request.user,
+                )
+            except services.ClaimError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Thank you: the document was sent and is checked."))
+                return redirect("claims:detail", claim.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
 def claim_cancel(request, claim_id: int):
     participant = _participant(request)
     claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
@@ -146,6 +214,25 @@ def claim_cancel(request, claim_id: int):
     else:
         messages.success(request, _("Your claim was cancelled."))
     return redirect("claims:detail", claim.pk)
+
+
+@login_required
+def claim_branch_visit(request, claim_id: int):
+    """Book the priority branch visit of a claim above the online limit."""
+    participant = _participant(request)
+    claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
+    claim.participant = participant
+    if not (claim.branch_visit and claim.is_open):
+        return redirect("claims:detail", claim.pk)
+    if visit := selectors.claim_branch_visit_active(claim=claim):
+        return redirect("appointments:detail", visit.pk)
+    form = BranchVisitForm(request.POST or None, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        appointment = form.save(actor=request.user)
+        if appointment is not None:
+            messages.success(request, _("Your visit request is saved. We are finding a slot."))
+            return redirect("appointments:detail", appointment.pk)
+    return _no_store(render(request, "claims/branch_visit.html", {"form": form, "claim": claim}))
 
 
 @login_required

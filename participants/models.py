@@ -471,12 +471,14 @@ class Enrolment(BaseModel):
 
 class ContributionPosting(models.Model):
     """One ledger row: a month's contribution for one program on one KPJ card, a reversal of
-    one, or a JHT returns credit. Never edited: a correction is a reversing posting."""
+    one, a JHT returns credit, or a JHT withdrawal paid by a claim. Never edited: a correction
+    is a reversing posting."""
 
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("Contribution")
         REVERSAL = "reversal", _("Reversal")
         RETURNS = "returns", _("Returns credit")
+        WITHDRAWAL = "withdrawal", _("Withdrawal (claim paid)")
 
     # Both foreign keys are covered by the composite indexes in Meta (leading column).
     kpj_card = models.ForeignKey(
@@ -508,6 +510,8 @@ class ContributionPosting(models.Model):
         blank=True,
         related_name="reversed_by",
     )
+    # The paid claim a withdrawal belongs to; an id, not a key, since claims depends on us.
+    claim_id = models.PositiveBigIntegerField(_("claim"), null=True, blank=True)
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
 
     class Meta:
@@ -540,6 +544,17 @@ class ContributionPosting(models.Model):
                 condition=models.Q(kind="reversal", reverses__isnull=False)
                 | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
                 name="posting_reversal_has_original",
+            ),
+            # A claim is paid once: one withdrawal per card and claim, whoever confirms it.
+            models.UniqueConstraint(
+                fields=["kpj_card", "claim_id"],
+                condition=models.Q(kind="withdrawal"),
+                name="posting_one_withdrawal_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="withdrawal", claim_id__isnull=False, amount__lt=0)
+                | (~models.Q(kind="withdrawal") & models.Q(claim_id__isnull=True)),
+                name="posting_withdrawal_has_claim",
             ),
         ]
 

@@ -160,6 +160,7 @@ class StatementLine:
     returns: int
     reversals: int
     closing: int
+    withdrawals: int = 0  # paid JHT claims (negative)
 
 
 def statement_get_for_participant(
@@ -201,9 +202,12 @@ def statement_get_for_participant(
         contributions = in_year(ContributionPosting.Kind.CONTRIBUTION)
         returns = in_year(ContributionPosting.Kind.RETURNS)
         reversals = in_year(ContributionPosting.Kind.REVERSAL)
-        opening = closing - contributions - returns - reversals
+        withdrawals = in_year(ContributionPosting.Kind.WITHDRAWAL)
+        opening = closing - contributions - returns - reversals - withdrawals
         lines.append(
-            StatementLine(card.number, opening, contributions, returns, reversals, closing)
+            StatementLine(
+                card.number, opening, contributions, returns, reversals, closing, withdrawals
+            )
         )
     postings = list(
         ContributionPosting.objects.filter(

@@ -182,6 +182,88 @@ def contribution_reverse(
 
 
 @transaction.atomic
+def jht_withdrawal_post(
+    *,
+    participant_id: int,
+    amount: int,
+    claim_id: int,
+    paid_on: datetime.date,
+    actor: User | None = None,
+) -> list[ContributionPosting]:
+    """Take a paid claim's `amount` out of the JHT ledger and the running balances, in the
+    caller's transaction (the claim's move to paid).
+
+    The money comes off the participant's cards, largest balance first, one negative
+    posting per card. The card balance rows are locked first and the total row after, the
+    order `_balances_apply` takes them in, so a contribution posted meanwhile cannot
+    deadlock with this. The same claim cannot withdraw twice (a unique constraint).
+    """
+    if amount <= 0:
+        raise PostingError(_("A withdrawal must be a positive amount of rupiah."))
+    cards = {card.pk: card for card in KpjCard.objects.filter(participant_id=participant_id)}
+    for card in cards.values():
+        KpjBalance.objects.get_or_create(kpj_card=card)
+    JhtBalance.objects.get_or_create(participant_id=participant_id)
+    card_balances = list(
+        KpjBalance.objects.select_for_update().filter(kpj_card_id__in=list(cards)).order_by("pk")
+    )
+    total = JhtBalance.objects.select_for_update().get(participant_id=participant_id)
+    if total.balance < amount:
+        raise PostingError(
+            _(
+                "The JHT balance (Rp%(balance)s) is lower than the amount to pay "
+                "(Rp%(amount)s). Check the balance before confirming the transfer."
+            )
+            % {"balance": f"{total.balance:,}".replace(",", "."),
+               "amount": f"{amount:,}".replace(",", ".")}
+        )  # fmt: skip
+    month = _first_of_month(paid_on)
+    remaining = amount
+    postings = []
+    for card_balance in sorted(card_balances, key=lambda row: (-row.balance, row.pk)):
+        take = min(remaining, max(card_balance.balance, 0))
+        if take <= 0:
+            continue
+        card = cards[card_balance.kpj_card_id]
+        posting = ContributionPosting(
+            kpj_card=card,
+            participant_id=participant_id,
+            kind=ContributionPosting.Kind.WITHDRAWAL,
+            program=Program.JHT,
+            month=month,
+            employer_amount=-take,
+            worker_amount=0,
+            amount=-take,
+            paid_on=paid_on,
+            claim_id=claim_id,
+        )
+        try:
+            with transaction.atomic():
+                posting.save()
+        except IntegrityError as exc:
+            raise PostingError(_("This claim's withdrawal has already been posted.")) from exc
+        _balances_apply(
+            kpj_card=card, participant_id=participant_id, delta=-take, month=None, count=1
+        )
+        postings.append(posting)
+        remaining -= take
+        if remaining == 0:
+            break
+    if remaining:
+        # The cards hold less than the total row says: the nightly rebuild will report it.
+        raise PostingError(
+            _("The JHT balance of the cards does not cover the payment. Ask the branch to check.")
+        )
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=participant_id,
+        action="jht_withdrawal_posted",
+        detail={"claim_id": claim_id, "amount": amount, "postings": [p.pk for p in postings]},
+    )
+    return postings
+
+
+@transaction.atomic
 def jht_returns_credit_card(*, kpj_card_id: int, year: int, rate: Decimal) -> int:
     """Credit one card's returns for `year`, once: the year-end balance is the running
     balance less anything posted after the year; the unique returns row is the guard."""

@@ -41,16 +41,17 @@ def statement_pdf(
         pdf.cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     headings = [_("KPJ"), _("Opening"), _("Contributions"), _("Returns"), _("Corrections"),
-                _("Closing")]  # fmt: skip
-    widths = [30, 32, 32, 30, 30, 32]
+                _("Withdrawals"), _("Closing")]  # fmt: skip
+    widths = [26, 28, 28, 26, 26, 26, 28]
     pdf.set_font("Helvetica", "B", 9)
     for heading, width in zip(headings, widths, strict=True):
         pdf.cell(width, 7, heading, border=1)
     pdf.ln()
     pdf.set_font("Helvetica", size=9)
-    totals = [0, 0, 0, 0, 0]
+    totals = [0, 0, 0, 0, 0, 0]
     for line in lines:
-        values = [line.opening, line.contributions, line.returns, line.reversals, line.closing]
+        values = [line.opening, line.contributions, line.returns, line.reversals,
+                  line.withdrawals, line.closing]  # fmt: skip
         pdf.cell(widths[0], 6, line.kpj_number, border=1)
         for index, value in enumerate(values):
             totals[index] += value

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 
@@ -17,7 +18,20 @@ def resigned():
     KpjCardFactory(
         participant=participant, status="non_active", joined_on=datetime.date(2012, 1, 1)
     )
+    give_bank_account(participant)
     return participant
+
+
+def give_bank_account(participant, *, name=None):
+    """The verified payout account of pengkinian data (saved after its name check)."""
+    from participants.models import BankAccount
+
+    return BankAccount.objects.create(
+        participant=participant,
+        bank="BRI",
+        account_number="0123456789012",
+        account_name=(name or participant.full_name).upper(),
+    )
 
 
 @pytest.fixture
@@ -26,17 +40,40 @@ def staff(resigned):
 
 
 def submit_kwargs(participant, **overrides):
+    """claim_submit's arguments; the required documents are checked uploads unless given."""
     values = {
         "participant": participant,
         "claim_type": RESIGNATION,
         "idempotency_key": "first-key",
         "event_date": RESIGNED_ON,
-        "bank_name": "BRI",
-        "bank_account_number": "0123456789012",
-        "bank_account_holder": participant.full_name.upper(),
         "on_date": TODAY,
     }
-    return {**values, **overrides}
+    values.update(overrides)
+    if "documents" not in values:
+        values["documents"] = checked_documents(participant, values["claim_type"])
+    return values
+
+
+def checked_documents(participant, claim_type=RESIGNATION, *, status="verified"):
+    """Document rows as the documents pipeline leaves them (the pipeline has its own tests;
+    the upload journey in test_documents.py goes through it for real)."""
+    from claims.choices import DOCUMENT_KIND_OTHER, DOCUMENT_KINDS
+    from claims.rules import documents_for
+    from documents.models import Document
+
+    return {
+        code: Document.objects.create(
+            owner=participant,
+            kind=DOCUMENT_KINDS.get(code, DOCUMENT_KIND_OTHER),
+            original_name=f"{code}.png",
+            storage_name=f"documents/test/{uuid.uuid4().hex}.png",
+            content_type="image/png",
+            size=2048,
+            sha256=uuid.uuid4().hex + uuid.uuid4().hex,
+            status=status,
+        )
+        for code in documents_for(claim_type)
+    }
 
 
 @pytest.fixture
@@ -47,3 +84,35 @@ def claim_rules():
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
+    seed_pension_ages()
+
+
+def seed_pension_ages():
+    """Put back the JP pension-age rows (participants' data migration) after a flush."""
+    import importlib
+
+    from participants.models import PensionAge
+
+    if PensionAge.objects.exists():
+        return
+    membership = importlib.import_module("participants.migrations.0003_seed_membership_rules")
+    PensionAge.objects.bulk_create(
+        PensionAge(age=age, valid_from=valid_from, valid_to=valid_to, source="test re-seed")
+        for age, valid_from, valid_to in membership.PENSION_AGES
+    )
+
+
+def give_jht_balance(participant, amount: int, *, month=datetime.date(2025, 1, 1)):
+    """A real JHT contribution through the ledger service, so the running balance is `amount`
+    more (no patched reader: the claim sees what cek saldo shows)."""
+    from participants.services import contribution_post
+
+    card = participant.kpj_cards.order_by("pk").first() or KpjCardFactory(participant=participant)
+    return contribution_post(
+        kpj_card=card,
+        month=month,
+        program="JHT",
+        employer_amount=amount,
+        worker_amount=0,
+        paid_on=month,
+    )

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from claims.choices import Channel, Status
 from claims.models import Claim
-from participants.models import AuditEvent
+from participants.models import AuditEvent, JhtBalance
+from tests.claims.conftest import give_bank_account, give_jht_balance
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,7 @@ def test_reject_and_request_documents_ask_for_the_reason_first(client, staff, mi
 
 
 def test_documents_received_and_mark_paid(client, staff, mine):
+    give_jht_balance(mine.participant, mine.amount_estimated + 1_000)
     Claim.objects.filter(pk=mine.pk).update(status=Status.NEEDS_DOCUMENTS)
     act(client, "documents_received", [mine])
     act(client, "approve", [mine])
@@ -102,17 +104,20 @@ def test_documents_received_and_mark_paid(client, staff, mine):
     mine.refresh_from_db()
     assert mine.status == Status.PAID
     assert mine.amount_paid == mine.amount_estimated
+    assert JhtBalance.objects.get(participant=mine.participant).balance == 1_000
 
 
 def test_staff_file_a_claim_at_the_counter(client):
     participant = ParticipantFactory(full_name="Ujang Hermawan")
     KpjCardFactory(participant=participant, status="non_active")
+    give_bank_account(participant)
     staff = branch_staff(participant.branch)
     client.force_login(staff)
     url = reverse("admin:claims_claim_file")
     assert client.get(reverse("admin:claims_claim_add")).url == url
     form = client.post(url, {"nik": participant.nik})
     assert participant.nik not in form.request["PATH_INFO"] + form.request["QUERY_STRING"]
+    assert "BRI ****9012" in form.content.decode()
     key = form.context["form"]["idempotency_key"].value()
 
     response = client.post(
@@ -120,9 +125,6 @@ def test_staff_file_a_claim_at_the_counter(client):
         {
             "claim_type": "JHT:full:resignation",
             "event_date": (timezone.localdate() - datetime.timedelta(days=60)).isoformat(),
-            "bank_name": "BJB",
-            "bank_account_number": "987654321",
-            "bank_account_holder": "UJANG HERMAWAN",
             "idempotency_key": key,
             "identity_checked": "on",
             "nik": participant.nik,
@@ -132,7 +134,29 @@ def test_staff_file_a_claim_at_the_counter(client):
     claim = Claim.objects.get()
     assert response.url == reverse("admin:claims_claim_change", args=[claim.pk])
     assert (claim.channel, claim.created_by) == (Channel.BRANCH, staff)
+    assert (claim.bank_name, claim.bank_account_number) == ("BRI", "0123456789012")
     assert AuditEvent.objects.get(action="claim_submitted").actor == staff
+
+
+def test_an_heirs_claim_at_the_counter_pays_into_the_heirs_account(client):
+    participant = ParticipantFactory(full_name="Ujang Hermawan")
+    KpjCardFactory(participant=participant, status="non_active")
+    client.force_login(branch_staff(participant.branch))
+    data = {
+        "nik": participant.nik, "claim_type": "JHT:full:death", "event_date": "2025-11-01",
+        "idempotency_key": "heir-1", "identity_checked": "on", "filed_by_heir": "on",
+    }  # fmt: skip
+    response = client.post(reverse("admin:claims_claim_file"), data)
+    assert "Bank ahli waris" in response.content.decode()
+    assert not Claim.objects.exists()
+
+    heir = {"heir_bank_name": "BNI", "heir_account_number": "5566778899",
+            "heir_account_holder": "Siti Hermawan"}  # fmt: skip
+    client.post(reverse("admin:claims_claim_file"), {**data, **heir})
+    claim = Claim.objects.get()
+    assert (claim.bank_name, claim.bank_account_holder, claim.filed_by_heir) == (
+        "BNI", "Siti Hermawan", True,
+    )  # fmt: skip
 
 
 def test_counter_filing_finds_only_own_branch_participants(client, staff, theirs):
@@ -147,8 +171,7 @@ def test_counter_filing_needs_the_identity_check(client):
     client.force_login(branch_staff(participant.branch))
     response = client.post(
         reverse("admin:claims_claim_file"),
-        {"nik": participant.nik, "claim_type": "JHT:full:leaving_indonesia", "bank_name": "BJB",
-         "bank_account_number": "987654321", "bank_account_holder": "Ujang Hermawan",
+        {"nik": participant.nik, "claim_type": "JHT:full:leaving_indonesia",
          "idempotency_key": "k1"},
     )  # fmt: skip
     assert "Identitas: periksa KTP" in response.content.decode()

@@ -63,6 +63,7 @@ def facts(**overrides):
         "membership_active": False,
         "contribution_months": 120,
         "jht_balance": 8_000_000,
+        "bank_account_verified": True,
     }
     return ClaimFacts(**{**values, **overrides})
 
@@ -427,3 +428,34 @@ def test_every_reason_renders_in_both_languages(code, language):
 
 def test_claim_type_codes_are_unique():
     assert len(CLAIM_TYPES_BY_CODE) == len(CLAIM_TYPES)
+
+
+# -- payout account -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("verified", "heir", "expected"),
+    [(True, False, []), (False, False, ["bank_account_missing"]), (False, True, [])],
+)
+def test_the_payout_needs_a_verified_account_unless_an_heir_files(verified, heir, expected):
+    eligibility = check(
+        Program.JHT,
+        Reason.DEATH if heir else Reason.LEAVING_INDONESIA,
+        request={"event_date": D(2026, 1, 1), "filed_by_heir": heir},
+        bank_account_verified=verified,
+    )
+    assert codes(eligibility) == expected
+
+
+def test_a_missing_account_keeps_the_earliest_date_of_the_waiting_month():
+    """ "You can claim from 14 February; add your bank account": both said at once."""
+    eligibility = check(
+        Program.JHT,
+        Reason.RESIGNATION,
+        request={"event_date": D(2026, 1, 14)},
+        bank_account_verified=False,
+    )
+    assert codes(eligibility) == ["bank_account_missing", "waiting_period"]
+    assert eligibility.earliest_date == D(2026, 2, 14)
+    with translation.override("en"):
+        assert "Update my data, Bank account" in eligibility.reasons[0]

@@ -5,13 +5,13 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from claims import inputs
 from claims.choices import TRANSITIONS, Channel, Status
 from claims.models import Claim, ClaimDocument, ClaimEvent
+from claims.rules import CLAIM_TYPES_BY_CODE
+from claims.selectors import PayoutAccount
 from claims.services import (
     ClaimAlreadyOpen,
     ClaimError,
-    ClaimNeedsBranch,
     ClaimNotEligible,
     ClaimTransitionError,
     claim_notify,
@@ -19,9 +19,17 @@ from claims.services import (
     claim_transition,
     claim_verify,
 )
-from participants.models import AuditEvent
-from tests.claims.conftest import TODAY, submit_kwargs
-from tests.factories import ClaimFactory, StaffFactory, UserFactory
+from participants.models import (
+    AuditEvent,
+    BankAccount,
+    ContributionPosting,
+    JhtBalance,
+    KpjBalance,
+)
+from participants.selectors import statement_get_for_participant
+from participants.services import balances_rebuild, contribution_post
+from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs
+from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +77,7 @@ def test_after_commit_the_claim_is_verified_and_the_participant_mailed(
 
 def test_the_same_idempotency_key_returns_the_first_claim(resigned):
     first = claim_submit(**submit_kwargs(resigned))
-    again = claim_submit(**submit_kwargs(resigned, bank_name="BNI"))
+    again = claim_submit(**submit_kwargs(resigned, event_date=datetime.date(2025, 12, 1)))
     assert again.pk == first.pk
     assert Claim.objects.count() == 1
     assert ClaimEvent.objects.count() == 1
@@ -104,27 +112,49 @@ def test_a_claim_in_the_waiting_month_is_refused_with_the_date(resigned):
     assert Claim.objects.count() == 0
 
 
-def test_an_account_in_another_name_is_refused(resigned):
-    with pytest.raises(ClaimError, match="Account holder"):
-        claim_submit(**submit_kwargs(resigned, bank_account_holder="Orang Lain"))
+@pytest.mark.parametrize("account", ["none", "another name"])
+def test_without_a_verified_account_in_ones_own_name_filing_is_refused(resigned, account):
+    """The payout account comes from pengkinian data; none, or a stale name, refuses."""
+    BankAccount.objects.filter(participant=resigned).delete()
+    if account == "another name":
+        give_bank_account(resigned, name="Orang Lain")
+    with pytest.raises(ClaimNotEligible) as refused:
+        claim_submit(**submit_kwargs(resigned))
+    assert [b.code for b in refused.value.eligibility.blockers] == ["bank_account_missing"]
+    assert "Update my data, Bank account" in refused.value.eligibility.reasons[0]
+    assert not Claim.objects.exists()
+
+
+def test_the_claim_copies_the_verified_account_at_filing(resigned):
+    claim = claim_submit(**submit_kwargs(resigned))
+    BankAccount.objects.filter(participant=resigned).update(account_number="999999999")
+    claim.refresh_from_db()
+    assert (claim.bank_name, claim.bank_account_number) == ("BRI", "0123456789012")
+    assert claim.bank_account_holder == resigned.full_name.upper()
+
+
+def test_another_account_is_accepted_only_for_an_heir(resigned):
+    account = PayoutAccount("BNI", "5566778899", "Siti")
+    with pytest.raises(ClaimError, match="accepted only for an heir"):
+        claim_submit(**submit_kwargs(resigned, heir_account=account))
 
 
 @pytest.mark.parametrize(
     ("on_date", "online"),
     [(datetime.date(2025, 4, 30), False), (datetime.date(2025, 5, 1), True)],
 )
-def test_online_limit_on_both_sides_of_1_may_2025(resigned, monkeypatch, on_date, online):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 12_000_000)
+def test_online_limit_on_both_sides_of_1_may_2025(resigned, on_date, online):
+    """Rp12 juta: above the Rp10 juta limit on 30 April 2025, within Rp15 juta from 1 May;
+    above it the claim is filed but finished at a branch visit."""
+    give_jht_balance(resigned, 12_000_000)
     kwargs = submit_kwargs(resigned, on_date=on_date, event_date=datetime.date(2025, 3, 1))
-    if online:
-        assert claim_submit(**kwargs).amount_estimated == 12_000_000
-    else:
-        with pytest.raises(ClaimNeedsBranch):
-            claim_submit(**kwargs)
+    claim = claim_submit(**kwargs)
+    assert claim.amount_estimated == 12_000_000
+    assert claim.branch_visit is (not online)
 
 
-def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 40_000_000)
+def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):
+    give_jht_balance(resigned, 40_000_000)
     claim = claim_submit(
         **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff, identity_checked=True
     )
@@ -172,6 +202,7 @@ def test_every_illegal_transition_is_refused(resigned, source, target):
 
 
 def test_the_happy_path_records_decision_and_payment(resigned, staff):
+    give_jht_balance(resigned, 9_000_000)
     claim = ClaimFactory(participant=resigned, status=Status.IN_REVIEW, amount_estimated=8_000_000)
     claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="Paklaring")
     claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=resigned.user)
@@ -185,7 +216,84 @@ def test_the_happy_path_records_decision_and_payment(resigned, staff):
     assert claim.paid_at >= claim.decided_at
     assert list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True)) == [
         "claim_needs_documents", "claim_in_review", "claim_approved", "claim_paid",
+        "jht_withdrawal_posted",
     ]  # fmt: skip
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
+    withdrawal = ContributionPosting.objects.get(kind="withdrawal")
+    assert (withdrawal.amount, withdrawal.claim_id) == (-8_000_000, claim.pk)
+
+
+def _partial(participant, **overrides):
+    return submit_kwargs(
+        participant,
+        claim_type=CLAIM_TYPES_BY_CODE["JHT:partial:housing"],
+        event_date=None,
+        requested_amount=None,
+        **overrides,
+    )
+
+
+def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resigned, staff):
+    """30 % for housing leaves the ledger when paid, largest card first; never twice."""
+    second_card = KpjCardFactory(participant=resigned, joined_on=datetime.date(2014, 1, 1))
+    give_jht_balance(resigned, 6_000_000)
+    contribution_post(kpj_card=second_card, month=datetime.date(2025, 2, 1), program="JHT",
+                      employer_amount=4_000_000, worker_amount=0,
+                      paid_on=datetime.date(2025, 2, 3))  # fmt: skip
+    claim = claim_submit(**_partial(resigned))
+    assert claim.amount_estimated == 3_000_000
+    claim_verify(claim_id=claim.pk)
+    claim.refresh_from_db()
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 10_000_000  # not yet paid
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+
+    assert JhtBalance.objects.get(participant=resigned).balance == 7_000_000
+    cards = dict(KpjBalance.objects.values_list("kpj_card_id", "balance"))
+    assert cards[second_card.pk] == 4_000_000
+    assert sum(cards.values()) == 7_000_000
+    assert list(
+        ContributionPosting.objects.filter(kind="withdrawal").values_list("amount", "claim_id")
+    ) == [(-3_000_000, claim.pk)]
+    assert balances_rebuild() == []  # the running totals still equal the ledger
+    year = ContributionPosting.objects.get(kind="withdrawal").month.year
+    lines, _postings = statement_get_for_participant(participant=resigned, year=year)
+    assert sum(line.withdrawals for line in lines) == -3_000_000
+    assert sum(line.closing for line in lines) == 7_000_000
+    assert sum(line.opening for line in lines) == 10_000_000
+    with pytest.raises(ClaimNotEligible) as refused:
+        claim_submit(**_partial(resigned, idempotency_key="second"))
+    assert [b.code for b in refused.value.eligibility.blockers] == ["partial_already_taken"]
+
+
+def test_a_paid_full_claim_empties_the_balance(resigned, staff):
+    give_jht_balance(resigned, 5_500_000)
+    claim = claim_submit(**submit_kwargs(resigned))
+    claim_verify(claim_id=claim.pk)
+    claim.refresh_from_db()
+    claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 0
+    assert Claim.objects.get().amount_paid == 5_500_000
+
+
+def test_a_payment_above_the_balance_is_refused_and_nothing_changes(resigned, staff):
+    give_jht_balance(resigned, 1_000_000)
+    claim = ClaimFactory(participant=resigned, status=Status.APPROVED, amount_approved=2_000_000)
+    with pytest.raises(ClaimTransitionError, match="lower than the amount to pay"):
+        claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert Claim.objects.get().status == Status.APPROVED
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
+    assert not ContributionPosting.objects.filter(kind="withdrawal").exists()
+    assert not AuditEvent.objects.filter(action="claim_paid").exists()
+
+
+def test_a_paid_jp_claim_leaves_the_jht_ledger_alone(resigned, staff):
+    give_jht_balance(resigned, 1_000_000)
+    claim = ClaimFactory(participant=resigned, program="JP", reason="pension_age",
+                         status=Status.APPROVED, amount_approved=2_000_000)  # fmt: skip
+    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
 
 
 @pytest.mark.parametrize("target", [Status.REJECTED, Status.NEEDS_DOCUMENTS])

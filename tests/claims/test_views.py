@@ -5,10 +5,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from claims import inputs
 from claims.choices import Status
 from claims.models import Claim
 from claims.services import claim_transition
+from tests.claims.conftest import give_jht_balance
+from tests.documents.files import upload
 from tests.factories import ClaimFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,21 +23,22 @@ def _today():
 
 
 @pytest.fixture
-def budi(client, resigned):
+def budi(client, resigned, media_root):
     client.force_login(resigned.user)
     return resigned
 
 
-def file_data(participant, **overrides):
-    return {
+def file_data(participant, *, files=True, **overrides):
+    """The filing form as posted, with a real scan for each document a resignation needs."""
+    data = {
         "claim_type": "JHT:full:resignation",
         "event_date": "2025-12-14",
-        "bank_name": "BRI",
-        "bank_account_number": "0123456789012",
-        "bank_account_holder": participant.full_name,
         "idempotency_key": "form-key-1",
-        **overrides,
     }
+    if files:
+        for code in ("kpj_card", "ktp", "bank_book", "resignation_letter"):
+            data[f"document_{code}"] = upload(f"{code}.png")
+    return {**data, **overrides}
 
 
 def test_checker_says_from_when_and_what_to_bring(client, budi):
@@ -59,8 +61,8 @@ def test_checker_offers_filing_when_eligible(client, budi):
     assert reverse("claims:file") + "?claim_type=" in response.content.decode()
 
 
-def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 15_000_001)
+def test_checker_above_the_online_limit_offers_a_branch_appointment(client, budi):
+    give_jht_balance(budi, 15_000_001)
     response = client.get(
         reverse("claims:check"), {"claim_type": "JHT:full:resignation", "event_date": "2025-12-14"}
     )
@@ -80,10 +82,24 @@ def test_filing_twice_with_the_same_form_gives_one_claim(client, budi):
     assert claim.participant == budi
 
 
-def test_filing_in_another_persons_name_says_which_field(client, budi):
-    response = client.post(reverse("claims:file"), file_data(budi, bank_account_holder="Siti"))
+def test_the_filing_page_shows_the_verified_payout_account(client, budi):
+    page = client.get(reverse("claims:file")).content.decode()
+    assert "BRI ****9012" in page
+    assert reverse("data_update_bank_account") in page
+
+
+def test_without_a_bank_account_checker_and_filing_say_so_with_the_link(client, budi):
+    budi.bank_account.delete()
+    query = "?claim_type=JHT:full:resignation&event_date=2025-12-14"
+    check = client.get(reverse("claims:check") + query).content.decode()
+    assert "belum memuat rekening bank atas nama Anda sendiri" in check
+    assert reverse("data_update_bank_account") in check
+    assert "Ajukan klaim ini" not in check
+
+    response = client.post(reverse("claims:file"), file_data(budi))
     assert response.status_code == 200
-    assert "Nama pemilik rekening" in response.content.decode()
+    assert "Perbarui data, Rekening bank" in response.content.decode()
+    assert reverse("data_update_bank_account") in response.content.decode()
     assert not Claim.objects.exists()
 
 
@@ -93,11 +109,12 @@ def test_filing_too_early_shows_the_reasons(client, budi):
     assert not Claim.objects.exists()
 
 
-def test_filing_above_the_online_limit_goes_to_the_branch_page(client, budi, monkeypatch):
-    monkeypatch.setattr(inputs, "jht_balance_for", lambda participant: 20_000_000)
+def test_filing_above_the_online_limit_goes_to_the_claims_branch_visit(client, budi):
+    give_jht_balance(budi, 20_000_000)
     response = client.post(reverse("claims:file"), file_data(budi))
-    assert response.url == reverse("claims:branch_appointment")
-    assert not Claim.objects.exists()
+    claim = Claim.objects.get()
+    assert claim.branch_visit is True
+    assert response.url == reverse("claims:branch_visit", args=[claim.pk])
 
 
 def test_filing_with_an_open_claim_shows_that_claim(client, budi):
@@ -199,6 +216,10 @@ def test_api_detail_has_the_timeline_and_a_masked_account(client, budi, staff):
 
 def _grow(participant, staff, n):
     for _ in range(n):
+        # Each paid JHT claim withdraws from the ledger: a contribution pays for it first.
+        give_jht_balance(
+            participant, 8_000_000, month=datetime.date(2001 + Claim.objects.count(), 1, 1)
+        )
         claim = ClaimFactory(participant=participant, status=Status.IN_REVIEW)
         claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
         claim_transition(claim=claim, to_status=Status.PAID, actor=staff)

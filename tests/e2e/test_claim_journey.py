@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim
-from tests.claims.conftest import claim_rules  # noqa: F401 - fixture
+from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 - fixture
+from tests.documents.files import image_bytes
 from tests.factories import (
     TEST_PASSWORD,
     KpjCardFactory,
@@ -35,12 +36,14 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     live_server,
     page: Page,
     tmp_path,
+    media_root,
     claim_rules,  # noqa: F811
 ):
     user = UserFactory(email="dedi@example.test")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
+    give_bank_account(participant)  # verified in an earlier data update
     staff = StaffFactory(email="staf@example.test", branch=participant.branch)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     staff.user_permissions.add(
@@ -60,18 +63,27 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     page.screenshot(path=tmp_path / "claim-check.png", full_page=True)
 
     page.get_by_role("link", name="Ajukan klaim ini").click()
-    page.get_by_label("Bank", exact=True).fill("BRI")
-    page.get_by_label("Nomor rekening").fill("0123456789012")
-    page.get_by_label("Nama pemilik rekening").fill("DEDI KURNIAWAN")
+    expect(page.locator(".payout")).to_contain_text("BRI ****9012")
+    for code in ("kpj_card", "ktp", "bank_book", "resignation_letter"):  # the checker's list
+        scan = tmp_path / f"{code}.png"
+        scan.write_bytes(image_bytes())
+        page.locator(f"input[name=document_{code}]").set_input_files(scan)
+    page.screenshot(path=tmp_path / "claim-file.png", full_page=True)
     page.get_by_role("button", name="Ajukan klaim").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Klaim #\d+ \(JHT\)"))
     expect(page.locator(".status-now")).to_contain_text("Sedang ditinjau")
     page.screenshot(path=tmp_path / "claim-tracking-in-review.png", full_page=True)
     claim = Claim.objects.get()
+    expect(page.locator(".documents")).to_contain_text("Surat pengunduran diri (paklaring)")
+    expect(page.locator(".documents .document-verified")).to_have_count(4)
     log_out(page)
 
     log_in(page, live_server.url, staff.email)  # the admin's login is the portal's (allauth)
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh ktp.png").click()
+    assert download.value.suggested_filename == "ktp.png"
     page.goto(f"{live_server.url}/admin/claims/claim/")
     page.locator(f"input[name=_selected_action][value='{claim.pk}']").check()
     page.locator("select[name=action]").select_option("approve")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from appointments.demo import seed_branch_calendars
 from appointments.models import Branch
-from participants.models import Category, Employer, KpjCard, Participant, User
+from participants.models import BankAccount, Category, Employer, KpjCard, Participant, User
 
 DEMO_PASSWORD = "jmo-demo-2026"  # noqa: S105 - demo data only, printed for the person trying it
 
@@ -46,6 +46,8 @@ PARTICIPANTS = [
     ("3204120502700006", "Ujang Hermawan", "1970-02-05", "M", "BPU", "majalaya",
      [("10000000066", None, "2016-08-01")], None),
 ]  # fmt: skip
+DEMO_BANK_ACCOUNTS = [("3204101203850001", "BJB", "0011223344"),
+                      ("3204106507900002", "BRI", "0055667788990")]  # fmt: skip
 STAFF = [
     ("staf.soreang@demo.jmo.example", "soreang"),
     ("staf.majalaya@demo.jmo.example", "majalaya"),
@@ -177,6 +179,17 @@ class Command(BaseCommand):
                         "joined_on": datetime.date.fromisoformat(joined),
                     },
                 )
+        # Verified payout accounts (pengkinian) for the demo logins: claims pay into these.
+        for nik, bank, number in DEMO_BANK_ACCOUNTS:
+            participant = Participant.objects.get(nik=nik)
+            BankAccount.objects.update_or_create(
+                participant=participant,
+                defaults={
+                    "bank": bank,
+                    "account_number": number,
+                    "account_name": participant.full_name.upper(),
+                },
+            )
         group, _ = Group.objects.get_or_create(name=BRANCH_STAFF_GROUP)
         group.permissions.set(
             Permission.objects.get(content_type__app_label=app, codename=codename)
