@@ -659,3 +659,7 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# Partner contribution reports (issue 8).
+from .contribution_report_models import ContributionReport  # noqa: E402,F401

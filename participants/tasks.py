@@ -1,10 +1,13 @@
+import os
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from . import data_updates, notifications, services
+from . import contribution_reports, data_updates, notifications, services
 from .models import DataUpdateRequest
 
 
@@ -60,3 +63,20 @@ def jht_returns_credit_task(year: int | None = None) -> dict:
     if year is None:
         year = timezone.localdate().year - 1
     return services.jht_returns_credit_year(year=year)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=30 * 60,
+    soft_time_limit=28 * 60,
+)
+def contribution_report_process_task(self, report_id: int) -> str:
+    """Check and post one large contribution report; a redelivered message runs it again,
+    which posts it once: a final report is left alone (see contribution_reports)."""
+    worker = f"{self.request.hostname or 'local'}:{os.getpid()}"
+    return contribution_reports.contribution_report_process(report_id=report_id, worker=worker)

@@ -240,6 +240,11 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
+# CONTRIBUTION REPORTS (partner API): from this many rows a report is answered 202 and
+# processed by a Celery task; rows are checked this many at a time (progress steps).
+CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
+CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=200_000)
+CONTRIBUTIONS_CHUNK_ROWS = env.int("CONTRIBUTIONS_CHUNK_ROWS", default=5_000)
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -274,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "KpjStatusEnum": "participants.models.KpjCard.Status",
         "LeavingReasonEnum": "participants.models.LeavingReason",
         "ClaimStatusEnum": "claims.choices.Status",
+        "ContributionProgramEnum": "participants.models.Program",
+        "ContributionReportStatusEnum": "participants.models.ContributionReport.Status",
     },
 }
 

@@ -18,3 +18,7 @@ STORAGES = {
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Test-only seam: the worker-kill test slows verification down in its own worker.
 DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)
+# Test-only seam: the contribution worker-kill test holds each checked chunk open this long.
+CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS = env.float(
+    "CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS", default=0
+)
