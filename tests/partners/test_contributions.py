@@ -284,8 +284,10 @@ def test_without_a_key_it_is_401(client, card_a):
 
 
 def test_non_json_gets_415(client, key_a, card_a):
-    response = client.post(URL, data="kpj=11111111111&month=2026-01&wage=5000000",
-                           content_type="application/x-www-form-urlencoded", **bearer(key_a))  # fmt: skip
+    form = "kpj=11111111111&month=2026-01&wage=5000000"
+    response = client.post(
+        URL, data=form, content_type="application/x-www-form-urlencoded", **bearer(key_a)
+    )
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
     assert not ContributionPosting.objects.exists()
@@ -349,7 +351,8 @@ def test_a_large_report_is_accepted_with_202_and_processed_by_the_task(
     assert status["totals"]["postings"] == 12
     assert KpjBalance.objects.get(kpj_card=card_a).balance == 3 * 285_000
     report = ContributionReport.objects.get()
-    assert report.payload == [] and report.attempts == 1
+    assert report.payload == []
+    assert report.attempts == 1
     assert AuditEvent.objects.filter(action="contribution_report_posted").count() == 1
 
 
