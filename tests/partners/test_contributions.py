@@ -220,9 +220,7 @@ def test_same_worker_and_month_twice_in_one_report_is_refused(client, key_a, car
     assert not ContributionPosting.objects.exists()
 
 
-def test_reporting_a_posted_month_again_is_refused_per_row_not_counted_twice(
-    client, key_a, card_a
-):
+def test_reporting_a_posted_month_again_is_refused_per_row_not_counted_twice(client, key_a, card_a):
     assert post(client, key_a, {"rows": [row()]}).status_code == 201
     again = post(client, key_a, {"rows": [row(month="2026-02"), row()]},
                  HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
