@@ -3,8 +3,9 @@
 Flow: `report_rows_parse` checks the shape of every row (fast, no database) and normalises
 it; `contribution_report_create` stores the report; `contribution_report_process` checks the
 rows against the employer's cards and the dated rules in chunks (progress is committed per
-chunk), then writes every posting with `bulk_create` and moves the running balances with
-one grouped `UPDATE ... FROM` per batch, in one transaction with the report's final status.
+chunk), then writes every posting in bulk (one statement per 50,000 on PostgreSQL, bulk_create
+elsewhere) and moves the running balances with one grouped upsert per 5,000 keys, in one
+transaction with the report's final status.
 
 Re-reporting a worker's month is refused per row, never counted twice: the ledger's unique
 constraint (one contribution per card, program and month) is the last guard, also against
@@ -191,8 +192,9 @@ class Planned:
 class _Checker:
     """Checks rows chunk by chunk; remembers rule results and worker-months already seen."""
 
-    def __init__(self, employer: Employer):
+    def __init__(self, employer: Employer, *, keep_results: bool):
         self.employer = employer
+        self.keep_results = keep_results  # per-row amounts go back only in a 201 answer
         self.rules = selectors.rules_load()
         self.memo: dict[tuple, rules.ContributionResult | dict] = {}
         self.seen: dict[tuple[int, datetime.date], int] = {}
@@ -284,7 +286,8 @@ class _Checker:
                     Planned(card["pk"], card["participant_id"], month, program.program,
                             program.employer, program.worker)
                 )  # fmt: skip
-            self.results.append(_row_result(index, card["number"], row, computed))
+            if self.keep_results:
+                self.results.append(_row_result(index, card["number"], row, computed))
 
     @staticmethod
     def _card_problem(card: dict, month: datetime.date) -> str | None:
@@ -367,68 +370,95 @@ def _row_result(index: int, kpj: str, row: Row, computed: list) -> dict:
 # --- writing: postings in bulk, balances set-based ----------------------------------------
 
 BATCH = 5000
+UNNEST_BATCH = 50_000
 
 
 def _postings_write(planned: list[Planned], *, paid_on: datetime.date) -> None:
-    """All postings in card order (concurrent reports then wait on each other, not deadlock)."""
+    """Every posting in bulk, in card order: concurrent reports then queue on the unique index
+    in the same order instead of deadlocking.
+
+    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per 50,000 postings: the rows
+    bulk_create would send, without Django compiling each field of each object (that was
+    three quarters of the ingest time, see benchmarks/ingest.py). bulk_create elsewhere."""
     planned.sort(key=lambda p: (p.card_id, p.program, p.month))
-    contribution = ContributionPosting.Kind.CONTRIBUTION
-    postings = [
-        ContributionPosting(
-            kpj_card_id=p.card_id, participant_id=p.participant_id, kind=contribution,
-            program=p.program, month=p.month, employer_amount=p.employer,
-            worker_amount=p.worker, amount=p.employer + p.worker, paid_on=paid_on,
-        )
-        for p in planned
-    ]  # fmt: skip
     try:
         with transaction.atomic():
-            ContributionPosting.objects.bulk_create(postings, batch_size=BATCH)
+            if connection.vendor == "postgresql":
+                _postings_insert_unnest(planned, paid_on=paid_on)
+            else:
+                _postings_bulk_create(planned, paid_on=paid_on)
     except IntegrityError:
         # Another report posted some of these months after we checked (it committed while
-        # we waited on the unique index): name the rows, post nothing.
+        # we waited on the unique index): the caller names the rows, nothing is posted.
         raise ReportRefused({}) from None
 
 
-def _greatest() -> str:
-    return "GREATEST" if connection.vendor == "postgresql" else "MAX"
+def _postings_bulk_create(planned: list[Planned], *, paid_on: datetime.date) -> None:
+    contribution = ContributionPosting.Kind.CONTRIBUTION
+    ContributionPosting.objects.bulk_create(
+        (
+            ContributionPosting(
+                kpj_card_id=p.card_id, participant_id=p.participant_id, kind=contribution,
+                program=p.program, month=p.month, employer_amount=p.employer,
+                worker_amount=p.worker, amount=p.employer + p.worker, paid_on=paid_on,
+            )
+            for p in planned
+        ),
+        batch_size=BATCH,
+    )  # fmt: skip
 
 
-def _date_param() -> str:
-    return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+def _postings_insert_unnest(planned: list[Planned], *, paid_on: datetime.date) -> None:
+    table = ContributionPosting._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (kpj_card_id, participant_id, kind, program, month, "  # noqa: S608
+        "employer_amount, worker_amount, amount, paid_on, posted_at) "
+        "SELECT c, p, %s, g, m, e, w, e + w, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
+        "%s::varchar[], %s::date[], %s::bigint[], %s::bigint[]) AS t(c, p, g, m, e, w)"
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for start in range(0, len(planned), UNNEST_BATCH):
+            chunk = planned[start : start + UNNEST_BATCH]
+            cursor.execute(
+                sql,
+                [ContributionPosting.Kind.CONTRIBUTION.value, paid_on, now,
+                 [p.card_id for p in chunk], [p.participant_id for p in chunk],
+                 [p.program for p in chunk], [p.month for p in chunk],
+                 [p.employer for p in chunk], [p.worker for p in chunk]],
+            )  # fmt: skip
 
 
-def _update_from_values(table: str, key: str, extra: str, values: list[tuple]) -> None:
-    """One grouped UPDATE ... FROM (VALUES ...) per batch; rows locked in key order first."""
-    greatest, date = _greatest(), _date_param()
+def _balances_upsert(table: str, key: str, values: list[tuple], *, count: bool) -> None:
+    """One grouped INSERT ... ON CONFLICT DO UPDATE per batch of keys, in key order: the
+    UPDATE ... FROM of the rows that exist and the creation of the missing ones in one
+    statement; the same key order in every report keeps concurrent reports deadlock-free."""
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    row_sql = "(%s, %s" + (", %s" if count else "") + f", {date}, %s)"
+    columns = f"{key}, balance" + (", posting_count" if count else "")
+    set_count = f"posting_count = {table}.posting_count + excluded.posting_count, " if count else ""
+    last = "last_contribution_month"
     now = timezone.now()
     for start in range(0, len(values), BATCH):
         batch = values[start : start + BATCH]
-        width = len(batch[0]) - 1
-        row_sql = "(%s, %s" + ", %s" * (width - 2) + f", {date})"
-        columns = "k, delta" + (", n" if width == 3 else "") + ", last_month"
         params: list = []
         for item in batch:
-            params.extend(item)
+            params.extend((*item, now))
         sql = (
-            f"WITH v({columns}) AS (VALUES {', '.join([row_sql] * len(batch))}) "  # noqa: S608
-            f"UPDATE {table} SET balance = {table}.balance + v.delta{extra}, "
-            f"last_contribution_month = {greatest}("
-            f"COALESCE({table}.last_contribution_month, v.last_month), "
-            f"COALESCE(v.last_month, {table}.last_contribution_month)), updated_at = %s "
-            f"FROM v WHERE {table}.{key} = v.k"
+            f"INSERT INTO {table} ({columns}, {last}, updated_at) "  # noqa: S608 - fixed names
+            f"VALUES {', '.join([row_sql] * len(batch))} "
+            f"ON CONFLICT ({key}) DO UPDATE SET balance = {table}.balance + excluded.balance, "
+            f"{set_count}{last} = {greatest}(COALESCE({table}.{last}, excluded.{last}), "
+            f"COALESCE(excluded.{last}, {table}.{last})), updated_at = excluded.updated_at"
         )
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT 1 FROM {table} WHERE {key} = ANY(%s) ORDER BY {key} FOR UPDATE",  # noqa: S608
-                    [[item[0] for item in batch]],
-                )
-            cursor.execute(sql, [*params, now])
+            cursor.execute(sql, params)
 
 
 def _balances_apply_bulk(planned: list[Planned]) -> None:
-    """What `services._balances_apply` does per posting, for the whole report at once."""
+    """What `services._balances_apply` does per posting, for the whole report at once: JHT
+    moves the balances and the last month, every posting counts on the participant."""
     cards: dict[int, list] = defaultdict(lambda: [0, None])
     people: dict[int, list] = defaultdict(lambda: [0, 0, None])
     for p in planned:
@@ -440,26 +470,14 @@ def _balances_apply_bulk(planned: list[Planned]) -> None:
         for entry, index in ((cards[p.card_id], 1), (people[p.participant_id], 2)):
             entry[0] += amount
             entry[index] = p.month if entry[index] is None else max(entry[index], p.month)
-    _ensure(KpjBalance, "kpj_card_id", cards)
-    _ensure(JhtBalance, "participant_id", people)
-    _update_from_values(
-        KpjBalance._meta.db_table, "kpj_card_id", "",
-        sorted((card, delta, last) for card, (delta, last) in cards.items()),
+    _balances_upsert(
+        KpjBalance._meta.db_table, "kpj_card_id",
+        sorted((card, delta, last) for card, (delta, last) in cards.items()), count=False,
     )  # fmt: skip
-    table = JhtBalance._meta.db_table
-    _update_from_values(
-        table, "participant_id", f", posting_count = {table}.posting_count + v.n",
-        sorted((pid, delta, n, last) for pid, (delta, n, last) in people.items()),
+    _balances_upsert(
+        JhtBalance._meta.db_table, "participant_id",
+        sorted((pid, delta, n, last) for pid, (delta, n, last) in people.items()), count=True,
     )  # fmt: skip
-
-
-def _ensure(model, key: str, ids) -> None:
-    ids = sorted(ids)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        have = set(model.objects.filter(**{f"{key}__in": batch}).values_list(key, flat=True))
-        missing = [model(**{key: value}) for value in batch if value not in have]
-        model.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 # --- processing ------------------------------------------------------------------------------
@@ -486,7 +504,7 @@ def _refusal(errors: dict[str, list[str]]) -> dict:
 
 
 def _check_all(report: ContributionReport, rows: list[Row], *, progress=None) -> _Checker:
-    checker = _Checker(report.employer)
+    checker = _Checker(report.employer, keep_results=progress is None)
     chunk_size = settings.CONTRIBUTIONS_CHUNK_ROWS
     delay = getattr(settings, "CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS", 0)
     for start in range(0, len(rows), chunk_size):

@@ -245,6 +245,8 @@ DOCUMENTS_REQUEUE_BATCH = 500
 CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
 CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=200_000)
 CONTRIBUTIONS_CHUNK_ROWS = env.int("CONTRIBUTIONS_CHUNK_ROWS", default=5_000)
+# The report endpoint's own body limit (Django's global DATA_UPLOAD_MAX_MEMORY_SIZE stays).
+CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=32_000_000)
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

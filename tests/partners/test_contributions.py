@@ -368,3 +368,16 @@ def test_a_large_report_with_a_bad_row_fails_whole_and_says_why(
     assert list(status["error"]["fields"]) == ["rows[1].kpj"]
     assert "None of your workers" in status["error"]["fields"]["rows[1].kpj"][0]
     assert not ContributionPosting.objects.exists()
+
+
+def test_a_report_above_djangos_upload_limit_is_read_and_one_above_ours_is_413(
+    client, key_a, card_a, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = {"rows": [row(month=f"2025-{m:02d}") for m in range(1, 4)]}
+    assert post(client, key_a, body).status_code == 201
+    settings.CONTRIBUTIONS_MAX_BODY_BYTES = 200
+    response = post(client, key_a, {"rows": [row(month=f"2024-{m:02d}") for m in range(1, 9)]})
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert ContributionPosting.objects.count() == 12
