@@ -46,6 +46,7 @@ _KPJ = re.compile(r"^\d{11}$")
 _NIK = re.compile(r"^\d{16}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WAGE_CATEGORIES = (Category.PPU, Category.JAKON)
+MAX_RUPIAH = 10**12  # far above any wage; keeps every sum inside the ledger's bigint
 
 
 class ReportRefused(Exception):
@@ -106,7 +107,7 @@ def _parse_amounts(value, path: str, errors: dict) -> dict[str, list[int]] | Non
         shares = []
         for share in ("employer", "worker"):
             amount = item.get(share)
-            if not _whole(amount) or amount < 0:
+            if not _whole(amount) or not 0 <= amount <= MAX_RUPIAH:
                 errors[f"{at}.{share}"] = [
                     _("Enter the share as a whole number of rupiah, zero or more.")
                 ]
@@ -142,14 +143,14 @@ def report_rows_parse(data, *, today: datetime.date) -> list[Row]:
             errors[f"{at}.nik"] = [_("A NIK is 16 digits. Check the number.")]
         month = item.get("month")
         match = _MONTH.match(month) if isinstance(month, str) else None
-        if match is None or not 1 <= int(match.group(2)) <= 12:
+        if match is None or not 1 <= int(match.group(2)) <= 12 or match.group(1) < "1900":
             errors[f"{at}.month"] = [_("Write the month as YYYY-MM, e.g. 2026-01.")]
         elif month > this_month:
             errors[f"{at}.month"] = [
                 _("This month has not started yet. Report it from its first day on.")
             ]
         wage = item.get("wage")
-        if not _whole(wage) or wage <= 0:
+        if not _whole(wage) or not 0 < wage <= MAX_RUPIAH:
             errors[f"{at}.wage"] = [
                 _("Enter the monthly wage as a whole number of rupiah above zero.")
             ]

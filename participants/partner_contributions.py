@@ -32,8 +32,12 @@ from .tasks import contribution_report_process_task
 
 class ContributionAmountInputSerializer(serializers.Serializer):
     program = serializers.ChoiceField(choices=Program.choices)
-    employer = serializers.IntegerField(min_value=0, help_text="Employer share, whole rupiah.")
-    worker = serializers.IntegerField(min_value=0, help_text="Worker share, whole rupiah.")
+    employer = serializers.IntegerField(
+        min_value=0, max_value=10**12, help_text="Employer share, whole rupiah."
+    )
+    worker = serializers.IntegerField(
+        min_value=0, max_value=10**12, help_text="Worker share, whole rupiah."
+    )
 
     class Meta:
         ref_name = "PartnerContributionAmountInput"
@@ -47,9 +51,11 @@ class ContributionRowInputSerializer(serializers.Serializer):
         r"^\d{16}$", required=False, help_text="The worker's NIK; or send `kpj`."
     )
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$", help_text="The month paid for, YYYY-MM."
+        r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", help_text="The month paid for, YYYY-MM."
     )
-    wage = serializers.IntegerField(min_value=1, help_text="Monthly wage, whole rupiah.")
+    wage = serializers.IntegerField(
+        min_value=1, max_value=10**12, help_text="Monthly wage, whole rupiah."
+    )
     amounts = ContributionAmountInputSerializer(
         many=True,
         required=False,
