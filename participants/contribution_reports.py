@@ -167,12 +167,14 @@ def contribution_report_create(
     rows: list[Row],
     credential: PartnerCredential | None,
     language: str,
+    deferred: bool,
 ) -> ContributionReport:
+    """The report row; only a deferred (task) report keeps its rows until it is processed."""
     return ContributionReport.objects.create(
         employer=employer,
         credential=credential,
         row_count=len(rows),
-        payload=[row.as_payload() for row in rows],
+        payload=[row.as_payload() for row in rows] if deferred else [],
         language=language,
     )
 

@@ -209,13 +209,15 @@ class ContributionReportApi(PartnerApi):
 
     def _perform(self, request):
         rows = reports.report_rows_parse(request.data, today=timezone.localdate())
+        deferred = len(rows) >= settings.CONTRIBUTIONS_ASYNC_ROWS
         report = reports.contribution_report_create(
             employer=self.employer,
             rows=rows,
             credential=request.auth,
             language=translation.get_language(),
+            deferred=deferred,
         )
-        if len(rows) >= settings.CONTRIBUTIONS_ASYNC_ROWS:
+        if deferred:
             transaction.on_commit(lambda: contribution_report_process_task.delay(report.pk))
             return 202, ReportStatusSerializer(report).data
         results = reports.contribution_report_process_now(report=report, rows=rows)
