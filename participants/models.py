@@ -663,3 +663,4 @@ class IdempotencyRecord(models.Model):
 
 # Partner contribution reports (issue 8).
 from .contribution_report_models import ContributionReport  # noqa: E402,F401
+from .webhook_models import PartnerWebhook, WebhookDelivery  # noqa: E402,F401

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from . import contribution_reports, data_updates, notifications, services
+from . import contribution_reports, data_updates, notifications, services, webhooks
 from .models import DataUpdateRequest
 
 
@@ -80,3 +80,13 @@ def contribution_report_process_task(self, report_id: int) -> str:
     which posts it once: a final report is left alone (see contribution_reports)."""
     worker = f"{self.request.hostname or 'local'}:{os.getpid()}"
     return contribution_reports.contribution_report_process(report_id=report_id, worker=worker)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def webhook_deliver_task(self, delivery_id: int) -> str:
+    """One attempt at a webhook delivery; a failure is retried with exponential backoff
+    until WEBHOOK_MAX_ATTEMPTS (counted on the delivery row, so redeliveries count too)."""
+    status, wait = webhooks.webhook_deliver(delivery_id=delivery_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+    return status
