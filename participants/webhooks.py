@@ -133,3 +133,15 @@ def webhook_deliver(*, delivery_id: int) -> tuple[str, float | None]:
             update_fields=["attempts", "log", "status", "delivered_at", "next_attempt_at"]
         )
         return delivery.status, wait
+
+
+def webhook_deliveries_overdue(*, now: datetime.datetime, limit: int = 500) -> list[int]:
+    """Pending deliveries whose next attempt is more than the grace period overdue."""
+    due = now - datetime.timedelta(seconds=settings.WEBHOOK_RETRY_GRACE_SECONDS)
+    return list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=due
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

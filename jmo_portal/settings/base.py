@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
     },
+    "partner-webhooks-overdue": {
+        "task": "participants.tasks.webhook_retry_due_task",
+        "schedule": 60,
+    },
     "appointments-reminders": {
         "task": "appointments.tasks.appointment_reminders_due_task",
         "schedule": 60 * 60,
@@ -252,6 +256,8 @@ WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# The beat job re-queues pending deliveries this long past due (Celery's own retry is first).
+WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
