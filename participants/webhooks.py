@@ -39,13 +39,22 @@ def backoff_seconds(attempt: int) -> float:
 def deliveries_for_claim_event(claim_event) -> list[int]:
     """In the caller's transaction: one delivery per webhook that should hear of it."""
     claim = claim_event.claim
-    cards = KpjCard.objects.filter(participant_id=claim.participant_id, employer__isnull=False)
+    # One query when no employer of this worker has a webhook (the common case).
+    hooks = list(
+        PartnerWebhook.objects.filter(
+            active=True, employer__kpj_cards__participant_id=claim.participant_id
+        ).distinct()
+    )
+    if not hooks:
+        return []
+    cards = KpjCard.objects.filter(
+        participant_id=claim.participant_id, employer_id__in={hook.employer_id for hook in hooks}
+    )
     kpj_by_employer: dict[int, str] = {}
     for employer_id, number in cards.order_by("joined_on", "pk").values_list(
         "employer_id", "number"
     ):
         kpj_by_employer[employer_id] = number  # the newest card with that employer
-    hooks = PartnerWebhook.objects.filter(employer_id__in=kpj_by_employer, active=True)
     deliveries = [
         WebhookDelivery(
             webhook=hook,

@@ -203,3 +203,14 @@ def test_a_live_worker_retries_with_exponential_backoff_until_delivered(celery_w
     assert gaps[1] >= 0.4
     assert all(verify(hook.secret, call) for call in server.calls)
     assert len({call["headers"]["X-JMO-Delivery"] for call in server.calls}) == 1
+
+
+def test_without_webhooks_a_status_change_costs_one_query(worker_claim, django_assert_num_queries):
+    from claims.models import ClaimEvent
+    from participants.webhooks import deliveries_for_claim_event
+
+    event = ClaimEvent.objects.create(
+        claim=worker_claim, at=timezone.now(), from_status="submitted", to_status="verifying"
+    )
+    with django_assert_num_queries(1):
+        assert deliveries_for_claim_event(event) == []
