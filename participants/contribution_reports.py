@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -603,3 +603,18 @@ def contribution_report_process(*, report_id: int, worker: str) -> str:
                 update_fields=["status", "finished_at", "processed_rows", "payload", "result"]
             )
             return report.status
+
+
+def contribution_reports_stuck(*, now: datetime.datetime, limit: int = 100) -> list[int]:
+    """Reports queued or processing for longer than any live run takes (a lost message, a
+    dead machine): the beat job queues them again; the report lock keeps it to one posting."""
+    stale = now - datetime.timedelta(seconds=settings.CONTRIBUTIONS_STUCK_AFTER_SECONDS)
+    status = ContributionReport.Status
+    return list(
+        ContributionReport.objects.filter(
+            Q(status=status.QUEUED, created_at__lte=stale)
+            | Q(status=status.PROCESSING, started_at__lte=stale)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

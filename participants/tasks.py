@@ -82,6 +82,15 @@ def contribution_report_process_task(self, report_id: int) -> str:
     return contribution_reports.contribution_report_process(report_id=report_id, worker=worker)
 
 
+@shared_task
+def contribution_reports_requeue_stuck_task() -> int:
+    """Beat job: contribution reports left queued or processing (a worker died) run again."""
+    ids = contribution_reports.contribution_reports_stuck(now=timezone.now())
+    for report_id in ids:
+        contribution_report_process_task.delay(report_id)
+    return len(ids)
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def webhook_deliver_task(self, delivery_id: int) -> str:
     """One attempt at a webhook delivery; a failure is retried with exponential backoff

@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
     },
+    "contribution-reports-stuck": {
+        "task": "participants.tasks.contribution_reports_requeue_stuck_task",
+        "schedule": 5 * 60,
+    },
     "partner-webhooks-overdue": {
         "task": "participants.tasks.webhook_retry_due_task",
         "schedule": 60,
@@ -249,6 +253,8 @@ DOCUMENTS_REQUEUE_BATCH = 500
 CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
 CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=200_000)
 CONTRIBUTIONS_CHUNK_ROWS = env.int("CONTRIBUTIONS_CHUNK_ROWS", default=5_000)
+# Longer than the report task's time limit (30 min), so a live run is never taken over.
+CONTRIBUTIONS_STUCK_AFTER_SECONDS = env.int("CONTRIBUTIONS_STUCK_AFTER_SECONDS", default=35 * 60)
 # The report endpoint's own body limit (Django's global DATA_UPLOAD_MAX_MEMORY_SIZE stays).
 CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=32_000_000)
 # PARTNER WEBHOOKS (claim status changes): attempt n+1 waits base x 2^(n-1) seconds, capped.

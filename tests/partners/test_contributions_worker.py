@@ -20,7 +20,10 @@ from participants.models import (
     KpjBalance,
 )
 from participants.services import balances_rebuild
-from participants.tasks import contribution_report_process_task
+from participants.tasks import (
+    contribution_report_process_task,
+    contribution_reports_requeue_stuck_task,
+)
 from tests.factories import KpjCardFactory
 
 from .conftest import bearer, make_key
@@ -124,4 +127,31 @@ def test_killing_the_child_mid_import_still_posts_the_report_exactly_once(
     assert late.get(timeout=20) == "done"
     assert ContributionPosting.objects.count() == 6 * 4
     assert ContributionReport.objects.get(pk=report_id).attempts == 2
+    assert balances_rebuild() == []
+
+
+def test_a_dead_worker_is_replaced_and_the_beat_job_finishes_the_report(
+    start_worker, employer_a, settings
+):
+    settings.CONTRIBUTIONS_ASYNC_ROWS = 5
+    slow = start_worker(CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS=30, CONTRIBUTIONS_CHUNK_ROWS=2)
+    cards = [KpjCardFactory(number=f"6200000000{i}", employer=employer_a) for i in range(2)]
+    key = make_key(employer_a)
+    response = post(key, {"rows": report_rows(cards, months(3))})
+    report_id = response.json()["id"]
+    wait_for(lambda: claimed(report_id), timeout=20, what="the worker to claim it")
+    slow.kill()  # parent and child: nothing left to redeliver the message
+
+    settings.CONTRIBUTIONS_STUCK_AFTER_SECONDS = 1
+    start_worker()
+    time.sleep(1.2)
+    assert ContributionReport.objects.get(pk=report_id).status == "processing"
+    assert contribution_reports_requeue_stuck_task() == 1  # what beat runs every 5 minutes
+
+    done = wait_for(lambda: final(report_id), timeout=60, what="a final status")
+    assert done.status == "done"
+    assert done.attempts == 2
+    assert ContributionPosting.objects.count() == 6 * 4
+    assert AuditEvent.objects.filter(action="contribution_report_posted").count() == 1
+    assert contribution_reports_requeue_stuck_task() == 0
     assert balances_rebuild() == []
