@@ -16,6 +16,11 @@ class PartnerWebhookAdmin(BranchScopedAdmin):
     list_select_related = ["employer"]
     autocomplete_fields = ["employer"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # an address typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "employer" and not request.user.is_superuser:
             kwargs["queryset"] = Employer.objects.filter(branch_id=request.user.branch_id)

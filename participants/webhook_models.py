@@ -3,12 +3,23 @@
 import secrets
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 def new_webhook_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def validate_webhook_url(value: str) -> None:
+    """Claim statuses never travel in clear (plain http only where settings allow, e.g. tests)."""
+    if not value.startswith("https://") and not settings.WEBHOOKS_ALLOW_HTTP:
+        raise ValidationError(
+            _("Use an https:// address: claim statuses must not travel unencrypted."),
+            code="insecure_url",
+        )
 
 
 class PartnerWebhook(models.Model):
@@ -21,7 +32,12 @@ class PartnerWebhook(models.Model):
         on_delete=models.CASCADE,
         related_name="webhooks",
     )
-    url = models.URLField(_("URL"), max_length=500, help_text=_("The partner's HTTPS endpoint."))
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text=_("The partner's HTTPS endpoint."),
+    )
     secret = models.CharField(
         _("signing secret"),
         max_length=100,

@@ -214,3 +214,16 @@ def test_without_webhooks_a_status_change_costs_one_query(worker_claim, django_a
     )
     with django_assert_num_queries(1):
         assert deliveries_for_claim_event(event) == []
+
+
+def test_the_admin_refuses_a_plain_http_url_outside_tests(client, employer_a, settings):
+    settings.WEBHOOKS_ALLOW_HTTP = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, password=None))
+    add = reverse("admin:participants_partnerwebhook_add")
+    form = {"employer": employer_a.pk, "secret": "s" * 40, "active": "on"}
+    refused = client.post(add, {**form, "url": "http://partner.example/hook"})
+    assert refused.status_code == 200
+    assert "https://" in refused.context["adminform"].form.errors["url"][0]
+    accepted = client.post(add, {**form, "url": "https://partner.example/hook"})
+    assert accepted.status_code == 302
+    assert PartnerWebhook.objects.get().url == "https://partner.example/hook"
