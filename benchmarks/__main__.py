@@ -49,6 +49,10 @@ def main() -> None:
 
         balance.history_length(baseline)
         balance.scale(baseline)
+
+        from benchmarks import ingest
+
+        ingest.main()
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
 

@@ -348,3 +348,6 @@ class PartnerCredentialAdmin(BranchScopedAdmin):
             for credential in queryset
         )
         self.message_user(request, _("%(count)d API key(s) revoked.") % {"count": revoked})
+
+
+from . import webhook_admin  # noqa: E402,F401  (partner webhooks and contribution reports)

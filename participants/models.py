@@ -674,3 +674,8 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# Partner contribution reports (issue 8).
+from .contribution_report_models import ContributionReport  # noqa: E402,F401
+from .webhook_models import PartnerWebhook, WebhookDelivery  # noqa: E402,F401

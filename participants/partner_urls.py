@@ -1,9 +1,18 @@
 from django.urls import path
 
-from . import partner_apis
+from . import partner_apis, partner_contributions
 
-# The contribution report (POST contributions) joins here with issue 3's rules and postings.
 urlpatterns = [
+    path(
+        "contributions",
+        partner_contributions.ContributionReportApi.as_view(),
+        name="api-employer-contributions",
+    ),
+    path(
+        "contributions/<int:report_id>",
+        partner_contributions.ContributionReportStatusApi.as_view(),
+        name="api-employer-contribution",
+    ),
     path("leavers", partner_apis.LeaversApi.as_view(), name="api-employer-leavers"),
     path("new-members", partner_apis.NewMembersApi.as_view(), name="api-employer-new-members"),
     path("members", partner_apis.MemberListApi.as_view(), name="api-employer-members"),

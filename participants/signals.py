@@ -1,6 +1,7 @@
 """Login hooks: activity is recorded by a Celery task after the login commits."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from documents.signals import document_checked
@@ -24,3 +25,12 @@ def move_data_updates_on_document(sender, document, **kwargs):
     from .data_updates import data_update_documents_checked
 
     data_update_documents_checked(document=document)
+
+
+@receiver(post_save, sender="claims.ClaimEvent", dispatch_uid="participants.claim_webhooks")
+def claim_status_webhooks(sender, instance, created, **kwargs):
+    """A decoupled listener: partners' webhooks hear of every claim status change."""
+    if created:
+        from .webhooks import deliveries_for_claim_event
+
+        deliveries_for_claim_event(instance)

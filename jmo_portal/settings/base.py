@@ -230,6 +230,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.outbox_relay_task",
         "schedule": 60,
     },
+    "contribution-reports-stuck": {
+        "task": "participants.tasks.contribution_reports_requeue_stuck_task",
+        "schedule": 5 * 60,
+    },
+    "partner-webhooks-overdue": {
+        "task": "participants.tasks.webhook_retry_due_task",
+        "schedule": 60,
+    },
     "appointments-reminders": {
         "task": "appointments.tasks.appointment_reminders_due_task",
         "schedule": 60 * 60,
@@ -247,6 +255,23 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
+# CONTRIBUTION REPORTS (partner API): from this many rows a report is answered 202 and
+# processed by a Celery task; rows are checked this many at a time (progress steps).
+CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
+CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=200_000)
+CONTRIBUTIONS_CHUNK_ROWS = env.int("CONTRIBUTIONS_CHUNK_ROWS", default=5_000)
+# Longer than the report task's time limit (30 min), so a live run is never taken over.
+CONTRIBUTIONS_STUCK_AFTER_SECONDS = env.int("CONTRIBUTIONS_STUCK_AFTER_SECONDS", default=35 * 60)
+# The report endpoint's own body limit (Django's global DATA_UPLOAD_MAX_MEMORY_SIZE stays).
+CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=32_000_000)
+# PARTNER WEBHOOKS (claim status changes): attempt n+1 waits base x 2^(n-1) seconds, capped.
+WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# The beat job re-queues pending deliveries this long past due (Celery's own retry is first).
+WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -281,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "KpjStatusEnum": "participants.models.KpjCard.Status",
         "LeavingReasonEnum": "participants.models.LeavingReason",
         "ClaimStatusEnum": "claims.choices.Status",
+        "ContributionProgramEnum": "participants.models.Program",
+        "ContributionReportStatusEnum": "participants.models.ContributionReport.Status",
     },
 }
 

@@ -22,3 +22,13 @@ DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SEC
 APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS = env.float(
     "APPOINTMENTS_SCHEDULE_TEST_DELAY_SECONDS", default=0
 )
+# Test-only seam: the contribution worker-kill test holds each checked chunk open this long.
+CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS = env.float(
+    "CONTRIBUTIONS_IMPORT_TEST_DELAY_SECONDS", default=0
+)
+# Webhook retries in tests (and the live test worker) wait a fraction of a second.
+WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=0.2)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=4)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=3)
+# The test partner server listens on plain http://127.0.0.1.
+WEBHOOKS_ALLOW_HTTP = True

@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -56,3 +57,16 @@ def card_b(employer_b):
     return KpjCardFactory(
         number="22222222222", employer=employer_b, joined_on=datetime.date(2020, 1, 1)
     )
+
+
+@pytest.fixture
+def dated_rules(db):
+    """The rule rows the seed migration writes: a transactional test's flush (truncate) of an
+    earlier test may have removed them, so they are written again when missing."""
+    from django.apps import apps
+
+    from participants.models import ContributionRate
+
+    if not ContributionRate.objects.exists():
+        migration = importlib.import_module("participants.migrations.0003_seed_membership_rules")
+        migration.seed(apps, None)

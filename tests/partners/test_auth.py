@@ -129,7 +129,7 @@ def test_every_partner_view_declares_its_own_permission():
         if str(pattern.pattern) == "api/v1/employers/me/"
         for pattern in pattern.url_patterns
     ]
-    assert len(views) == 5
+    assert len(views) == 7
     for view in views:
         assert issubclass(view, PartnerApi)
         assert "permission_classes" in vars(view), view
@@ -250,13 +250,15 @@ def test_expiry_is_checked_against_the_clock(client, employer_a, time_machine):
 def test_the_schema_documents_every_partner_endpoint_with_the_bearer_scheme(client):
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
-    for path in ["leavers", "new-members", "members", "members/{kpj}", "claims"]:
+    for path in ["leavers", "new-members", "members", "members/{kpj}", "claims",
+                 "contributions", "contributions/{report_id}"]:  # fmt: skip
         assert f"/api/v1/employers/me/{path}" in paths
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
     leavers = paths["/api/v1/employers/me/leavers"]["post"]
     assert {"partnerKey": []} in leavers["security"]
     assert "422" in leavers["responses"]
-    assert "/api/v1/employers/me/contributions" not in paths
+    report = paths["/api/v1/employers/me/contributions"]["post"]
+    assert {"202", "201", "413", "415", "422"} <= set(report["responses"])
 
 
 def test_the_docs_page_uses_local_assets(client):

@@ -1,0 +1,245 @@
+"""`POST /api/v1/employers/me/contributions` and its status URL (scope contributions:write).
+
+Below CONTRIBUTIONS_ASYNC_ROWS rows the report is checked and posted inside the request
+(201, with the amounts the portal computed per row and program). From that size on it is
+stored and answered 202 with a status URL; a Celery task does the rest. Either way the report
+is all or nothing. The serializers below document the body in the OpenAPI schema; the rows
+themselves are checked by `contribution_reports.report_rows_parse` (see there for why).
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from jmo_portal.api_errors import ApiError, ErrorSerializer
+
+from . import contribution_reports as reports
+from .idempotency import idempotent_response
+from .models import ContributionReport, PartnerScope, Program
+from .partner_apis import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS
+from .partner_auth import PartnerApi, partner_scope
+from .tasks import contribution_report_process_task
+
+# Request -----------------------------------------------------------------------------------
+
+
+class ContributionAmountInputSerializer(serializers.Serializer):
+    program = serializers.ChoiceField(choices=Program.choices)
+    employer = serializers.IntegerField(
+        min_value=0, max_value=10**12, help_text="Employer share, whole rupiah."
+    )
+    worker = serializers.IntegerField(
+        min_value=0, max_value=10**12, help_text="Worker share, whole rupiah."
+    )
+
+    class Meta:
+        ref_name = "PartnerContributionAmountInput"
+
+
+class ContributionRowInputSerializer(serializers.Serializer):
+    kpj = serializers.RegexField(
+        r"^\d{11}$", required=False, help_text="The worker's KPJ number; or send `nik`."
+    )
+    nik = serializers.RegexField(
+        r"^\d{16}$", required=False, help_text="The worker's NIK; or send `kpj`."
+    )
+    month = serializers.RegexField(
+        r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", help_text="The month paid for, YYYY-MM."
+    )
+    wage = serializers.IntegerField(
+        min_value=1, max_value=10**12, help_text="Monthly wage, whole rupiah."
+    )
+    amounts = ContributionAmountInputSerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "Optional: the amounts your payroll computed. Each mismatch with the rules in "
+            "force is reported for the row, and the report is refused."
+        ),
+    )
+
+    class Meta:
+        ref_name = "PartnerContributionRowInput"
+
+
+class ContributionReportInputSerializer(serializers.Serializer):
+    rows = ContributionRowInputSerializer(many=True)
+
+    class Meta:
+        ref_name = "PartnerContributionReportInput"
+
+
+# Response ----------------------------------------------------------------------------------
+
+
+class ProgramAmountSerializer(serializers.Serializer):
+    program = serializers.ChoiceField(choices=Program.choices)
+    employer = serializers.IntegerField()
+    worker = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "PartnerContributionProgramAmount"
+
+
+class ContributionRowResultSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Index of the row in the request.")
+    kpj = serializers.CharField()
+    month = serializers.CharField()
+    wage = serializers.IntegerField()
+    programs = ProgramAmountSerializer(many=True)
+    total = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "PartnerContributionRowResult"
+
+
+class ShareTotalsSerializer(serializers.Serializer):
+    employer = serializers.IntegerField()
+    worker = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "PartnerContributionShareTotals"
+
+
+class ReportTotalsSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    postings = serializers.IntegerField()
+    total = serializers.IntegerField()
+    programs = serializers.DictField(child=ShareTotalsSerializer())
+
+    class Meta:
+        ref_name = "PartnerContributionTotals"
+
+
+class ReportStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ContributionReport.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    rows = serializers.IntegerField(source="row_count")
+    processed_rows = serializers.IntegerField()
+    progress = serializers.IntegerField(help_text="Percent; 100 once posted or refused.")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        ref_name = "PartnerContributionReportStatus"
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, report) -> str:
+        return reverse("api-employer-contribution", args=[report.pk])
+
+    @extend_schema_field(ReportTotalsSerializer(allow_null=True))
+    def get_totals(self, report):
+        return report.result.get("totals")
+
+    @extend_schema_field(ErrorSerializer(allow_null=True))
+    def get_error(self, report):
+        return report.result.get("error")
+
+
+class ReportPostedSerializer(serializers.Serializer):
+    report = ReportStatusSerializer()
+    rows = ContributionRowResultSerializer(many=True)
+
+    class Meta:
+        ref_name = "PartnerContributionReportPosted"
+
+
+# Views -------------------------------------------------------------------------------------
+
+
+class ContributionReportApi(PartnerApi):
+    """Report a month's contributions for many workers: checked against the dated rules,
+    posted all or none; large reports are answered 202 and processed in the background."""
+
+    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # key, scope and throttle before any reading
+        raw = request._request
+        length = int(raw.META.get("CONTENT_LENGTH") or 0)
+        limit = settings.CONTRIBUTIONS_MAX_BODY_BYTES
+        if length > limit:
+            raise ApiError(
+                status_code=413,
+                code="request_too_large",
+                message=_("The report is larger than %(mb)s MB. Split it into smaller reports.")
+                % {"mb": limit // 1_000_000},
+            )
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not raw._read_started:
+            # This endpoint's own, larger limit: a 100,000-row report is about 6 MB, above
+            # Django's global 2.5 MB. Reading it here means Django's check never runs for it.
+            raw._body = raw.read(length)
+
+    @extend_schema(
+        operation_id="employer_contributions_create",
+        request=ContributionReportInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: ReportPostedSerializer,
+            202: ReportStatusSerializer,
+            413: ErrorSerializer,
+            **WRITE_ERRORS,
+        },
+    )
+    def post(self, request):
+        def perform():
+            try:
+                with transaction.atomic():
+                    return self._perform(request)
+            except reports.ReportRefused as exc:
+                raise serializers.ValidationError(exc.errors) from None
+
+        response = idempotent_response(request=request, employer=self.employer, perform=perform)
+        if response.status_code == 202:
+            response["Location"] = response.data["status_url"]
+        return response
+
+    def _perform(self, request):
+        rows = reports.report_rows_parse(request.data, today=timezone.localdate())
+        deferred = len(rows) >= settings.CONTRIBUTIONS_ASYNC_ROWS
+        report = reports.contribution_report_create(
+            employer=self.employer,
+            rows=rows,
+            credential=request.auth,
+            language=translation.get_language(),
+            deferred=deferred,
+        )
+        if deferred:
+            transaction.on_commit(lambda: contribution_report_process_task.delay(report.pk))
+            return 202, ReportStatusSerializer(report).data
+        results = reports.contribution_report_process_now(report=report, rows=rows)
+        return 201, ReportPostedSerializer({"report": report, "rows": results}).data
+
+
+class ContributionReportStatusApi(PartnerApi):
+    """State and progress of one of your contribution reports; another company's is a 404."""
+
+    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
+
+    @extend_schema(
+        operation_id="employer_contributions_retrieve",
+        parameters=[OpenApiParameter("report_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: ReportStatusSerializer, **READ_ERRORS},
+    )
+    def get(self, request, report_id: int):
+        report = (
+            ContributionReport.objects.filter(employer=self.employer, pk=report_id)
+            .defer("payload")
+            .first()
+        )
+        if report is None:
+            raise Http404
+        return Response(ReportStatusSerializer(report).data)
