@@ -11,6 +11,11 @@ from .selectors import document_get_for_viewer
 def document_download(request, document_id: int):
     """The only way to a file: authorised, as an attachment, never sniffed by the browser."""
     document = document_get_for_viewer(user=request.user, document_id=document_id)
+    return document_file_response(document)
+
+
+def document_file_response(document):
+    """The file as a download with the safe headers; callers have authorised the viewer."""
     try:
         stored = default_storage.open(document.storage_name, "rb")
     except FileNotFoundError as exc:

@@ -240,6 +240,8 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
+# COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
+COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
