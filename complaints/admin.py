@@ -66,6 +66,10 @@ class TicketMessageInline(admin.TabularInline):
     readonly_fields = fields
     verbose_name_plural = _("conversation")
 
+    def get_queryset(self, request):
+        # One query for the thread, not one per message for its author and ticket.
+        return super().get_queryset(request).select_related("author", "ticket")
+
     def has_add_permission(self, request, obj=None):
         return False
 
