@@ -68,9 +68,10 @@ class DocumentsField(forms.FileField):
     def clean(self, data, initial=None):
         from .services import document_check_upload
 
-        uploads = [upload for upload in (data or []) if upload]
-        if not isinstance(data, list | tuple) and data:
-            uploads = [data]
+        if isinstance(data, list | tuple):
+            uploads = [upload for upload in data if upload]
+        else:
+            uploads = [data] if data else []
         if not uploads:
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")

@@ -493,3 +493,37 @@ def test_query_counts_do_not_grow_with_the_number_of_files(client, participant, 
     ]
     assert detail[0] == detail[1]
     assert admin_page[0] == admin_page[1]
+
+
+def test_a_visitors_refused_file_keeps_everything_else_they_typed(client, branch, media_root):
+    fake = SimpleUploadedFile("ktp.jpg", HTML_AS_PDF, "image/jpeg")
+
+    response = client.post(
+        reverse("complaints:create", args=["cannot_log_in"]),
+        {**_visitor_form(branch), "attachments": [fake]},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["attachments"]
+    page = response.content.decode()
+    for typed in (NIK, "Siti Aminah", "siti@example.test", "Akun ganda"):
+        assert typed in page
+    assert not Ticket.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_branch_staff_find_a_visitors_file_in_the_documents_admin_to_decide_it(
+    client, visitor_ticket
+):
+    """Files without an owner are scoped by the branch they name, like everyone else's."""
+    ticket, document = visitor_ticket
+    codenames = ["view_document", "change_document"]
+    mine, other = StaffFactory(branch=ticket.branch), StaffFactory(branch=BranchFactory())
+    for staff in (mine, other):
+        staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    change_url = reverse("admin:documents_document_change", args=[document.pk])
+
+    client.force_login(mine)
+    assert client.get(change_url).status_code == 200
+    client.force_login(other)
+    assert client.get(change_url).status_code == 302  # "does not exist" redirect
