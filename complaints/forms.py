@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Branch
+from documents.forms import DocumentsField
 from participants.nik import parse_nik
 
 ERRORS = {
@@ -14,6 +16,16 @@ class PortalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+
+
+def _max_attachments() -> int:
+    return settings.COMPLAINTS_MAX_ATTACHMENTS
+
+
+def attachments_field() -> DocumentsField:
+    return DocumentsField(
+        label=_("Attachments (optional)"), max_files=_max_attachments, required=False
+    )
 
 
 class TicketForm(PortalForm):
@@ -33,6 +45,7 @@ class TicketForm(PortalForm):
         ),
         error_messages={"required": _("Describe the problem so staff can help you.")},
     )
+    attachments = attachments_field()
 
 
 class AnonymousTicketForm(TicketForm):
@@ -70,7 +83,7 @@ class AnonymousTicketForm(TicketForm):
         error_messages={"required": _("Choose the branch office nearest to you.")},
     )
 
-    field_order = ["nik", "name", "email", "phone", "branch", "subject", "body"]
+    field_order = ["nik", "name", "email", "phone", "branch", "subject", "body", "attachments"]
 
     def clean_nik(self):
         nik = self.cleaned_data["nik"].strip()
@@ -85,6 +98,7 @@ class ReplyForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your reply before sending it.")},
     )
+    attachments = attachments_field()
 
 
 class RatingForm(PortalForm):

@@ -219,3 +219,32 @@ class TicketMessage(BaseModel):
 
     def __str__(self):
         return f"{self.ticket.number} #{self.pk}"
+
+
+class TicketAttachment(models.Model):
+    """A file sent with a message of the thread; the file itself is a documents.Document.
+
+    A participant's file is owned by them; a visitor's file has no owner and names the
+    complaint's branch, so its staff may see it and the visitor reaches it by the status link.
+    """
+
+    message = models.ForeignKey(
+        TicketMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    document = models.OneToOneField(
+        "documents.Document",
+        verbose_name=_("file"),
+        on_delete=models.PROTECT,
+        related_name="ticket_attachment",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return f"{self.message} {self.document}"

@@ -1,10 +1,11 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from documents.models import Document
 from participants.models import Participant, User
 
-from .models import SelfHelpOffer, SlaPolicy, Ticket, TicketMessage
+from .models import SelfHelpOffer, SlaPolicy, Ticket, TicketAttachment, TicketMessage
 from .tokens import ticket_status_token_valid
 
 
@@ -37,8 +38,44 @@ def ticket_open_count_for_participant(*, participant: Participant) -> int:
     )
 
 
+def _attachments_with_status() -> Prefetch:
+    """Each message's files with their checks: three queries for any thread length."""
+    return Prefetch(
+        "attachments",
+        queryset=TicketAttachment.objects.select_related("document").prefetch_related(
+            "document__checks"
+        ),
+    )
+
+
 def ticket_messages(*, ticket: Ticket) -> QuerySet[TicketMessage]:
-    return ticket.messages.select_related("author").order_by("created_at", "pk")
+    return (
+        ticket.messages.select_related("author")
+        .prefetch_related(_attachments_with_status())
+        .order_by("created_at", "pk")
+    )
+
+
+def ticket_attachments(*, ticket: Ticket) -> list[TicketAttachment]:
+    """Every file of the complaint, oldest first, for the staff page."""
+    return list(
+        TicketAttachment.objects.filter(message__ticket=ticket)
+        .select_related("document", "message")
+        .prefetch_related("document__checks")
+        .order_by("message__created_at", "pk")
+    )
+
+
+def ticket_attachment_document(*, ticket: Ticket, document_id: int) -> Document:
+    """A file sent with this complaint; any other id is the same 404 as a missing one."""
+    attachment = (
+        TicketAttachment.objects.select_related("document")
+        .filter(message__ticket=ticket, document_id=document_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment.document
 
 
 def tickets_visible_to_staff(*, user: User) -> QuerySet[Ticket]:

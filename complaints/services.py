@@ -1,15 +1,27 @@
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Branch
+from documents.models import Document
+from documents.services import document_upload
 from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
 from . import rules
-from .models import ANONYMOUS_CATEGORIES, SelfHelpOffer, SlaPolicy, Ticket, TicketMessage
+from .models import (
+    ANONYMOUS_CATEGORIES,
+    SelfHelpOffer,
+    SlaPolicy,
+    Ticket,
+    TicketAttachment,
+    TicketMessage,
+)
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 
@@ -55,6 +67,44 @@ def _audit(*, ticket: Ticket, actor: User | None, action: str, **detail):
     )
 
 
+def _attach(*, message: TicketMessage, uploads, participant: Participant | None, actor) -> int:
+    """Store the files through the documents app and link them to the message.
+
+    A participant owns their files; a visitor's files have no owner and name the complaint's
+    branch. If one file is refused, the files already stored for this message are removed
+    again (the transaction rolls their rows back, but storage is not transactional).
+    """
+    uploads = list(uploads or [])
+    limit = settings.COMPLAINTS_MAX_ATTACHMENTS
+    if len(uploads) > limit:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "You chose %(count)d files; at most %(limit)d can be attached. "
+                    "Choose fewer files and send again."
+                )
+                % {"count": len(uploads), "limit": limit}
+            }
+        )
+    stored: list[Document] = []
+    try:
+        for upload in uploads:
+            document = document_upload(
+                owner=participant,
+                kind=Document.Kind.COMPLAINT,
+                upload=upload,
+                actor=actor,
+                branch=None if participant else message.ticket.branch,
+            )
+            stored.append(document)
+            TicketAttachment.objects.create(message=message, document=document)
+    except Exception:
+        for document in stored:
+            default_storage.delete(document.storage_name)
+        raise
+    return len(stored)
+
+
 def self_help_record(
     *, category: str, solved: bool, participant: Participant | None = None
 ) -> SelfHelpOffer:
@@ -62,7 +112,9 @@ def self_help_record(
 
 
 @transaction.atomic
-def ticket_create(*, participant: Participant, category: str, subject: str, body: str) -> Ticket:
+def ticket_create(
+    *, participant: Participant, category: str, subject: str, body: str, attachments=()
+) -> Ticket:
     now = timezone.now()
     first_response_due, resolution_due = _deadlines(category=category, opened_at=now)
     ticket = _insert_ticket(
@@ -73,8 +125,17 @@ def ticket_create(*, participant: Participant, category: str, subject: str, body
         first_response_due=first_response_due,
         resolution_due=resolution_due,
     )
-    TicketMessage.objects.create(ticket=ticket, author=participant.user, body=body)
-    _audit(ticket=ticket, actor=participant.user, action="complaint_filed", category=category)
+    message = TicketMessage.objects.create(ticket=ticket, author=participant.user, body=body)
+    files = _attach(
+        message=message, uploads=attachments, participant=participant, actor=participant.user
+    )
+    _audit(
+        ticket=ticket,
+        actor=participant.user,
+        action="complaint_filed",
+        category=category,
+        attachments=files,
+    )
     return ticket
 
 
@@ -89,6 +150,7 @@ def ticket_create_anonymous(
     branch: Branch,
     subject: str,
     body: str,
+    attachments=(),
 ) -> Ticket:
     """A complaint from someone who cannot log in. Their NIK routes it to their own branch."""
     if category not in ANONYMOUS_CATEGORIES:
@@ -109,17 +171,28 @@ def ticket_create_anonymous(
         first_response_due=first_response_due,
         resolution_due=resolution_due,
     )
-    TicketMessage.objects.create(ticket=ticket, body=body)
-    _audit(ticket=ticket, actor=None, action="complaint_filed_anonymously", category=category)
+    message = TicketMessage.objects.create(ticket=ticket, body=body)
+    files = _attach(message=message, uploads=attachments, participant=None, actor=None)
+    _audit(
+        ticket=ticket,
+        actor=None,
+        action="complaint_filed_anonymously",
+        category=category,
+        attachments=files,
+    )
     enqueue_on_commit(ticket_confirmation_email_task, ticket.pk)
     return ticket
 
 
 @transaction.atomic
 def ticket_reply(
-    *, ticket: Ticket, body: str, author: User | None, from_staff: bool
+    *, ticket: Ticket, body: str, author: User | None, from_staff: bool, attachments=()
 ) -> TicketMessage:
-    """Add a message to the thread. A staff reply is e-mailed to the participant."""
+    """Add a message to the thread. A staff reply is e-mailed to the participant.
+
+    Files sent with a complainant's reply belong to the ticket's participant (or, on a
+    visitor's ticket, to no one and the ticket's branch).
+    """
     from .tasks import ticket_reply_email_task
 
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -131,6 +204,13 @@ def ticket_reply(
     message = TicketMessage.objects.create(
         ticket=locked, author=author, body=body, from_staff=from_staff
     )
+    files = 0
+    if attachments:
+        if from_staff:
+            raise ValueError("staff replies carry no attachments")
+        files = _attach(
+            message=message, uploads=attachments, participant=locked.participant, actor=author
+        )
     locked.status = Ticket.Status.ANSWERED if from_staff else Ticket.Status.OPEN
     update_fields = ["status", "updated_at"]
     if from_staff and locked.first_responded_at is None:
@@ -141,6 +221,7 @@ def ticket_reply(
         ticket=locked,
         actor=author,
         action="complaint_staff_replied" if from_staff else "complaint_participant_replied",
+        attachments=files,
     )
     if from_staff:
         enqueue_on_commit(ticket_reply_email_task, message.pk)

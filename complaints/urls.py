@@ -9,5 +9,10 @@ urlpatterns = [
     path("new/<slug:category>/", views.complaint_self_help, name="self_help"),
     path("new/<slug:category>/form/", views.complaint_create, name="create"),
     path("status/<str:number>/<str:token>/", views.complaint_status, name="status"),
+    path(
+        "status/<str:number>/<str:token>/files/<int:document_id>/",
+        views.complaint_status_file,
+        name="status_file",
+    ),
     path("<str:number>/", views.complaint_detail, name="detail"),
 ]

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from documents.views import document_file_response
 from participants.selectors import participant_get_for_user
 
 from . import ratelimit, rules, selectors, services
@@ -85,7 +87,7 @@ def complaint_create(request, category):
     if refused:
         return refused
     form_class = TicketForm if participant else AnonymousTicketForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if participant is None and not ratelimit.allow(
             key=f"complaint-ip:{request.META.get('REMOTE_ADDR', '')}",
@@ -94,41 +96,16 @@ def complaint_create(request, category):
         ):
             return render(request, "complaints/rate_limited.html", status=429)
         if form.is_valid():
-            data = form.cleaned_data
-            if participant:
-                ticket = services.ticket_create(
-                    participant=participant,
-                    category=category,
-                    subject=data["subject"],
-                    body=data["body"],
-                )
-                messages.success(
-                    request,
-                    _("Your complaint %(number)s was sent. Staff will answer here and by e-mail.")
-                    % {"number": ticket.number},
-                )
-                return redirect("complaints:detail", number=ticket.number)
-            if not ratelimit.allow(
-                key=f"complaint-nik:{data['nik']}",
+            if participant is None and not ratelimit.allow(
+                key=f"complaint-nik:{form.cleaned_data['nik']}",
                 limit=ANONYMOUS_LIMITS["nik"][0],
                 period=ANONYMOUS_LIMITS["nik"][1],
             ):
                 return render(request, "complaints/rate_limited.html", status=429)
-            ticket = services.ticket_create_anonymous(
-                category=category,
-                nik=data["nik"],
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                branch=data["branch"],
-                subject=data["subject"],
-                body=data["body"],
-            )
-            status_url = reverse(
-                "complaints:status",
-                kwargs={"number": ticket.number, "token": ticket_status_token(ticket=ticket)},
-            )
-            return redirect(f"{status_url}?new=1")
+            try:
+                return _file_complaint(request, form.cleaned_data, category, participant)
+            except ValidationError as refusal:  # a file refused by the upload after the form
+                form.add_error("attachments", refusal.messages)
     return _no_store(
         render(
             request,
@@ -136,6 +113,39 @@ def complaint_create(request, category):
             {"form": form, "category": category, "anonymous": participant is None},
         )
     )
+
+
+def _file_complaint(request, data, category, participant):
+    if participant:
+        ticket = services.ticket_create(
+            participant=participant,
+            category=category,
+            subject=data["subject"],
+            body=data["body"],
+            attachments=data["attachments"],
+        )
+        messages.success(
+            request,
+            _("Your complaint %(number)s was sent. Staff will answer here and by e-mail.")
+            % {"number": ticket.number},
+        )
+        return redirect("complaints:detail", number=ticket.number)
+    ticket = services.ticket_create_anonymous(
+        category=category,
+        nik=data["nik"],
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        branch=data["branch"],
+        subject=data["subject"],
+        body=data["body"],
+        attachments=data["attachments"],
+    )
+    status_url = reverse(
+        "complaints:status",
+        kwargs={"number": ticket.number, "token": ticket_status_token(ticket=ticket)},
+    )
+    return redirect(f"{status_url}?new=1")
 
 
 @login_required
@@ -147,23 +157,28 @@ def complaint_list(request):
     return _no_store(render(request, "complaints/list.html", {"tickets": tickets}))
 
 
-def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool):
+def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool, token: str = ""):
     """The thread, a reply box while open, and the rating once resolved (GET and POST)."""
     reply_form, rating_form = ReplyForm(), RatingForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "reply":
-                reply_form = ReplyForm(request.POST)
+                reply_form = ReplyForm(request.POST, request.FILES)
                 if reply_form.is_valid():
-                    services.ticket_reply(
-                        ticket=ticket,
-                        body=reply_form.cleaned_data["body"],
-                        author=actor,
-                        from_staff=False,
-                    )
-                    messages.success(request, _("Your reply was sent."))
-                    return redirect(request.path)
+                    try:
+                        services.ticket_reply(
+                            ticket=ticket,
+                            body=reply_form.cleaned_data["body"],
+                            author=actor,
+                            from_staff=False,
+                            attachments=reply_form.cleaned_data["attachments"],
+                        )
+                    except ValidationError as refusal:  # refused by the upload itself
+                        reply_form.add_error("attachments", refusal.messages)
+                    else:
+                        messages.success(request, _("Your reply was sent."))
+                        return redirect(request.path)
             elif action == "rate":
                 rating_form = RatingForm(request.POST)
                 if rating_form.is_valid():
@@ -184,6 +199,7 @@ def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool):
         "reply_form": reply_form,
         "rating_form": rating_form,
         "anonymous": anonymous,
+        "status_token": token,
         "just_filed": anonymous and request.GET.get("new") == "1",
         "page_url": request.build_absolute_uri(request.path),
     }
@@ -204,7 +220,23 @@ def complaint_detail(request, number):
 def complaint_status(request, number, token):
     """An anonymous complaint, reached by its status link: no account needed."""
     ticket = selectors.ticket_get_by_status_link(number=number, token=token)
-    response = _ticket_page(request, ticket, actor=None, anonymous=True)
+    response = _ticket_page(request, ticket, actor=None, anonymous=True, token=token)
+    return _private_link(response)
+
+
+def _private_link(response):
     response["Referrer-Policy"] = "no-referrer"  # the link is the key; never leak it
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_GET
+def complaint_status_file(request, number, token, document_id):
+    """A file of an anonymous complaint, for whoever holds its status link (the visitor).
+
+    Wrong token, a participant's complaint, or a file of another complaint: the same 404.
+    Staff fetch these files through documents' own view (staff of the complaint's branch).
+    """
+    ticket = selectors.ticket_get_by_status_link(number=number, token=token)
+    document = selectors.ticket_attachment_document(ticket=ticket, document_id=document_id)
+    return _private_link(document_file_response(document))

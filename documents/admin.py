@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +37,24 @@ class DocumentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     list_select_related = ["owner"]
     search_fields = ["=sha256", "owner__full_name"]
     fields = [
-        "owner", "kind", "original_name", "download", "content_type", "size", "sha256",
+        "owner", "branch", "kind", "original_name", "download", "content_type", "size", "sha256",
         "status", "attempts", "claimed_by", "verifying_since", "finished_at", "staff_note",
     ]  # fmt: skip
     readonly_fields = [field for field in fields if field != "staff_note"]
     inlines = [DocumentCheckInline]
     actions = ["accept_documents", "reject_documents"]
+
+    def get_queryset(self, request):
+        """Branch staff also see files without an owner that name their branch."""
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        user = request.user
+        if user.is_superuser:
+            return queryset
+        if user.is_staff and user.branch_id:
+            return queryset.filter(
+                Q(owner__branch_id=user.branch_id) | Q(owner__isnull=True, branch_id=user.branch_id)
+            )
+        return queryset.none()
 
     def has_add_permission(self, request):
         return False

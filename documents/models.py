@@ -11,6 +11,10 @@ class Document(BaseModel):
 
     The bytes live in storage under `storage_name` (generated); `original_name` is display
     text only. Files are served only through the authorising download view.
+
+    A visitor without an account (an anonymous complaint) has no Participant: such a file has
+    no owner and names instead the branch whose staff may see it; the app that took the file
+    (complaints) lets the visitor fetch it through its own signed link.
     """
 
     class Kind(models.TextChoices):
@@ -18,6 +22,7 @@ class Document(BaseModel):
         KK = "kk", _("Family card (KK)")
         BANK_BOOK = "bank_book", _("Bank book")
         SUPPORTING = "supporting", _("Supporting document")
+        COMPLAINT = "complaint", _("Complaint attachment")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be checked")
@@ -33,6 +38,18 @@ class Document(BaseModel):
         verbose_name=_("owner"),
         on_delete=models.PROTECT,
         related_name="documents",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a file from a visitor without an account."),
+    )
+    branch = models.ForeignKey(
+        "appointments.Branch",
+        verbose_name=_("branch (file without an owner)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Whose staff may see a file that has no owner."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     original_name = models.CharField(_("file name (display only)"), max_length=150)
@@ -55,9 +72,21 @@ class Document(BaseModel):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         indexes = [models.Index(fields=["status", "verifying_since"], name="document_stuck_idx")]
+        constraints = [
+            # Deny by default: every file has someone who may see it, the owner or a branch.
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | models.Q(branch__isnull=False),
+                name="document_has_owner_or_branch",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def staff_branch_id(self):
+        """The branch whose staff may see this file: the owner's, else the one it names."""
+        return self.owner.branch_id if self.owner_id else self.branch_id
 
     @property
     def is_final(self):

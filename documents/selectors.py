@@ -6,19 +6,21 @@ from .models import Document
 
 
 def document_get_for_viewer(*, user: User, document_id: int) -> Document:
-    """The document if this login may see it (owner, owner's branch staff, superuser), else 404.
+    """The document if this login may see it, else 404.
 
-    Missing and not-yours get the same answer, so ids reveal nothing.
+    Who may: the owner, staff of the owner's branch (for a file without an owner: of the
+    branch it names), superusers. Missing and not-yours get the same answer, so ids reveal
+    nothing. A visitor's own file without an owner is reached through the app that took it.
     """
-    document = (
-        Document.objects.select_related("owner", "owner__branch").filter(pk=document_id).first()
-    )
+    document = Document.objects.select_related("owner").filter(pk=document_id).first()
     if document is None or not user.is_authenticated:
         raise Http404
     owner = document.owner
-    if owner.user_id is not None and owner.user_id == user.pk:
+    if owner is not None and owner.user_id is not None and owner.user_id == user.pk:
         return document
-    if user.is_superuser or (user.is_staff and user.branch_id == owner.branch_id):
+    if user.is_superuser:
+        return document
+    if user.is_staff and user.branch_id and user.branch_id == document.staff_branch_id:
         return document
     raise Http404
 

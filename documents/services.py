@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appointments.models import Branch
 from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
 
@@ -81,12 +82,11 @@ def _enqueue_verification(document_id: int) -> None:
     enqueue_on_commit(document_verify_task, document_id)
 
 
-@transaction.atomic
-def document_upload(*, owner: Participant, kind: str, upload, actor: User | None) -> Document:
-    """Check the file by its content, store it under a generated name, queue verification.
+def document_check_upload(upload) -> tuple[bytes, str]:
+    """The file's bytes and content type if it may be stored, else ValidationError.
 
-    Raises ValidationError (with a message for the file field) and stores nothing when the
-    file is refused.
+    Forms call it to refuse a file on its field before anything is written (so a form with
+    several files stores none of them when one is refused); the upload calls it again.
     """
     name = getattr(upload, "name", "") or ""
     problem = content.display_name_problem(name)
@@ -98,11 +98,34 @@ def document_upload(*, owner: Participant, kind: str, upload, actor: User | None
     )
     if refusal:
         raise _refuse(refusal.code)
+    return data, content_type
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    owner: Participant | None,
+    kind: str,
+    upload,
+    actor: User | None,
+    branch: Branch | None = None,
+) -> Document:
+    """Check the file by its content, store it under a generated name, queue verification.
+
+    Raises ValidationError (with a message for the file field) and stores nothing when the
+    file is refused. A file from a visitor without an account has no owner and must name the
+    branch whose staff may see it.
+    """
+    if owner is None and branch is None:
+        raise ValueError("a document without an owner needs the branch whose staff may see it")
+    name = getattr(upload, "name", "") or ""
+    data, content_type = document_check_upload(upload)
     storage_name = (
         f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{content.EXTENSIONS[content_type]}"
     )
     document = Document(
         owner=owner,
+        branch=None if owner else branch,
         kind=kind,
         original_name=content.clean_display_name(name),
         storage_name=storage_name,
@@ -174,9 +197,12 @@ def _read_stored(document: Document) -> bytes:
 
 def _run_checks(document: Document, data: bytes) -> list[rules.CheckResult]:
     limits = _limits()
-    other_owner_has_same_file = (
-        Document.objects.filter(sha256=document.sha256).exclude(owner_id=document.owner_id).exists()
-    )
+    same_file = Document.objects.filter(sha256=document.sha256).exclude(pk=document.pk)
+    if document.owner_id:  # another owner's file, or one sent without an account
+        same_file = same_file.exclude(owner_id=document.owner_id)
+    else:  # a visitor's file: only a participant's own document counts against it
+        same_file = same_file.filter(owner__isnull=False)
+    other_owner_has_same_file = same_file.exists()
     return [
         rules.check_content_type(
             data,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from . import data_updates
 from .access_audit import AuditedAccessAdmin
 from .admin import BranchScopedAdmin
-from .models import AuditEvent, DataUpdateRequest
+from .masking import mask
+from .models import AuditEvent, DataUpdateRequest, FamilyMember
 
 
 class DecisionForm(forms.ModelForm):
@@ -78,6 +79,17 @@ class DataUpdateRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     @admin.display(description=_("now in our records"))
     def current_values(self, obj):
         participant = obj.participant
+        if obj.kind in data_updates.MEMBER_KINDS:
+            member = FamilyMember.objects.filter(
+                pk=obj.values.get("member"), participant=participant
+            ).first()
+            if member is None:
+                return _("(no longer in the records)")
+            return format_html_join(
+                "",
+                "<div>{}: {}</div>",
+                ((key, mask(key, value)) for key, value in member.as_values().items()),
+            )
         current = {
             "name": participant.full_name,
             "birth_date": participant.birth_date.isoformat(),

@@ -38,6 +38,10 @@ ERRORS = {
     "new_value_needed": _("New value: fill in the new %(what)s you want."),
     "code": _("Confirmation code: type the 6 digits from the message we sent you."),
     "required": _("This field is required: please fill it in."),
+    "family_unchanged": _(
+        "Nothing changed: correct at least one field as printed on your KK, or go back if "
+        "this person's data is already right."
+    ),
 }
 _NAME = re.compile(r"^[^\W\d_]+(?:[ .,'\-][^\W\d_]*)*\.?$")
 
@@ -227,6 +231,62 @@ class FamilyMemberForm(DataUpdateForm):
         values = super().values()
         values["birth_date"] = values["birth_date"].isoformat()
         return values
+
+
+class FamilyMemberEditForm(FamilyMemberForm):
+    """Correct a family member already on record; staff check it against the KK."""
+
+    kind = Kind.FAMILY_MEMBER_EDIT
+    kk_file = DocumentField(label=_("Photo or scan of your family card (KK) showing this person"))
+
+    def __init__(self, *args, member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            new = {name: value for name, value in self.values().items() if name != "member"}
+            if new == {field: self.member.as_values()[field] for field in new}:
+                raise ValidationError(ERRORS["family_unchanged"], code="family_unchanged")
+        return cleaned
+
+    def values(self):
+        return {**super().values(), "member": self.member.pk}
+
+
+class FamilyMemberRemoveForm(DataUpdateForm):
+    """Take a family member off the record (an heir stops receiving benefits); staff check."""
+
+    kind = Kind.FAMILY_MEMBER_REMOVE
+    document_fields = {"kk_file": Document.Kind.KK}
+    REASONS = [
+        ("died", _("They passed away")),
+        ("divorced", _("We are divorced")),
+        ("mistake", _("They were added by mistake")),
+        ("other", _("Another reason")),
+    ]
+    reason = forms.ChoiceField(
+        label=_("Why should this person be removed?"), choices=REASONS, widget=forms.RadioSelect
+    )
+    kk_file = DocumentField(
+        label=_("Photo or scan of your current family card (KK)"),
+        help_text=_(
+            "The newest KK, without this person (or a death certificate photo if they passed "
+            "away). A photo (JPG or PNG) or a PDF scan."
+        ),
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def values(self):
+        return {
+            "member": self.member.pk,
+            "full_name": self.member.full_name,
+            "reason": self.cleaned_data["reason"],
+        }
 
 
 class BankAccountForm(DataUpdateForm):

@@ -69,6 +69,16 @@ class FamilyMember(BaseModel):
     def __str__(self):
         return f"{self.full_name} ({self.get_relationship_display()})"
 
+    def as_values(self) -> dict:
+        """The member as a family data-update form's values (dates as ISO text)."""
+        return {
+            "full_name": self.full_name,
+            "relationship": self.relationship,
+            "birth_date": self.birth_date.isoformat(),
+            "nik": self.nik,
+            "is_heir": self.is_heir,
+        }
+
 
 class EmergencyContact(BaseModel):
     participant = models.OneToOneField(
@@ -98,6 +108,8 @@ class DataUpdateRequest(BaseModel):
         ADDRESS = "address", _("Address")
         BANK_ACCOUNT = "bank_account", _("Bank account")
         FAMILY_MEMBER = "family_member", _("Family member or heir")
+        FAMILY_MEMBER_EDIT = "family_member_edit", _("Change a family member or heir")
+        FAMILY_MEMBER_REMOVE = "family_member_remove", _("Remove a family member or heir")
         EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
         NAME = "name", _("Name correction")
         BIRTH_DATE = "birth_date", _("Birth date correction")

@@ -3,7 +3,7 @@ from django.http import Http404
 
 from documents.models import Document
 
-from .models import DataUpdateRequest, Participant
+from .models import DataUpdateRequest, FamilyMember, Participant
 
 
 def data_update_get_for_participant(*, participant: Participant, request_id: int):
@@ -39,3 +39,11 @@ def data_update_draft(*, participant: Participant, kinds) -> DataUpdateRequest |
         .order_by("-updated_at")
         .first()
     )
+
+
+def family_member_get_for_participant(*, participant: Participant, member_id: int) -> FamilyMember:
+    """The participant's own family member, or 404 (the same for missing and someone else's)."""
+    member = FamilyMember.objects.filter(pk=member_id, participant=participant).first()
+    if member is None:
+        raise Http404
+    return member

@@ -17,6 +17,7 @@ from .data_update_selectors import (
     data_update_draft,
     data_update_get_for_participant,
     data_update_requests_for_participant,
+    family_member_get_for_participant,
 )
 from .models import BankAccount, DataUpdateRequest, EmergencyContact, FamilyMember
 from .selectors import participant_get_for_user
@@ -32,6 +33,11 @@ PAGES = {
     "family": forms.FamilyMemberForm,
     "bank-account": forms.BankAccountForm,
     "identity": forms.IdentityCorrectionForm,
+}
+# Pages about one family member already on record: /data/family/<id>/<slug>/.
+MEMBER_PAGES = {
+    "change": forms.FamilyMemberEditForm,
+    "remove": forms.FamilyMemberRemoveForm,
 }
 DRAFT_KINDS = {
     forms.IdentityCorrectionForm: [Kind.NAME, Kind.BIRTH_DATE, Kind.NIK],
@@ -71,13 +77,16 @@ def data_update_home(request):
     return _no_store(render(request, "participants/data_updates/home.html", context))
 
 
-def _raw_values(form_class, post) -> dict:
+def _raw_values(form_class, post, member=None) -> dict:
     """What was typed, kept in the draft even if it does not validate (no files, no token)."""
-    return {
+    values = {
         name: post.get(name, "")
         for name in form_class.base_fields
         if name not in form_class.document_fields and name in post
     }
+    if member is not None:
+        values["member"] = member.pk
+    return values
 
 
 def _store_uploads(form, *, draft, participant, user) -> None:
@@ -96,17 +105,22 @@ def _store_uploads(form, *, draft, participant, user) -> None:
         data_updates.data_update_attach_document(request=draft, document=document)
 
 
-def _edit(request, slug):
-    participant = _participant_or_404(request)
-    form_class = PAGES[slug]
+def _edit(request, slug, *, participant=None, member=None):
+    participant = participant or _participant_or_404(request)
+    form_class = MEMBER_PAGES[slug] if member else PAGES[slug]
+    extra = {"member": member} if member else {}
     kinds = DRAFT_KINDS.get(form_class, [form_class.kind])
     draft = data_update_draft(participant=participant, kinds=kinds)
     if request.method == "POST":
         kind = form_class.kind_for(request.POST)
         draft = data_updates.data_update_save_draft(
-            participant=participant, kind=kind, values=_raw_values(form_class, request.POST)
+            participant=participant,
+            kind=kind,
+            values=_raw_values(form_class, request.POST, member),
         )
-        form = form_class(request.POST, request.FILES, participant=participant, draft=draft)
+        form = form_class(
+            request.POST, request.FILES, participant=participant, draft=draft, **extra
+        )
         form.upload_errors = {}
         _store_uploads(form, draft=draft, participant=participant, user=request.user)
         files_ok = not form.upload_errors
@@ -126,10 +140,18 @@ def _edit(request, slug):
                 messages.success(request, _("Your request is saved. Here is what happens next."))
                 return redirect("data_update_detail", submitted.pk)
     else:
-        form = form_class(
-            initial=draft.values if draft else None, participant=participant, draft=draft
-        )
-    context = {"form": form, "slug": slug, "draft": draft, "participant": participant}
+        initial = draft.values if draft else None
+        if member and (draft is None or draft.values.get("member") != member.pk):
+            # A draft about another member would show their data: start from this one's.
+            initial = member.as_values() if form_class.kind != Kind.FAMILY_MEMBER_REMOVE else {}
+        form = form_class(initial=initial, participant=participant, draft=draft, **extra)
+    context = {
+        "form": form,
+        "slug": f"family-{slug}" if member else slug,
+        "draft": draft,
+        "participant": participant,
+        "member": member,
+    }
     return _no_store(render(request, "participants/data_updates/edit.html", context))
 
 
@@ -139,6 +161,17 @@ def data_update_edit(request, slug):
     if slug not in PAGES or slug == "bank-account":
         raise Http404
     return _edit(request, slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_update_family_member(request, member_id, slug):
+    """Change or remove a family member or heir: the same reviewed flow as adding one."""
+    if slug not in MEMBER_PAGES:
+        raise Http404
+    participant = _participant_or_404(request)
+    member = family_member_get_for_participant(participant=participant, member_id=member_id)
+    return _edit(request, slug, participant=participant, member=member)
 
 
 @login_required

@@ -34,7 +34,17 @@ Status = DataUpdateRequest.Status
 
 CODE_KINDS = {Kind.PHONE, Kind.EMAIL}
 IMMEDIATE_KINDS = {Kind.ADDRESS, Kind.EMERGENCY_CONTACT, Kind.BANK_ACCOUNT}
-REVIEW_KINDS = {Kind.NAME, Kind.BIRTH_DATE, Kind.NIK, Kind.FAMILY_MEMBER}
+REVIEW_KINDS = {
+    Kind.NAME,
+    Kind.BIRTH_DATE,
+    Kind.NIK,
+    Kind.FAMILY_MEMBER,
+    Kind.FAMILY_MEMBER_EDIT,
+    Kind.FAMILY_MEMBER_REMOVE,
+}
+# Requests about one family member already on record (values["member"] is its id).
+MEMBER_KINDS = {Kind.FAMILY_MEMBER_EDIT, Kind.FAMILY_MEMBER_REMOVE}
+MEMBER_FIELDS = ("full_name", "relationship", "birth_date", "nik", "is_heir")
 
 CODE_TTL = datetime.timedelta(minutes=15)
 CODE_RESEND_AFTER = datetime.timedelta(seconds=60)
@@ -64,6 +74,14 @@ MESSAGES = {
     ),
     "reason_needed": _("Reason: write why, so the participant knows what to do next."),
     "documents_needed": _("Documents: upload the documents asked for on this page."),
+    "member_gone": _(
+        "Family member: this person is no longer in the records (another request changed "
+        "them). Go back to 'Update my data' and choose the person again."
+    ),
+    "member_busy": _(
+        "Family member: a change for this person is already waiting. Follow that request in "
+        "'My requests'; you can ask for another change once it is decided."
+    ),
 }
 
 
@@ -158,6 +176,8 @@ def data_update_submit(
         if request.kind == Kind.BANK_ACCOUNT:
             _check_bank_name(request.participant, values)
         return _apply(request, actor=actor, from_statuses=[Status.DRAFT])
+    if request.kind in MEMBER_KINDS:
+        _check_member_free(request)
     if not request.documents.exists():
         raise ValidationError(MESSAGES["documents_needed"], code="documents_needed")
     if request.kind == Kind.NIK:
@@ -183,6 +203,25 @@ def _check_nik_free(request: DataUpdateRequest) -> None:
     )
     if taken:
         raise ValidationError({"nik": ValidationError(MESSAGES["nik_taken"], code="nik_taken")})
+
+
+def _check_member_free(request: DataUpdateRequest) -> None:
+    """The member is still on record, and no other open request is about them."""
+    member_id = request.values.get("member")
+    if not FamilyMember.objects.filter(pk=member_id, participant=request.participant_id).exists():
+        raise ValidationError(MESSAGES["member_gone"], code="member_gone")
+    busy = (
+        DataUpdateRequest.objects.filter(
+            participant=request.participant_id,
+            kind__in=MEMBER_KINDS,
+            status__in=DataUpdateRequest.OPEN_STATUSES,
+            values__member=member_id,
+        )
+        .exclude(pk=request.pk)
+        .exists()
+    )
+    if busy:
+        raise ValidationError(MESSAGES["member_busy"], code="member_busy")
 
 
 # Confirmation codes -----------------------------------------------------------------------
@@ -343,7 +382,7 @@ def data_update_decide(
 # Applying ---------------------------------------------------------------------------------
 
 
-def _audit_change(request, actor, field: str, old, new) -> None:
+def _audit_change(request, actor, field: str, old, new, *, mask_as: str = "") -> None:
     AuditEvent.objects.create(
         actor=actor,
         participant_id=request.participant_id,
@@ -351,10 +390,47 @@ def _audit_change(request, actor, field: str, old, new) -> None:
         detail={
             "request": request.pk,
             "field": field,
-            "old": mask(field, old),
-            "new": mask(field, new),
+            "old": mask(mask_as or field, old),
+            "new": mask(mask_as or field, new),
         },
     )
+
+
+def _member_on_record(request, participant) -> FamilyMember:
+    """The member the request is about, locked; gone meanwhile is a clear error, not a crash."""
+    member = (
+        FamilyMember.objects.select_for_update()
+        .filter(pk=request.values.get("member"), participant=participant)
+        .first()
+    )
+    if member is None:
+        raise ValidationError(MESSAGES["member_gone"], code="member_gone")
+    return member
+
+
+def _apply_member_edit(request, actor, participant) -> None:
+    """Write the fields that changed; one audit row each (NIK and birth date masked)."""
+    member = _member_on_record(request, participant)
+    old = member.as_values()
+    new = {field: request.values.get(field, old[field]) for field in MEMBER_FIELDS}
+    changed = [field for field in MEMBER_FIELDS if new[field] != old[field]]
+    for field in changed:
+        value = new[field]
+        if field == "birth_date":
+            value = datetime.date.fromisoformat(value)
+        setattr(member, field, value)
+    member.full_clean()
+    member.save(update_fields=[*changed, "updated_at"])
+    for field in changed:
+        _audit_change(
+            request, actor, f"family_member.{field}", old[field], new[field], mask_as=field
+        )
+
+
+def _apply_member_remove(request, actor, participant) -> None:
+    member = _member_on_record(request, participant)
+    _audit_change(request, actor, "family_member", member.full_name, "")
+    member.delete()
 
 
 def _apply_participant_field(request, actor, participant, field, new) -> None:
@@ -416,6 +492,10 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
         member.full_clean()
         member.save()
         _audit_change(request, actor, "family_member", "", values["full_name"])
+    elif request.kind == Kind.FAMILY_MEMBER_EDIT:
+        _apply_member_edit(request, actor, participant)
+    elif request.kind == Kind.FAMILY_MEMBER_REMOVE:
+        _apply_member_remove(request, actor, participant)
     return _move(
         request, from_statuses=from_statuses, to=Status.APPLIED, actor=actor, by_staff=by_staff,
         **fields,

@@ -16,6 +16,11 @@ urlpatterns = [
         data_update_views.data_update_detail,
         name="data_update_detail",
     ),
+    path(
+        "data/family/<int:member_id>/<slug:slug>/",
+        data_update_views.data_update_family_member,
+        name="data_update_family_member",
+    ),
     path("data/<slug:slug>/", data_update_views.data_update_edit, name="data_update_edit"),
     path("account/my-data/", views.data_export, name="data_export"),
     path("balance/", views.balance, name="balance"),

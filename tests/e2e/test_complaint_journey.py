@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from complaints.models import Ticket, TicketMessage
+from complaints.models import Ticket, TicketAttachment, TicketMessage
+from tests.documents.files import pdf_bytes
 from tests.factories import (
     TEST_PASSWORD,
     BranchFactory,
@@ -57,11 +58,23 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     page.get_by_label("Apa yang terjadi?").fill(
         "Saya pindah kerja Maret lalu, saldonya belum tampil."
     )
+    page.get_by_label("Lampiran (tidak wajib)").set_input_files(
+        [{"name": "slip-gaji-maret.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
     page.get_by_role("button", name="Kirim pengaduan").click()
     ticket = Ticket.objects.get()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Pengaduan {ticket.number}")
     expect(page.locator(".status")).to_have_text("Menunggu petugas")
+    expect(page.locator(".thread .attachments")).to_contain_text("slip-gaji-maret.pdf")
     _shot(page, tmp_path, "2-filed")
+
+    # The pipeline verifies the PDF (in-process when eager, or on a live worker).
+    document = TicketAttachment.objects.select_related("document").get().document
+    deadline = time.monotonic() + 30
+    while not document.is_final and time.monotonic() < deadline:
+        time.sleep(0.2)
+        document.refresh_from_db()
+    assert document.status == "verified"
 
     # Branch staff answer and resolve it in the admin, in their own browser session.
     staff_page = page.context.browser.new_context().new_page()
@@ -72,6 +85,14 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     staff_page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
     staff_page.get_by_role("button", name="Masuk").click()
     staff_page.get_by_role("link", name=ticket.number).click()
+    # Staff see the participant's file with its verification status, and can open it.
+    attachments = staff_page.locator(".ticket-attachments")
+    expect(attachments).to_contain_text("slip-gaji-maret.pdf")
+    expect(attachments.locator(".doc-status")).to_have_text("Terverifikasi")
+    with staff_page.expect_download() as download:
+        attachments.get_by_role("link", name="slip-gaji-maret.pdf").click()
+    assert download.value.suggested_filename == "slip-gaji-maret.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
     staff_page.locator("#id_assign_to").select_option(str(staff.pk))
     staff_page.locator("#id_reply").fill("Kartu KPJ kedua sudah kami hubungkan. Silakan cek saldo.")
     staff_page.locator("#id_resolve").check()
