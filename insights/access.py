@@ -20,6 +20,13 @@ def dashboard_scope(user) -> Scope | None:
     """Superusers and the Management group: every branch. Staff with the view permission and a
     branch: their branch. Everyone else (participants, visitors, staff without a branch): none.
     """
+    # Asked several times per request (admin index, permissions, the view): one query, once.
+    if not hasattr(user, "_insights_scope"):
+        user._insights_scope = _scope(user)
+    return user._insights_scope
+
+
+def _scope(user) -> Scope | None:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
     if user.is_superuser or user.groups.filter(name=MANAGEMENT_GROUP).exists():

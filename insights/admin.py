@@ -69,7 +69,7 @@ class DailySummaryAdmin(admin.ModelAdmin):
         }
         form = PeriodForm(data, branches=branches, all_branches=scope.all_branches)
         valid = form.is_valid()
-        branch_id = form.cleaned_data.get("branch") if valid else None
+        branch_id = form.cleaned_data.get("branch")  # kept when only the dates are wrong
         if "branch" in form.errors or not scope.allows(branch_id):
             raise PermissionDenied
         if valid:

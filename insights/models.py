@@ -38,23 +38,23 @@ class DailySummary(models.Model):
     by_category = models.JSONField(
         _("by category"),
         default=dict,
-        help_text=_('{"PPU": {"registered", "new", "active_1d", "active_30d"}}'),
+        help_text='{"PPU": {"registered", "new", "active_1d", "active_30d"}}',
     )
     # 2. and 4. Claims: flows per "program|channel", pending is the gauge at the end of the day.
     claims = models.JSONField(
         _("claims"),
         default=dict,
-        help_text=_('{"JHT|online": {"submitted", "approved", "rejected", "pending"}}'),
+        help_text='{"JHT|online": {"submitted", "approved", "rejected", "pending"}}',
     )
     decision_hours = models.JSONField(
         _("submission to decision (hours histogram)"),
         default=dict,
-        help_text=_('{"JHT|online": {"<whole hours>": count}} for claims decided that day.'),
+        help_text='{"JHT|online": {"<whole hours>": count}} for claims decided that day.',
     )
     payment_hours = models.JSONField(
         _("submission to payment (hours histogram)"),
         default=dict,
-        help_text=_('{"JHT|online": {"<whole hours>": count}} for claims paid that day.'),
+        help_text='{"JHT|online": {"<whole hours>": count}} for claims paid that day.',
     )
     # 3. Satisfaction: complaint ratings given that day, count per score 1..5.
     complaint_ratings = models.JSONField(_("complaint ratings 1-5"), default=list)
@@ -62,10 +62,10 @@ class DailySummary(models.Model):
     quiz = models.JSONField(
         _("guide quizzes"),
         default=dict,
-        help_text=_('{"<guide slug>": {"attempts", "score", "total", "completions"}}'),
+        help_text='{"<guide slug>": {"attempts", "score", "total", "completions"}}',
     )
     self_help = models.JSONField(
-        _("self-help"), default=dict, help_text=_('{"<category>": {"offered", "solved"}}')
+        _("self-help"), default=dict, help_text='{"<category>": {"offered", "solved"}}'
     )
     # Process view.
     appointments_served = models.PositiveIntegerField(_("visits served"), default=0)
@@ -73,7 +73,7 @@ class DailySummary(models.Model):
     waiting_days = models.JSONField(
         _("waiting days histogram"),
         default=dict,
-        help_text=_('{"<days from request to visit>": count} for visits scheduled that day.'),
+        help_text='{"<days from request to visit>": count} for visits scheduled that day.',
     )
     tickets_filed = models.PositiveIntegerField(_("complaints filed"), default=0)
     tickets_responded = models.PositiveIntegerField(_("first responses"), default=0)
@@ -83,7 +83,7 @@ class DailySummary(models.Model):
     data_updates_applied = models.PositiveIntegerField(_("data updates applied"), default=0)
     data_updates_rejected = models.PositiveIntegerField(_("data updates rejected"), default=0)
     rejection_reasons = models.JSONField(
-        _("rejection reasons"), default=dict, help_text=_('{"<reason>": count}')
+        _("rejection reasons"), default=dict, help_text='{"<reason>": count}'
     )
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 

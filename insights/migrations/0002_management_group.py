@@ -1,20 +1,24 @@
 """The "Management" group sees every branch's dashboard; branch staff need the view permission."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 MANAGEMENT_GROUP = "Management"
 
 
 def seed(apps, schema_editor):
-    # Permissions are normally created after all migrations; this one is needed now.
-    create_permissions(apps.get_app_config("insights"), apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
+    # Permissions are normally created after all migrations (post_migrate); this one is needed
+    # now, and post_migrate later finds it by content type and codename.
+    ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=MANAGEMENT_GROUP)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="insights", codename="view_dailysummary")
+    Group = apps.get_model("auth", "Group")
+    content_type, _ = ContentType.objects.get_or_create(app_label="insights", model="dailysummary")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="view_dailysummary",
+        defaults={"name": "Can view effectiveness dashboard"},
     )
+    group, _ = Group.objects.get_or_create(name=MANAGEMENT_GROUP)
+    group.permissions.add(permission)
 
 
 class Migration(migrations.Migration):
