@@ -181,7 +181,7 @@ def line_chart(table: Table) -> SafeString:
                 )  # fmt: skip
             )
     if count:
-        for index, anchor in sorted({(0, "start"), (count - 1, "end")}):
+        for index, anchor in [(0, "start")] + ([(count - 1, "end")] if count > 1 else []):
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" font-size="10" text-anchor="{}">{}</text>',
