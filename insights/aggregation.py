@@ -165,23 +165,33 @@ def compute_day(day: datetime.date) -> dict:
     )
 
 
+TOTAL = "total"
+
+
 @transaction.atomic
 def insights_aggregate_day(*, day: datetime.date) -> int:
-    """Store the day's summaries (an upsert per branch); returns how many rows the day has."""
+    """Store the day's summaries (an upsert per branch, plus the total); returns the row count."""
     computed = compute_day(day)
+    if computed:
+        computed[TOTAL] = metrics.total_of(computed)
     existing = {
-        row.branch_id: row for row in DailySummary.objects.select_for_update().filter(day=day)
+        (TOTAL if row.is_total else row.branch_id): row
+        for row in DailySummary.objects.select_for_update().filter(day=day)
     }
     fields = [
         field.name
         for field in DailySummary._meta.concrete_fields
-        if field.name not in {"id", "branch", "day", "computed_at"}
+        if field.name not in {"id", "branch", "day", "is_total", "computed_at"}
     ]
     defaults = {name: DailySummary._meta.get_field(name).get_default() for name in fields}
     now = timezone.now()
     to_update, to_create = [], []
-    for branch_id, values in computed.items():
-        row = existing.pop(branch_id, None) or DailySummary(branch_id=branch_id, day=day)
+    for key, values in computed.items():
+        row = existing.pop(key, None) or (
+            DailySummary(day=day, is_total=True)
+            if key == TOTAL
+            else DailySummary(day=day, branch_id=key)
+        )
         for name in fields:
             setattr(row, name, values.get(name, defaults[name]))
         row.computed_at = now

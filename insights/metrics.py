@@ -362,3 +362,26 @@ def summarise_day(*parts: dict) -> dict:
         for branch_id, fields in part.items():
             merged[branch_id].update(fields)
     return dict(merged)
+
+
+def add_fields(total: dict, fields: Mapping) -> dict:
+    """Add one summary's fields into `total`: numbers add, dicts merge, lists add by position.
+
+    Every stored field is one of those, so the day's all-branches row is the sum of its parts.
+    """
+    for name, value in fields.items():
+        if isinstance(value, Mapping):
+            total[name] = add_fields(dict(total.get(name, {})), value)
+        elif isinstance(value, list):
+            current = list(total.get(name) or [0] * len(value))
+            total[name] = [a + b for a, b in zip(current, value, strict=True)]
+        else:
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def total_of(per_branch: Mapping) -> dict:
+    total: dict = {}
+    for fields in per_branch.values():
+        add_fields(total, fields)
+    return total

@@ -132,8 +132,9 @@ def world():
 
 def test_one_day_known_answers(world):
     x, y = world["x"], world["y"]
-    assert insights_aggregate_day(day=DAY) == 3  # x, y and the visitor's self-help (no branch)
-    rows = {row.branch_id: row for row in DailySummary.objects.filter(day=DAY)}
+    # x, y, the visitor's self-help (no branch) and the day's total
+    assert insights_aggregate_day(day=DAY) == 4
+    rows = {row.branch_id: row for row in DailySummary.objects.filter(day=DAY, is_total=False)}
     rx, ry, visitors = rows[x.pk], rows[y.pk], rows[None]
 
     assert (rx.registered, rx.new_registrations, rx.active_1d, rx.active_30d) == (2, 1, 1, 1)
@@ -157,13 +158,21 @@ def test_one_day_known_answers(world):
     assert (ry.data_updates_applied, ry.data_updates_rejected) == (0, 1)
     assert ry.rejection_reasons == {"Nama rekening beda": 1}
 
+    total = DailySummary.objects.get(day=DAY, is_total=True)
+    assert total.branch_id is None
+    assert (total.registered, total.active_1d, total.active_30d) == (3, 1, 2)
+    assert total.claims["JHT|online"]["approved"] == 1
+    assert total.complaint_ratings == [0, 0, 0, 1, 0]
+    assert total.self_help == {"cannot_log_in": {"offered": 1, "solved": 1}}
+    assert total.by_category["PMI"]["active_30d"] == 1
+
 
 def test_running_twice_gives_the_same_rows(world):
     insights_aggregate_day(day=DAY)
     first = list(DailySummary.objects.filter(day=DAY).order_by("branch_id").values())
     insights_aggregate_day(day=DAY)
     second = list(DailySummary.objects.filter(day=DAY).order_by("branch_id").values())
-    assert DailySummary.objects.filter(day=DAY).count() == 3
+    assert DailySummary.objects.filter(day=DAY).count() == 4
 
     def strip(rows):
         return [{k: v for k, v in row.items() if k != "computed_at"} for row in rows]
@@ -174,8 +183,9 @@ def test_running_twice_gives_the_same_rows(world):
 def test_a_rerun_after_data_went_away_drops_the_stale_row(world):
     insights_aggregate_day(day=DAY)
     SelfHelpOffer.objects.all().delete()
-    assert insights_aggregate_day(day=DAY) == 2
-    assert not DailySummary.objects.filter(day=DAY, branch__isnull=True).exists()
+    assert insights_aggregate_day(day=DAY) == 3
+    assert not DailySummary.objects.filter(day=DAY, branch__isnull=True, is_total=False).exists()
+    assert DailySummary.objects.get(day=DAY, is_total=True).self_help == {}
 
 
 def test_no_data_stores_nothing():
@@ -186,10 +196,12 @@ def test_no_data_stores_nothing():
 def test_one_branch_with_registered_participants_only_gets_a_row_of_zeros_but_counts():
     branch = BranchFactory()
     _registered(branch)
-    insights_aggregate_day(day=DAY)
-    row = DailySummary.objects.get()
+    assert insights_aggregate_day(day=DAY) == 2  # the branch and the total
+    row = DailySummary.objects.get(is_total=False)
     assert (row.branch_id, row.registered, row.active_30d, row.claims) == (branch.pk, 1, 0, {})
     assert row.complaint_ratings == []  # no ratings that day
+    total = DailySummary.objects.get(is_total=True)
+    assert (total.registered, total.claims, total.complaint_ratings) == (1, {}, [])
 
 
 def test_a_login_is_an_activity_the_backfill_still_sees_later(world):
@@ -227,10 +239,10 @@ def test_backfill_command_refuses_bad_dates_and_says_what_to_do():
 def test_nightly_task_aggregates_yesterday_in_jakarta(world):
     # 00:20 in Jakarta on 11 Nov is still 10 Nov in UTC: "yesterday" is 10 Nov all the same.
     with time_machine.travel(at(1, hours=0.34)):
-        assert insights_aggregate_yesterday_task.delay().get() == 3
+        assert insights_aggregate_yesterday_task.delay().get() == 4
     assert set(DailySummary.objects.values_list("day", flat=True)) == {DAY}
-    assert insights_aggregate_day_task.delay(DAY.isoformat()).get() == 3
-    assert DailySummary.objects.count() == 3
+    assert insights_aggregate_day_task.delay(DAY.isoformat()).get() == 4
+    assert DailySummary.objects.count() == 4
 
 
 def test_beat_schedule_has_the_nightly_job(settings):

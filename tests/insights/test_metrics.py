@@ -220,3 +220,24 @@ def test_process_view():
         "rejection_reasons": {"Nama di buku tabungan tidak sama": 2, "-": 1},
     }
     assert metrics.process(start=START, end=END, appointments=[], tickets=[], data_updates=[]) == {}
+
+
+def test_the_total_row_adds_numbers_merges_dicts_and_adds_lists_by_position():
+    total = metrics.total_of(
+        {
+            A: {"registered": 2, "claims": {"JHT|online": {"approved": 1}},
+                "decision_hours": {"JHT|online": {"5": 1}}, "complaint_ratings": [1, 0, 0, 0, 2]},
+            B: {"registered": 3,
+                "claims": {"JHT|online": {"approved": 2}, "JP|branch": {"pending": 1}},
+                "decision_hours": {"JHT|online": {"5": 2, "9": 1}}},
+            None: {"self_help": {"cannot_log_in": {"offered": 1, "solved": 0}}},
+        }
+    )  # fmt: skip
+    assert total == {
+        "registered": 5,
+        "claims": {"JHT|online": {"approved": 3}, "JP|branch": {"pending": 1}},
+        "decision_hours": {"JHT|online": {"5": 3, "9": 1}},
+        "complaint_ratings": [1, 0, 0, 0, 2],
+        "self_help": {"cannot_log_in": {"offered": 1, "solved": 0}},
+    }
+    assert metrics.total_of({}) == {}
