@@ -134,5 +134,14 @@ class DailySummaryAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(chosen.columns)
         for row in chosen.rows:
-            writer.writerow("" if cell is None else cell for cell in row)
+            writer.writerow(_csv_cell(cell) for cell in row)
         return response
+
+
+def _csv_cell(cell):
+    """Free text (rejection reasons) must not run as a spreadsheet formula when opened."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str) and len(cell) > 1 and cell[0] in "=+-@\t\r":
+        return "'" + cell
+    return cell

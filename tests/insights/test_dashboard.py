@@ -265,3 +265,12 @@ def test_query_count_does_not_grow_with_the_data(client, who, django_assert_num_
         assert client.get(URL, large).status_code == 200
     # session, user, management group, user and group permissions, branches, summaries
     assert len(few) == 7
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(client):
+    branch = BranchFactory()
+    _summary(branch, START, rejection_reasons={'=HYPERLINK("http://x.test","klik")': 1, "-": 2})
+    client.force_login(_staff(branch))
+    export = reverse("admin:insights_dailysummary_export", args=["data_update_reasons"])
+    rows = _csv(client.get(export, PERIOD))
+    assert rows[1:] == [["-", "2"], ['\'=HYPERLINK("http://x.test","klik")', "1"]]
