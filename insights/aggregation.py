@@ -53,26 +53,26 @@ def load_active_user_rows(start, end):
         ).values_list("branch_id", "category", "user__date_joined")
     ]
     window_start = start - datetime.timedelta(days=metrics.ACTIVE_WINDOW_DAYS - 1)
-    # Latest activity per participant inside the window, from the three places it is recorded:
-    # services used by the participant themself (audit rows they are the actor of), the last
-    # login and the last activity stamp. The latest one tells both "that day" and "30 days".
-    own_actions = (
-        AuditEvent.objects.filter(
-            at__gte=window_start, at__lt=end, participant__isnull=False,
-            actor_id=F("participant__user_id"),
-        )
+    # Latest activity per participant inside the window, from each place it is recorded:
+    # services used by the participant themself (audit rows they are the actor of, logins
+    # included), the last login and activity stamps, guide quizzes and self-help offers. The
+    # latest one tells both "that day" and "30 days".
+    own_actions = AuditEvent.objects.filter(actor_id=F("participant__user_id"))
+    latest = [
+        rows.filter(at__gte=window_start, at__lt=end, participant__isnull=False)
         .values("participant_id", "participant__branch_id", "participant__category")
-        .annotate(at=Max("at"))
+        .annotate(last=Max("at"))
         .order_by()
-        .values_list("participant_id", "participant__branch_id", "participant__category", "at")
-    )  # fmt: skip
+        .values_list("participant_id", "participant__branch_id", "participant__category", "last")
+        for rows in (own_actions, QuizAttempt.objects.all(), SelfHelpOffer.objects.all())
+    ]
     logins = Participant.objects.filter(
         user__last_login__gte=window_start, user__last_login__lt=end
     ).values_list("pk", "branch_id", "category", "user__last_login")
     stamps = Participant.objects.filter(
         last_active_at__gte=window_start, last_active_at__lt=end
     ).values_list("pk", "branch_id", "category", "last_active_at")
-    activity = [metrics.Activity(*row) for rows in (own_actions, logins, stamps) for row in rows]
+    activity = [metrics.Activity(*row) for rows in (*latest, logins, stamps) for row in rows]
     return {
         "registered_before": registered_before,
         "registrations": registrations,

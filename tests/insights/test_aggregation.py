@@ -249,3 +249,17 @@ def test_beat_schedule_has_the_nightly_job(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["insights-aggregate-yesterday"]
     assert entry["task"] == "insights.tasks.insights_aggregate_yesterday_task"
     assert entry["schedule"].hour == {0}
+
+
+def test_a_guide_quiz_or_a_self_help_step_alone_counts_as_activity():
+    branch = BranchFactory()
+    quizzer, helped = _registered(branch), _registered(branch)
+    attempt = QuizAttempt.objects.create(
+        guide=Guide.objects.get(slug="register"), participant=quizzer, score=1, total=4
+    )
+    QuizAttempt.objects.filter(pk=attempt.pk).update(at=at(-3))
+    offer = SelfHelpOffer.objects.create(category="other", participant=helped, solved=False)
+    SelfHelpOffer.objects.filter(pk=offer.pk).update(at=at(hours=7))
+    insights_aggregate_day(day=DAY)
+    row = DailySummary.objects.get(branch=branch, day=DAY)
+    assert (row.active_1d, row.active_30d) == (1, 2)
