@@ -47,14 +47,25 @@ def participant_link_user(*, participant: Participant, user: User) -> Participan
     return participant
 
 
+@transaction.atomic
 def participant_mark_active(*, participant_id: int) -> bool:
-    """Record activity for the active-users indicator; only ever moves forward in time."""
+    """Record activity for the active-users indicator; only ever moves forward in time.
+
+    The login also gets an audit row: `last_active_at` keeps only the latest, while the
+    insights backfill needs every day a participant was active (insights/aggregation.py).
+    """
     now = timezone.now()
-    return bool(
+    moved = bool(
         Participant.objects.filter(pk=participant_id)
         .exclude(last_active_at__gte=now)
         .update(last_active_at=now)
     )
+    user_id = Participant.objects.filter(pk=participant_id).values_list("user_id", flat=True)
+    if moved:
+        AuditEvent.objects.create(
+            actor_id=user_id.first(), participant_id=participant_id, action="logged_in"
+        )
+    return moved
 
 
 # --- contributions, the JHT ledger and running balances ----------------------------------

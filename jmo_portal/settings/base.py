@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appointments.tasks.appointment_reminders_due_task",
         "schedule": 60 * 60,
     },
+    # Yesterday's effectiveness summaries, after local midnight (CELERY_TIMEZONE is Jakarta).
+    "insights-aggregate-yesterday": {
+        "task": "insights.tasks.insights_aggregate_yesterday_task",
+        "schedule": crontab(minute=20, hour=0),
+    },
 }
 
 # DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.

@@ -82,6 +82,7 @@ BRANCH_STAFF_PERMISSIONS = [
     ("appointments", "change_appointment"),
     ("appointments", "view_servicetype"),
     ("appointments", "view_holiday"),
+    ("insights", "view_dailysummary"),
 ]
 # Contribution history per KPJ: (kpj, category inputs, first month, last month or None = last
 # month, leaver). Amounts come from the dated rules in force each month.
@@ -137,7 +138,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             self._seed()
+        self._insights()
         self._print_logins()
+
+    def _insights(self):
+        """Made-up history for the effectiveness dashboard, then its daily summaries."""
+        from insights.aggregation import insights_aggregate_range
+        from insights.demo import HISTORY_DAYS, seed_insights_history
+
+        staff = {user.branch_id: user for user in User.objects.filter(email__in=dict(STAFF))}
+        seed_insights_history(staff_by_branch=staff)
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        first = yesterday - datetime.timedelta(days=HISTORY_DAYS)
+        insights_aggregate_range(first=first, last=yesterday)
 
     def _seed(self):
         Site.objects.update_or_create(
