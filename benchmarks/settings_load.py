@@ -1,0 +1,18 @@
+"""Production settings for the load benchmark: gunicorn on 127.0.0.1 over plain HTTP.
+
+Everything is production's (DEBUG off, Argon2, WhiteNoise's compressed manifest storage, the
+same middleware), except what plain HTTP on loopback needs: in production TLS ends at the proxy,
+so cookies are marked Secure there; a load client on http:// would drop Secure cookies.
+"""
+
+from jmo_portal.settings.production import *  # noqa: F403
+from jmo_portal.settings.production import env
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+# The bare view the figures are compared against, next to the portal's own URLs.
+ROOT_URLCONF = "benchmarks.urls"
+STATIC_ROOT = env("LOAD_STATIC_ROOT")
+# One line per request from 50 users would cost more than the requests themselves.
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
