@@ -12,6 +12,10 @@ from locust import FastHttpUser, constant, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 ACCOUNTS = int(os.environ.get("LOAD_USERS", "50"))
+# Sessions load.py opened for each account beforehand: a phase measures pages, not a storm of
+# 50 simultaneous Argon2 logins at its start (the mix measures logins on their own).
+SESSIONS = [key for key in os.environ.get("LOAD_SESSIONS", "").split(",") if key]
+SESSION_COOKIE = os.environ.get("LOAD_SESSION_COOKIE", "sessionid")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _numbers = itertools.count()
 
@@ -23,8 +27,11 @@ class Participant(FastHttpUser):
     wait_time = constant(0)  # closed loop: each user sends its next request at once
 
     def on_start(self):
-        self.email = f"load-{next(_numbers) % ACCOUNTS}@bench.example"
-        self.log_in()
+        number = next(_numbers) % ACCOUNTS
+        self.email = f"load-{number}@bench.example"
+        self.cookie = {"Cookie": f"{SESSION_COOKIE}={SESSIONS[number]}"} if SESSIONS else None
+        if self.cookie is None:
+            self.log_in()
 
     def log_in(self):
         page = self.client.get("/accounts/login/", name="login (form)")
@@ -45,7 +52,9 @@ class Participant(FastHttpUser):
                 response.failure(f"login answered {response.status_code}")
 
     def page(self, url, name):
-        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+        with self.client.get(
+            url, name=name, headers=self.cookie, allow_redirects=False, catch_response=True
+        ) as r:
             if r.status_code != 200:
                 r.failure(f"{name} answered {r.status_code}")
 
@@ -95,4 +104,5 @@ class Mix(Participant):
     def login_again(self):
         # A fresh session (as on another device): forget the cookies, log in again.
         self.client.cookiejar.clear()
+        self.cookie = None  # from now on the cookie jar carries the new session
         self.log_in()
