@@ -71,12 +71,15 @@ def participant_pages(card_id: int) -> list[tuple[str, str]]:
     ]
 
 
-def axe_blocking(page) -> list[str]:
-    """Serious and critical axe-core violations on the page, one line per rule."""
+def axe_blocking(page, *, count: bool = True) -> list[str]:
+    """Serious and critical axe-core violations on the page, one line per rule.
+
+    `count` adds every violation (any impact) to the summary's tally of portal pages."""
     results = _axe.run(page)
-    for violation in results.response["violations"]:
-        AXE_COUNTS[violation["impact"]] = AXE_COUNTS.get(violation["impact"], 0) + 1
-    AXE_COUNTS["pages"] = AXE_COUNTS.get("pages", 0) + 1
+    if count:
+        for violation in results.response["violations"]:
+            AXE_COUNTS[violation["impact"]] = AXE_COUNTS.get(violation["impact"], 0) + 1
+        AXE_COUNTS["pages"] = AXE_COUNTS.get("pages", 0) + 1
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])

@@ -111,7 +111,8 @@ def test_register_with_the_keyboard_only(live_server, keyboard_page: Page):
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
     page.goto(live_server.url + urlsplit(link).path)  # the link in the e-mail
     tab_to(page, page.get_by_role("button", name="Konfirmasi"))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     keyboard_log_in(page, live_server.url, "rina@example.test", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Selamat datang, Rina Marlina")
 
