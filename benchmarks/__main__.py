@@ -49,6 +49,9 @@ def main() -> None:
 
         balance.history_length(baseline)
         balance.scale(baseline)
+        from benchmarks import load
+
+        load.run()  # on the 100,000 participants just seeded
 
         from benchmarks import ingest
 

@@ -143,7 +143,7 @@ def _seed_postgres(count: int, branch_id: int) -> int:
                 f'{pid},{now},{now},32048{i:011d},Peserta {i},1985-01-01,M,PPU,"","","",'
                 f"{branch_id}\n"
             )
-            cards.append(f"{cid},{now},{now},5{i:010d},{pid},active,2024-01-01\n")
+            cards.append(f'{cid},{now},{now},5{i:010d},{pid},active,2024-01-01,""\n')
             amount = 150_000 + (i % 50) * 5_700
             for month in months:
                 postings.append(
@@ -157,7 +157,7 @@ def _seed_postgres(count: int, branch_id: int) -> int:
                   "full_name", "birth_date", "gender", "category", "phone", "email", "address",
                   "branch_id"], participants)  # fmt: skip
             _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
-                  "participant_id", "status", "joined_on"], cards)  # fmt: skip
+                  "participant_id", "status", "joined_on", "left_reason"], cards)  # fmt: skip
             _copy("participants_contributionposting", ["kpj_card_id", "participant_id", "kind",
                   "program", "month", "employer_amount", "worker_amount", "amount", "paid_on",
                   "posted_at"], postings)  # fmt: skip

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jmo_portal.api_fields import DateTimeField
 from participants.selectors import participant_get_for_user
 
 from . import selectors
@@ -21,9 +22,9 @@ class ClaimOutputSerializer(serializers.Serializer):
     amount_estimated = serializers.IntegerField(allow_null=True)
     amount_approved = serializers.IntegerField(allow_null=True)
     amount_paid = serializers.IntegerField(allow_null=True)
-    submitted_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField(allow_null=True)
-    paid_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = DateTimeField()
+    decided_at = DateTimeField(allow_null=True)
+    paid_at = DateTimeField(allow_null=True)
     bank_account = serializers.CharField(source="masked_account")
 
 
@@ -46,7 +47,7 @@ class ClaimDetailApi(APIView):
 
     class OutputSerializer(ClaimOutputSerializer):
         class EventSerializer(serializers.Serializer):
-            at = serializers.DateTimeField()
+            at = DateTimeField()
             from_status = serializers.CharField()
             to_status = serializers.CharField()
             note = serializers.CharField()

@@ -17,6 +17,7 @@ from claims import selectors as claim_selectors
 from claims.choices import Program
 from claims.choices import Status as ClaimStatus
 from jmo_portal.api_errors import ErrorSerializer
+from jmo_portal.api_fields import DateTimeField
 
 from . import selectors, services
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -136,9 +137,9 @@ class PartnerClaimSerializer(serializers.Serializer):
     reason = serializers.CharField()
     status = serializers.ChoiceField(choices=ClaimStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
-    submitted_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField(allow_null=True)
-    paid_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = DateTimeField()
+    decided_at = DateTimeField(allow_null=True)
+    paid_at = DateTimeField(allow_null=True)
 
     class Meta:
         ref_name = "PartnerClaim"

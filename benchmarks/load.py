@@ -1,0 +1,268 @@
+"""Load test (issue 10): gunicorn on 127.0.0.1 with production settings, driven by locust.
+
+On PostgreSQL with the 100,000 participants that benchmarks/balance.py seeds (COPY), LOAD_USERS
+participants (default 50) log in and browse; phases of LOAD_PHASE_SECONDS (default 20) measure
+the bare Django view, the dashboard and the balance page alone, then LOAD_SECONDS (default 60) of
+the participant mix (login, dashboard, balance, claims list, news). Ratios are each page's
+requests/s over the bare view's, from this same run (target: dashboard and balance >= 0.40).
+
+`python -m benchmarks` runs it after the balance benchmark on the same database;
+`python -m benchmarks.load` runs it alone (seeding BENCH_PARTICIPANTS, default 100,000).
+Smoke run: LOAD_USERS=5 LOAD_SECONDS=5 LOAD_PHASE_SECONDS=3 BENCH_PARTICIPANTS=2000.
+"""
+
+import csv
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+PHASE_SECONDS = int(os.environ.get("LOAD_PHASE_SECONDS", "20"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+TARGET_RATIO = 0.40
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_accounts(password: str, secret_key: str) -> tuple[int, list[str]]:
+    """LOAD_USERS log-in accounts on seeded participants, a logged-in session for each (signed
+    with the server's secret key), and published news to read."""
+    import datetime
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from news.models import Article, ArticleCategory
+    from participants.models import Participant, User
+
+    hashed = make_password(password)  # one Argon2 hash, shared: creating 50 costs seconds
+    free = list(
+        Participant.objects.filter(user__isnull=True, kpj_cards__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:USERS]
+    )
+    if len(free) < USERS:
+        raise RuntimeError(f"need {USERS} seeded participants without a login, found {len(free)}")
+    users = User.objects.bulk_create(
+        User(email=f"load-{n}@bench.example", password=hashed) for n in range(USERS)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
+    )
+    for user, pid in zip(users, free, strict=True):
+        Participant.objects.filter(pk=pid).update(user=user)
+    sessions = []
+    with override_settings(SECRET_KEY=secret_key):
+        for user in users:
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            sessions.append(store.session_key)
+    category, _ = ArticleCategory.objects.get_or_create(
+        slug="bench", defaults={"name": "Informasi"}
+    )
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            slug=f"bench-{n}", category=category, title=f"Berita {n}",
+            summary="Ringkasan berita untuk peserta.", body="Isi berita.\n\nParagraf kedua.",
+            publish_at=now - datetime.timedelta(days=n + 1),
+        )
+        for n in range(12)
+    )  # fmt: skip
+    return Participant.objects.count(), sessions
+
+
+def _server_env(static_root: str, secret_key: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings_load",
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SECRET_KEY": secret_key,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "LOAD_STATIC_ROOT": static_root,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn not ready at {url} after {timeout}s")
+
+
+def _locust(user_class: str, seconds: int, host: str, workdir: Path, env: dict) -> list[dict]:
+    prefix = workdir / user_class
+    command = [
+        sys.executable, "-m", "locust", "-f", str(BASE_DIR / "benchmarks" / "locustfile.py"),
+        "--headless", "--users", str(USERS), "--spawn-rate", str(USERS),
+        "--run-time", f"{seconds}s", "--host", host, "--csv", str(prefix),
+        "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10", user_class,
+    ]  # fmt: skip
+    # Exit code 1 means "some requests failed": the failures are counted and reported below.
+    with open(f"{prefix}.log", "w") as log:
+        done = subprocess.run(command, env=env, cwd=BASE_DIR, stdout=log, stderr=log)  # noqa: S603
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"locust {user_class} exited with {done.returncode}: {prefix}.log")
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _row(phase: str, stats: dict) -> dict:
+    return {
+        "phase": phase,
+        "name": stats["Name"],
+        "requests": int(stats["Request Count"]),
+        "errors": int(stats["Failure Count"]),
+        "rps": float(stats["Requests/s"]),
+        "p50": float(stats["50%"]),
+        "p99": float(stats["99%"]),
+    }
+
+
+def run() -> dict:
+    """Measure against the current (test) database; returns the figures it printed."""
+    if connection.vendor != "postgresql":
+        print("\n(load test not run: it needs PostgreSQL, set DATABASE_URL=postgres://...)")
+        return {}
+    password = secrets.token_urlsafe(16)
+    secret_key = secrets.token_urlsafe(50)
+    participants, sessions = prepare_accounts(password, secret_key)
+    workdir = Path(tempfile.mkdtemp(prefix="jmo-load-"))
+    static_root = str(workdir / "static")
+    env = _server_env(static_root, secret_key)
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env=env, cwd=BASE_DIR, check=True,
+    )  # fmt: skip
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "gunicorn", "jmo_portal.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-tmp-dir", str(workdir),
+         "--log-level", "warning"],
+        env=env, cwd=BASE_DIR, start_new_session=True,
+    )  # fmt: skip
+    rows = []
+    try:
+        _wait_ready(f"{host}/bench/hello", server)
+        client_env = {
+            **env, "LOAD_PASSWORD": password, "LOAD_USERS": str(USERS),
+            "LOAD_SESSIONS": ",".join(sessions),
+            "LOAD_SESSION_COOKIE": settings.SESSION_COOKIE_NAME,
+        }  # fmt: skip
+        # The bare view before and after the pages: other load on the machine drifts, and the
+        # ratio uses the mean of both.
+        phases = [("Hello", PHASE_SECONDS), ("Dashboard", PHASE_SECONDS),
+                  ("Balance", PHASE_SECONDS), ("Hello", PHASE_SECONDS),
+                  ("Mix", SECONDS)]  # fmt: skip
+        for user_class, seconds in phases:
+            for stats in _locust(user_class, seconds, host, workdir, client_env):
+                rows.append(_row(user_class.lower(), stats))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+        if settings.CELERY_BROKER_URL:
+            # Nothing consumes the login tasks here, and their ids die with this database.
+            from jmo_portal.celery import app
+
+            app.control.purge()
+    return _report(rows, participants)
+
+
+def _report(rows: list[dict], participants: int) -> dict:
+    print(
+        f"\n== Load: gunicorn ({WORKERS} sync workers, production settings) on 127.0.0.1, "
+        f"{participants:,} participants, {USERS} users; "
+        f"phases {PHASE_SECONDS} s, mix {SECONDS} s =="
+    )
+    print(f"{'phase':<10}{'request':<20}{'requests':>9}{'errors':>7}{'req/s':>9}"
+          f"{'p50 ms':>8}{'p99 ms':>8}")  # fmt: skip
+    for row in rows:
+        print(f"{row['phase']:<10}{row['name']:<20}{row['requests']:>9}{row['errors']:>7}"
+              f"{row['rps']:>9.1f}{row['p50']:>8.0f}{row['p99']:>8.0f}")  # fmt: skip
+
+    def rate(phase, name):
+        found = [r["rps"] for r in rows if r["phase"] == phase and r["name"] == name]
+        return sum(found) / len(found)
+
+    hello = rate("hello", "hello (bare view)")
+    print(f"bare view: {hello:.1f} req/s (mean of the runs before and after the pages)")
+    ratios = {name: rate(name, name) / hello for name in ("dashboard", "balance")}
+    errors = sum(r["errors"] for r in rows if r["name"] == "Aggregated")
+    for name, ratio in ratios.items():
+        verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
+        print(f"{name} / bare view: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) {verdict}")
+    print(f"errors in all phases: {errors} (target 0)")
+    return {"rows": rows, "ratios": ratios, "errors": errors}
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jmo_portal.settings.test")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    from appointments.models import Branch
+    from benchmarks import balance
+
+    setup_test_environment()
+    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        if connection.vendor == "postgresql":
+            branch = Branch.objects.create(code="bench", name="KCP Bench", address="Bandung")
+            count = int(os.environ.get("BENCH_PARTICIPANTS", "100000"))
+            started = time.perf_counter()
+            rows = balance._seed_postgres(count, branch.pk)
+            print(f"seeded {count:,} participants ({rows:,} rows) in "
+                  f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+        run()
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(test_db, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Bad input (issue 10): no form, serializer or view fails on any input.
+
+Hypothesis feeds every form and serializer of the project (found by walking the apps, see
+discovery.py) and every URL of the portal with unicode, huge strings, numbers, odd values and
+missing fields. A form or serializer may only answer "valid" or "invalid, with errors";
+a view may answer anything below 500. Bounded and derandomized, so CI runs the same cases:
+HYPOTHESIS_EXAMPLES raises the count for a longer local hunt.
+"""
+
+import inspect
+import json
+import os
+from urllib.parse import quote
+
+import pytest
+from allauth.account.forms import LoginForm
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.datastructures import MultiValueDict
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.request import Request
+
+from complaints.models import Category
+from participants.data_update_views import PAGES
+from tests.factories import KpjCardFactory, ParticipantFactory, UserFactory
+from tests.robustness import strategies
+from tests.robustness.discovery import forms_in_project, serializers_in_project
+
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "20"))
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+# Admin pages are Django's own and staff-only (issue 10's access matrix covers who gets in);
+# the schema and Swagger UI take no input.
+SKIPPED_PREFIXES = ("admin/", "api/schema/", "api/docs/")
+
+
+@pytest.fixture
+def world(db):
+    user = UserFactory(email="rina@example.test")
+    participant = ParticipantFactory(user=user, full_name="Rina Marlina")
+    KpjCardFactory(participant=participant)
+    request = RequestFactory().post("/")
+    request.user = user
+    request.session = {}
+    return {"user": user, "participant": participant, "request": request}
+
+
+# What a form's constructor may ask for, by parameter name. A new form asking for something
+# else fails `_build` with its name: add the argument here.
+def _arguments(world) -> dict:
+    return {
+        "participant": world["participant"],
+        "draft": None,
+        "slots": [],
+        "heir_allowed": False,
+        "request": world["request"],
+        "user": world["user"],
+    }
+
+
+def _required_keywords(form_class) -> set[str]:
+    names = set()
+    for klass in form_class.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
+                names.add(parameter.name)
+    if issubclass(form_class, LoginForm):
+        names.add("request")  # allauth's forms take it through **kwargs
+    return names
+
+
+def _build(form_class, world, **kwargs):
+    known = _arguments(world)
+    needed = _required_keywords(form_class)
+    unknown = needed - known.keys()
+    assert not unknown, f"{form_class.__name__} needs {unknown}: add them to _arguments()"
+    return form_class(**kwargs, **{name: known[name] for name in needed})
+
+
+def _name(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+@pytest.mark.parametrize("form_class", forms_in_project(), ids=_name)
+def test_form_answers_valid_or_says_which_field(form_class, world):
+    blank = _build(form_class, world)
+
+    @BOUNDED
+    @given(st.data())
+    def check(data):
+        values, files = data.draw(strategies.form_data(blank))
+        bound = MultiValueDict(
+            {k: (v if isinstance(v, list) else [v]) for k, v in values.items() if v is not None}
+        )
+        uploads = MultiValueDict(
+            {k: [SimpleUploadedFile("upload.bin", v)] for k, v in files.items() if v is not None}
+        )
+        form = _build(form_class, world, data=bound, files=uploads)
+        if not form.is_valid():
+            assert form.errors, "an invalid form must say what is wrong"
+
+    check()
+
+
+def test_discovery_finds_the_known_forms_and_serializers():
+    """The walk itself: if it found nothing, every test above would pass vacuously."""
+    forms = {cls.__name__ for cls in forms_in_project()}
+    found = {cls.__name__ for cls in serializers_in_project()}
+    assert {"ParticipantSignupForm", "ClaimFileForm", "TicketForm", "BookingForm"} <= forms
+    assert {"LeaversInputSerializer", "MemberFilterSerializer"} <= found
+
+
+@pytest.mark.parametrize("serializer_class", serializers_in_project(), ids=_name)
+def test_serializer_answers_valid_or_says_which_field(serializer_class, world):
+    request = Request(world["request"])
+    context = {"request": request, "view": None}
+    blank = serializer_class(context=context)
+
+    @BOUNDED
+    @given(st.one_of(strategies.serializer_data(blank), strategies.json_value))
+    def check(payload):
+        serializer = serializer_class(data=payload, context=context)
+        if not serializer.is_valid():
+            assert serializer.errors, "an invalid payload must say what is wrong"
+
+    check()
+
+
+def _routes(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route.lstrip("^").rstrip("$")
+
+
+ROUTES = sorted(set(_routes()))
+SLUGS = sorted({*PAGES, *Category.values, "register", "x"})
+FIELD_NAMES = sorted(
+    {name for form in forms_in_project() for name in form.base_fields}
+    | {name for s in serializers_in_project() for name in s._declared_fields}
+)
+
+
+def _path_value(converter: str):
+    if converter == "int":
+        return st.sampled_from(["1", "2", "0", "9" * 25]).map(str)
+    if converter == "slug":
+        slug = st.from_regex(r"[-a-zA-Z0-9_]{1,40}", fullmatch=True)
+        return st.one_of(st.sampled_from(SLUGS), slug)
+    return st.one_of(st.sampled_from(SLUGS), strategies.text.filter(lambda s: s and "/" not in s))
+
+
+def _url(route: str):
+    """A strategy of concrete URLs for a route such as `claims/<int:claim_id>/`."""
+    parts = []
+    rest = route
+    while "<" in rest:
+        before, _, tail = rest.partition("<")
+        spec, _, rest = tail.partition(">")
+        converter = spec.split(":")[0] if ":" in spec else "str"
+        parts += [st.just(before), _path_value(converter).map(lambda v: quote(v, safe=""))]
+    parts.append(st.just(rest))
+    return st.tuples(*parts).map(lambda bits: "/" + "".join(bits))
+
+
+payload = st.dictionaries(
+    st.sampled_from(FIELD_NAMES) | strategies.text, strategies.scalar, max_size=8
+)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_view_never_answers_500(route, world):
+    anonymous = Client()
+    participant = Client()
+
+    @BOUNDED
+    @given(
+        url=_url(route),
+        method=st.sampled_from(["get", "post", "post-json"]),
+        logged_in=st.booleans(),
+        data=payload,
+    )
+    def check(url, method, logged_in, data):
+        client = participant if logged_in else anonymous
+        if logged_in:
+            client.force_login(world["user"])  # the previous example may have logged out
+        if method == "get":
+            response = client.get(url, data)
+        elif method == "post":
+            response = client.post(url, data)
+        else:
+            response = client.post(url, json.dumps(data), content_type="application/json")
+        assert response.status_code < 500, f"{method.upper()} {url} answered {response.status_code}"
+
+    check()
