@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from claims.models import Claim
 from tests.claims.conftest import claim_rules  # noqa: F401 - fixture
+from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
     KpjCardFactory,
@@ -71,7 +72,8 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     claim = Claim.objects.get()
     log_out(page)
 
-    log_in(page, live_server.url, staff.email)  # the admin's login is the portal's (allauth)
+    page.goto(f"{live_server.url}/accounts/login/")
+    staff_log_in(page, staff.email)  # the admin's login is the portal's (allauth), with MFA
     page.goto(f"{live_server.url}/admin/claims/claim/")
     page.locator(f"input[name=_selected_action][value='{claim.pk}']").check()
     page.locator("select[name=action]").select_option("approve")

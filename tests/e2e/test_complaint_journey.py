@@ -9,6 +9,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from complaints.models import Ticket, TicketMessage
+from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
     BranchFactory,
@@ -68,9 +69,7 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     staff_page.set_default_timeout(10_000)
     staff_page.goto(f"{live_server.url}/admin/complaints/ticket/")
     # The admin's login is the portal's (allauth); it returns to the admin afterwards.
-    staff_page.get_by_label("Email", exact=True).fill("staf.majalaya@example.test")
-    staff_page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
-    staff_page.get_by_role("button", name="Masuk").click()
+    staff_log_in(staff_page, "staf.majalaya@example.test")
     staff_page.get_by_role("link", name=ticket.number).click()
     staff_page.locator("#id_assign_to").select_option(str(staff.pk))
     staff_page.locator("#id_reply").fill("Kartu KPJ kedua sudah kami hubungkan. Silakan cek saldo.")
