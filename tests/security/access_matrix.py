@@ -8,15 +8,8 @@ The admin is one line per model (admin_model), with the statuses staff get on it
 POST lines ("POST route") check that state-changing pages refuse other people's objects.
 """
 
-ROLE_CODES = (
-    "anon",
-    "participant_a",
-    "participant_b",
-    "staff_x",
-    "staff_y",
-    "partner_e",
-    "partner_f",
-)
+from tests.security.access_world import ROLES as ROLE_CODES
+
 ORDER = {
     "GET": ROLE_CODES,
     # Owners last, so the refusals are tested before A's own request changes anything.
