@@ -76,13 +76,19 @@ def _appointment(participant, branch):
     )
     open_branch(branch, service)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    return services.appointment_request_create(
+    appointment = services.appointment_request_create(
         participant=participant,
         service_type=service,
         branch_choices=[branch],
         window_start=tomorrow,
-        window_end=tomorrow + datetime.timedelta(days=2),
+        window_end=tomorrow + datetime.timedelta(days=14),
     )
+    # Scheduled now (the on-commit run never fires inside a test transaction), so the
+    # appointment has its branch, a seat and a calendar file like a real one.
+    services.appointments_schedule_pending(service_type_id=service.pk)
+    appointment.refresh_from_db()
+    assert appointment.branch_id == branch.pk, appointment.status
+    return appointment
 
 
 def _article():
