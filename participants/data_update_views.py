@@ -39,6 +39,8 @@ MEMBER_PAGES = {
     "change": forms.FamilyMemberEditForm,
     "remove": forms.FamilyMemberRemoveForm,
 }
+# Where codes and payouts go: a stolen, still-open session must not redirect them (ASVS 3.7.1).
+REAUTHENTICATE_SLUGS = {"phone", "email"}
 DRAFT_KINDS = {
     forms.IdentityCorrectionForm: [Kind.NAME, Kind.BIRTH_DATE, Kind.NIK],
 }
@@ -160,6 +162,13 @@ def _edit(request, slug, *, participant=None, member=None):
 def data_update_edit(request, slug):
     if slug not in PAGES or slug == "bank-account":
         raise Http404
+    if slug in REAUTHENTICATE_SLUGS:
+        return _edit_after_reauthentication(request, slug)
+    return _edit(request, slug)
+
+
+@reauthentication_required
+def _edit_after_reauthentication(request, slug):
     return _edit(request, slug)
 
 

@@ -208,3 +208,12 @@ def start_worker(django_db_setup):
     for worker in paused:
         worker.start()
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the TOTP authenticator every staff login needs."""
+    from tests.factories import give_totp
+
+    give_totp(admin_user)
+    return admin_user

@@ -10,6 +10,27 @@ from participants.models import Category, Employer, KpjCard, Participant, User
 from participants.nik import FEMALE, MALE
 
 TEST_PASSWORD = "kata-sandi-aman-2026"
+# Every staff user made here gets a TOTP authenticator with this secret, because the portal
+# sends staff without one to set it up first; browser tests type totp_code() at the MFA step.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The current code, computed with allauth's own TOTP helpers (what a phone app shows)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def give_totp(user, secret: str = STAFF_TOTP_SECRET):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret).instance
 
 
 def make_nik(*, birth_date: datetime.date, gender: str = MALE, sequence: int = 1) -> str:
@@ -40,6 +61,12 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Staff get an authenticator unless a test passes totp=False (to test the setup step)."""
+        if create and obj.is_staff and extracted is not False:
+            give_totp(obj)
 
 
 class StaffFactory(UserFactory):

@@ -6,15 +6,16 @@ import sys
 from django.conf import settings
 
 
-def test_production_settings_pass_the_deploy_checks():
+def deploy_check(**extra_env):
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
         **inherited,
         "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "portal.example.id",
+        **extra_env,
     }
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -23,7 +24,18 @@ def test_production_settings_pass_the_deploy_checks():
         timeout=60,
         check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_portals_own_deploy_checks_run_with_production_settings():
+    """A two-week session (Django's default) is refused by jmo_portal.E006."""
+    result = deploy_check(DJANGO_SESSION_COOKIE_AGE=str(14 * 24 * 60 * 60))
+    assert result.returncode != 0
+    assert "jmo_portal.E006" in result.stdout + result.stderr
 
 
 def test_passwords_are_hashed_with_argon2_first():

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "documents",
     "insights",
     "outbox",
+    "jmo_portal.apps.PortalConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -119,10 +120,14 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "JMO Portal"
+MFA_ADAPTER = "jmo_portal.security.PortalMfaAdapter"
+# Changing the e-mail address or password asks for the password again (ASVS 2.x / 3.x).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jmo_portal.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jmo_portal.middleware.PortalLocaleMiddleware",
@@ -133,6 +138,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "jmo_portal.security.StaffMfaRequiredMiddleware",
     "news.maintenance.MaintenanceMiddleware",
 ]
 

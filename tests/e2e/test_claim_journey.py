@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from claims.models import Claim
 from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 - fixture
 from tests.documents.files import image_bytes
+from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
     KpjCardFactory,
@@ -79,7 +80,8 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     expect(page.locator(".documents .document-verified")).to_have_count(4)
     log_out(page)
 
-    log_in(page, live_server.url, staff.email)  # the admin's login is the portal's (allauth)
+    page.goto(f"{live_server.url}/accounts/login/")
+    staff_log_in(page, staff.email)  # the admin's login is the portal's (allauth), with MFA
     page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh ktp.png").click()

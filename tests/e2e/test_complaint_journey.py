@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from complaints.models import Ticket, TicketAttachment, TicketMessage
 from tests.documents.files import pdf_bytes
+from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
     BranchFactory,
@@ -81,9 +82,7 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     staff_page.set_default_timeout(10_000)
     staff_page.goto(f"{live_server.url}/admin/complaints/ticket/")
     # The admin's login is the portal's (allauth); it returns to the admin afterwards.
-    staff_page.get_by_label("Email", exact=True).fill("staf.majalaya@example.test")
-    staff_page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
-    staff_page.get_by_role("button", name="Masuk").click()
+    staff_log_in(staff_page, "staf.majalaya@example.test")
     staff_page.get_by_role("link", name=ticket.number).click()
     # Staff see the participant's file with its verification status, and can open it.
     attachments = staff_page.locator(".ticket-attachments")

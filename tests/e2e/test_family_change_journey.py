@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from participants.models import FamilyMember
 from tests.documents.files import image_bytes
+from tests.e2e.staff import staff_log_in
 from tests.e2e.test_data_update_journey import STAFF_PERMISSIONS, log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import ParticipantFactory, StaffFactory, UserFactory
 
 
 @pytest.mark.e2e
@@ -53,9 +54,7 @@ def test_correct_an_heirs_name_with_the_kk_and_staff_approve(
     staff_page.set_default_timeout(10_000)
     queue = "/admin/participants/dataupdaterequest/?status__exact=in_review"
     staff_page.goto(f"{live_server.url}/admin/login/?next={quote(queue)}")
-    staff_page.get_by_label("Email", exact=True).fill(staff.email)
-    staff_page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
-    staff_page.get_by_role("button", name="Masuk").click()
+    staff_log_in(staff_page, staff.email)
     request_link = re.compile(r"^Ubah data anggota keluarga atau ahli waris #")
     staff_page.get_by_role("link", name=request_link).click()
     expect(staff_page.get_by_text("full_name: Sri Wahyuni", exact=True)).to_be_visible()

@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from insights.models import DailySummary
-from tests.factories import TEST_PASSWORD, BranchFactory, StaffFactory
+from tests.e2e.staff import staff_log_in
+from tests.factories import BranchFactory, StaffFactory
 
 RESULTS = Path(os.environ.get("E2E_SCREENSHOTS") or "test-results")
 
@@ -69,9 +70,7 @@ def test_branch_staff_open_the_dashboard_and_see_the_charts(live_server, page: P
     staff.user_permissions.add(Permission.objects.get(codename="view_dailysummary"))
 
     page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Email", exact=True).fill("staf.majalaya@example.test")
-    page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    staff_log_in(page, "staf.majalaya@example.test")
     page.get_by_role("link", name="Dasbor efektivitas").first.click()
 
     expect(page.get_by_role("heading", name="Dasbor efektivitas")).to_be_visible()

@@ -43,6 +43,7 @@ def code_from_outbox() -> str:
 def test_the_phone_change_is_kept_as_a_draft_when_invalid_then_confirmed_by_code(
     logged_in, participant, django_capture_on_commit_callbacks
 ):
+    reauthenticate(logged_in, "/data/phone/")
     response = logged_in.post("/data/phone/", {"phone": "12345"})
 
     assert response.status_code == 200
@@ -86,6 +87,7 @@ def test_the_phone_change_is_kept_as_a_draft_when_invalid_then_confirmed_by_code
 def test_five_wrong_codes_lock_the_request(
     logged_in, participant, django_capture_on_commit_callbacks
 ):
+    reauthenticate(logged_in, "/data/email/")
     with django_capture_on_commit_callbacks(execute=True):
         logged_in.post("/data/email/", {"email": "budi.baru@example.test"})
     request = DataUpdateRequest.objects.get(participant=participant)
@@ -137,6 +139,20 @@ def reauthenticate(client, next_url):
     assert response.status_code == 302
     assert "/accounts/reauthenticate/" in response["Location"]
     client.post(response["Location"], {"password": TEST_PASSWORD})
+
+
+@pytest.mark.parametrize("slug", ["phone", "email", "bank-account"])
+def test_changing_where_codes_and_payouts_go_needs_the_password_again(logged_in, slug):
+    """A session left open on a shared phone cannot redirect codes or money (ASVS 3.7.1)."""
+    for method in (logged_in.get, logged_in.post):
+        response = method(f"/data/{slug}/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/reauthenticate/?next=")
+    assert not DataUpdateRequest.objects.exists()
+    logged_in.post(response["Location"], {"password": "wrong-password-1"})
+    assert logged_in.get(f"/data/{slug}/").status_code == 302
+    logged_in.post(response["Location"], {"password": TEST_PASSWORD})
+    assert logged_in.get(f"/data/{slug}/").status_code == 200
 
 
 def test_the_bank_account_needs_the_password_again_and_the_participants_name(
@@ -250,6 +266,7 @@ def test_staff_accounts_without_a_participant_get_404(client):
 def test_the_pages_use_a_constant_number_of_queries(
     logged_in, participant, django_assert_max_num_queries
 ):
+    reauthenticate(logged_in, "/data/phone/")
     for number in ("081234567890", "081234567891", "081234567892"):
         logged_in.post("/data/phone/", {"phone": number})
         DataUpdateRequest.objects.filter(status=Status.DRAFT).update(status=Status.REJECTED)

@@ -28,11 +28,21 @@ def test_seed_demo_is_idempotent_and_covers_every_category(capsys):
     out = capsys.readouterr().out
     assert "admin@demo.jmo.example" in out
     assert "budi@demo.jmo.example" in out
+    assert "seed_demo --totp-code" in out
 
 
-def test_demo_staff_can_log_in_and_see_their_branch(client):
+def test_demo_staff_can_log_in_with_the_printed_totp_and_see_their_branch(client, capsys):
     call_command("seed_demo")
-    assert client.login(email="staf.soreang@demo.jmo.example", password="jmo-demo-2026")
+    login = client.post(
+        "/accounts/login/",
+        {"login": "staf.soreang@demo.jmo.example", "password": "jmo-demo-2026"},
+    )
+    assert login["Location"] == "/accounts/2fa/authenticate/"
+    capsys.readouterr()
+    call_command("seed_demo", "--totp-code")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
     response = client.get("/admin/participants/participant/")
     assert response.status_code == 200
     names = {p.full_name for p in response.context["cl"].result_list}

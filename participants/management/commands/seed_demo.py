@@ -7,6 +7,13 @@ again changes nothing and never duplicates.
 import datetime
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
@@ -19,6 +26,10 @@ from appointments.models import Branch
 from participants.models import BankAccount, Category, Employer, KpjCard, Participant, User
 
 DEMO_PASSWORD = "jmo-demo-2026"  # noqa: S105 - demo data only, printed for the person trying it
+# Staff must log in with a second factor (jmo_portal.security); the demo staff share this TOTP
+# key, printed below, so a person trying the demo adds it to an authenticator app once, or asks
+# `seed_demo --totp-code` for the current code. Demo data only: real staff enrol their own.
+DEMO_TOTP_SECRET = "JMODEMOJMODEMOJMODEMOJMODEMOJMOD"  # noqa: S105
 
 BRANCHES = [
     ("soreang", "KCP Soreang", "Jl. Raya Soreang, Kab. Bandung", "-7.0253", "107.5187"),
@@ -132,10 +143,26 @@ CONTRIBUTIONS = [
 ]
 
 
+def demo_totp_code() -> str:
+    """The code an authenticator app shows right now for DEMO_TOTP_SECRET."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counters[len(counters) // 2]))
+
+
 class Command(BaseCommand):
     help = "Load demo branches, employers, participants and staff (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--totp-code",
+            action="store_true",
+            help="Only print the current two-step login code of the demo staff accounts.",
+        )
+
     def handle(self, *args, **options):
+        if options["totp_code"]:
+            self.stdout.write(demo_totp_code())
+            return
         with transaction.atomic():
             self._seed()
         self._insights()
@@ -209,8 +236,10 @@ class Command(BaseCommand):
             for app, codename in BRANCH_STAFF_PERMISSIONS
         )
         for email, branch in STAFF:
-            self._user(email, is_staff=True, branch=branches[branch]).groups.add(group)
-        self._user(SUPERUSER, is_staff=True, is_superuser=True)
+            staff = self._user(email, is_staff=True, branch=branches[branch])
+            staff.groups.add(group)
+            self._totp(staff)
+        self._totp(self._user(SUPERUSER, is_staff=True, is_superuser=True))
         self._contributions()
 
     def _contributions(self):
@@ -301,6 +330,11 @@ class Command(BaseCommand):
         )
         return user
 
+    @staticmethod
+    def _totp(user):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+
     def _print_logins(self):
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):"))
@@ -310,6 +344,11 @@ class Command(BaseCommand):
         for email, branch in STAFF:
             write(f"  staff        {email:<34} branch {branch}")
         write(f"  superuser    {SUPERUSER}")
+        write(
+            "Staff and superuser: after the password the portal asks for a two-step login code. "
+            f"Add the key {DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits), "
+            "or run `python manage.py seed_demo --totp-code` for the current code."
+        )
         write("Not yet registered (try /accounts/signup/ with these):")
         for nik, name, born, *_rest, cards, login in PARTICIPANTS:
             if not login:

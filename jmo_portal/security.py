@@ -1,0 +1,93 @@
+"""Cross-cutting security: staff must use two-factor login; personal answers are never cached."""
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import SESSION_KEY
+from django.shortcuts import redirect
+from django.utils.http import urlencode
+
+# What a staff member without an authenticator may still open: the way to set one up (allauth's
+# MFA and re-authentication pages), logging out, and the language switch. Everything else waits.
+STAFF_MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_reauthenticate",
+        "mfa_authenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "set_language",
+        "healthz",
+    }
+)
+API_PREFIX = "/api/"
+
+
+def staff_has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffMfaRequiredMiddleware:
+    """A staff login without a TOTP authenticator is sent to set one up before any other page.
+
+    allauth asks for the code at login once an authenticator exists, so "has one" means "the
+    session passed it". Sits after AuthenticationMiddleware and allauth's AccountMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in STAFF_MFA_SETUP_URL_NAMES:
+            return None
+        if staff_has_totp(user):
+            return None
+        setup = redirect("mfa_activate_totp")
+        setup["Location"] += "?" + urlencode({"next": request.get_full_path()})
+        return setup
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every API answer and every page of a logged-in person.
+
+    Public pages seen anonymously (news, guides, FAQ) keep their own caching. Reading the
+    session costs nothing extra: a logged-in request has loaded it for the user already, and an
+    anonymous request without a session cookie never touches the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(API_PREFIX) or self._personal(request):
+            # Replaces any caching a view chose: a shared proxy or the browser's back button must
+            # not hand one person's page to the next user of the same phone or kiosk.
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-store, private"
+        return response
+
+    @staticmethod
+    def _personal(request) -> bool:
+        session = getattr(request, "session", None)
+        return session is not None and SESSION_KEY in session
+
+
+class PortalMfaAdapter(DefaultMFAAdapter):
+    """Staff keep their TOTP authenticator: two-factor login is mandatory for them."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and authenticator.user.is_staff:
+            return False
+        return super().can_delete_authenticator(authenticator)
