@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from rest_framework import serializers
 
-SKIPPED_PARTS = (".migrations", ".management", ".tests")
+SKIPPED_PARTS = (".migrations", ".management", ".tests", ".settings", ".wsgi")
 
 
 def project_apps():

@@ -85,7 +85,7 @@ MATRIX: dict[str, str] = {
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
-    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|participants|appointments|claims|complaints|news|documents)/$": "302 302 302 200 200 302 302",  # noqa: E501
+    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|participants|appointments|claims|complaints|news|documents|insights|outbox)/$": "302 302 302 200 200 302 302",  # noqa: E501
     "admin/(?P<url>.*)$": "302 302 302 404 404 302 302",
     "api/v1/simulations/contribution": "405 405 405 405 405 405 405",
     "api/v1/simulations/pension-age": "400 400 400 400 400 400 400",
@@ -156,7 +156,7 @@ MATRIX: dict[str, str] = {
     "POST api/v1/me/claims/": "403 405 405 405 405 403 403",
     "POST documents/<int:document_id>/download/": "405 405 405 405 405 405 405",
     "POST admin/participants/participant/<path:object_id>/change/": "302 302 302 200 302 302 302",
-    "POST admin/claims/claim/<path:object_id>/change/": "302 302 302 302 302 302 302",
+    "POST admin/claims/claim/<path:object_id>/change/": "302 302 302 200 302 302 302",
     "POST admin/participants/partnercredential/add/": "302 302 302 403 403 302 302",
     "POST api/v1/employers/me/leavers": "401 401 401 401 401 415 415",
     # Django's admin, one line per model: list, add, history, delete, change, bare object URL.
@@ -222,6 +222,28 @@ MATRIX: dict[str, str] = {
     **admin_model("news/faq", "403 403 403 403 403 302", "403 403 403 403 403 302"),
     **admin_model("news/maintenancewindow", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model("documents/document", "200 403 200 403 200 302", "200 403 302 403 302 302"),
+    # Issue 5b, 7b, 8b, 9, 10b routes.
+    "api/v1/employers/me/contributions": "401 401 401 401 401 405 405",
+    "api/v1/employers/me/contributions/<int:report_id>": "401 401 401 401 401 404 404",
+    "claims/<int:claim_id>/branch-visit/": "302 302 404 404 404 302 302",
+    "claims/<int:claim_id>/documents/<slug:document_type>/": "302 405 405 405 405 302 302",
+    "complaints/status/<str:number>/<str:token>/files/<int:document_id>/": (
+        "404 404 404 404 404 404 404"
+    ),
+    "data/family/<int:member_id>/<slug:slug>/": "302 200 404 404 404 302 302",
+    "account/my-data/": "302 200 200 404 404 302 302",
+    "admin/insights/dailysummary/": "302 302 302 200 200 302 302",
+    "admin/insights/dailysummary/export/<slug:table>.csv": "302 302 302 200 200 302 302",
+    **admin_model("outbox/outboxmessage", "403 403 302 403 403 302", "403 403 302 403 403 302"),
+    **admin_model(
+        "participants/contributionreport", "403 403 302 403 403 302", "403 403 302 403 403 302"
+    ),
+    **admin_model(
+        "participants/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"
+    ),
+    **admin_model(
+        "participants/webhookdelivery", "403 403 302 403 403 302", "403 403 302 403 403 302"
+    ),
 }
 
 

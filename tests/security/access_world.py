@@ -108,6 +108,7 @@ def _article():
 def build_world() -> World:
     from documents.services import document_upload
     from participants import data_updates
+    from participants.models import FamilyMember
     from tests.documents.files import upload
 
     world = World()
@@ -136,6 +137,12 @@ def build_world() -> World:
         participant=a, kind=DataUpdateRequest.Kind.ADDRESS, values={"street": "Jl. A"}
     )
     o["appointment_a"] = _appointment(a, o["branch_x"])
+    o["family_member_a"] = FamilyMember.objects.create(
+        participant=a,
+        full_name="Anak A",
+        relationship="child",
+        birth_date=datetime.date(2015, 1, 1),
+    )
     o["article"] = _article()
     group = _staff_group()
     for who, branch in (("x", "branch_x"), ("y", "branch_y")):
@@ -172,6 +179,11 @@ def url_values(world: World) -> dict:
         "year": 2024,
         "token": card_token(kpj_card_id=o["card_a"].pk),
         "category": "balance_missing",
+        "member_id": o["family_member_a"].pk,
+        "document_type": "ktp",
+        "table": "active_daily",
+        # No contribution report exists in the world: every role gets the same 404.
+        "report_id": 0,
     }
 
 
@@ -211,6 +223,11 @@ ROUTE_VALUES = {  # kwargs whose value depends on the route, by URL name
     "complaints:self_help": lambda o: {"category": "balance_missing"},
     "complaints:create": lambda o: {"category": "balance_missing"},
     "complaints:status": lambda o: {
+        "number": o["anonymous_ticket"].number,
+        "token": ticket_status_token(ticket=o["anonymous_ticket"]),
+    },
+    "data_update_family_member": lambda o: {"slug": "change"},
+    "complaints:status_file": lambda o: {
         "number": o["anonymous_ticket"].number,
         "token": ticket_status_token(ticket=o["anonymous_ticket"]),
     },
