@@ -71,6 +71,7 @@ def test_branch_staff_open_the_dashboard_and_see_the_charts(live_server, page: P
 
     page.goto(f"{live_server.url}/admin/")
     staff_log_in(page, "staf.majalaya@example.test")
+    page.goto(f"{live_server.url}/admin/")  # wherever the two-step login ended
     page.get_by_role("link", name="Dasbor efektivitas").first.click()
 
     expect(page.get_by_role("heading", name="Dasbor efektivitas")).to_be_visible()

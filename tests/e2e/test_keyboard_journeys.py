@@ -16,7 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from claims.models import Claim
-from tests.claims.conftest import claim_rules  # noqa: F401 - fixture
+from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 - fixture
+from tests.documents.files import image_bytes
 from tests.factories import (
     TEST_PASSWORD,
     KpjCardFactory,
@@ -123,12 +124,14 @@ def test_file_a_claim_with_the_keyboard_only(
     live_server,
     keyboard_page: Page,
     claim_rules,  # noqa: F811
+    tmp_path,
 ):
     page = keyboard_page
     user = UserFactory(email="dedi@example.test")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
+    give_bank_account(participant)  # verified in an earlier data update
     resigned_on = timezone.localdate() - datetime.timedelta(days=45)
 
     keyboard_log_in(page, live_server.url, user.email, TEST_PASSWORD)
@@ -143,9 +146,11 @@ def test_file_a_claim_with_the_keyboard_only(
 
     tab_to(page, page.get_by_role("link", name="Ajukan klaim ini"))
     page.keyboard.press("Enter")
-    type_into(page, page.get_by_label("Bank", exact=True), "BRI")
-    type_into(page, page.get_by_label("Nomor rekening"), "0123456789012")
-    type_into(page, page.get_by_label("Nama pemilik rekening"), "DEDI KURNIAWAN")
+    # The operating system's file dialog is not the portal's page: the files are chosen for it.
+    for code in ("kpj_card", "ktp", "bank_book", "resignation_letter"):
+        scan = tmp_path / f"{code}.png"
+        scan.write_bytes(image_bytes())
+        page.locator(f"input[name=document_{code}]").set_input_files(scan)
     tab_to(page, page.get_by_role("button", name="Ajukan klaim"))
     page.keyboard.press("Space")
 

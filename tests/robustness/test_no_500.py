@@ -7,6 +7,7 @@ a view may answer anything below 500. Bounded and derandomized, so CI runs the s
 HYPOTHESIS_EXAMPLES raises the count for a longer local hunt.
 """
 
+import datetime
 import inspect
 import json
 import os
@@ -22,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.request import Request
 
+from appointments.models import Branch
 from complaints.models import Category
 from participants.data_update_views import PAGES
-from tests.factories import KpjCardFactory, ParticipantFactory, UserFactory
+from participants.models import FamilyMember
+from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, UserFactory
 from tests.robustness import strategies
 from tests.robustness.discovery import forms_in_project, serializers_in_project
 
@@ -49,7 +52,19 @@ def world(db):
     request = RequestFactory().post("/")
     request.user = user
     request.session = {}
-    return {"user": user, "participant": participant, "request": request}
+    member = FamilyMember.objects.create(
+        participant=participant,
+        full_name="Anak Rina",
+        relationship="child",
+        birth_date=datetime.date(2015, 1, 1),
+    )
+    return {
+        "user": user,
+        "participant": participant,
+        "request": request,
+        "claim": ClaimFactory(participant=participant),
+        "member": member,
+    }
 
 
 # What a form's constructor may ask for, by parameter name. A new form asking for something
@@ -62,6 +77,10 @@ def _arguments(world) -> dict:
         "heir_allowed": False,
         "request": world["request"],
         "user": world["user"],
+        "claim": world["claim"],
+        "member": world["member"],
+        "branches": Branch.objects.all(),
+        "all_branches": True,
     }
 
 
@@ -76,6 +95,8 @@ def _required_keywords(form_class) -> set[str]:
                 names.add(parameter.name)
     if issubclass(form_class, LoginForm):
         names.add("request")  # allauth's forms take it through **kwargs
+    if "claim" in names:
+        names.discard("participant")  # a claim's form passes the claim's participant itself
     return names
 
 
