@@ -58,13 +58,14 @@ class BookingForm(forms.Form):
             "days": rules.MAX_WINDOW_DAYS
         }
 
+    def branch_choices(self) -> list:
+        """The preferred branches the participant picked, in their order, blanks left out."""
+        names = ("branch_choice_1", "branch_choice_2", "branch_choice_3")
+        return [self.cleaned_data[name] for name in names if self.cleaned_data.get(name)]
+
     def save(self, *, actor):
         data = self.cleaned_data
-        choices = [
-            data[name]
-            for name in ("branch_choice_1", "branch_choice_2", "branch_choice_3")
-            if data.get(name)
-        ]
+        choices = self.branch_choices()
         try:
             return services.appointment_request_create(
                 participant=self.participant,

@@ -213,11 +213,7 @@ class BranchVisitForm(BookingForm):
         from . import services
 
         data = self.cleaned_data
-        choices = [
-            data[name]
-            for name in ("branch_choice_1", "branch_choice_2", "branch_choice_3")
-            if data.get(name)
-        ]
+        choices = self.branch_choices()
         try:
             return services.claim_branch_visit_request(
                 claim=self.claim,
