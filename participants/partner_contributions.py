@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from jmo_portal.api_errors import ApiError, ErrorSerializer
+from outbox.services import enqueue_on_commit
 
 from . import contribution_reports as reports
 from .idempotency import idempotent_response
@@ -218,7 +219,7 @@ class ContributionReportApi(PartnerApi):
             deferred=deferred,
         )
         if deferred:
-            transaction.on_commit(lambda: contribution_report_process_task.delay(report.pk))
+            enqueue_on_commit(contribution_report_process_task, report.pk)
             return 202, ReportStatusSerializer(report).data
         results = reports.contribution_report_process_now(report=report, rows=rows)
         return 201, ReportPostedSerializer({"report": report, "rows": results}).data

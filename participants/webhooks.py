@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.services import enqueue_on_commit
+
 from .models import KpjCard, PartnerWebhook, WebhookDelivery
 
 EVENT = "claim.status_changed"
@@ -80,7 +82,8 @@ def deliveries_for_claim_event(claim_event) -> list[int]:
     if ids:
         from .tasks import webhook_deliver_task
 
-        transaction.on_commit(lambda: [webhook_deliver_task.delay(pk) for pk in ids])
+        for pk in ids:
+            enqueue_on_commit(webhook_deliver_task, pk)
     return ids
 
 
