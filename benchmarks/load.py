@@ -9,6 +9,11 @@ requests/s over the bare view's, from this same run (target: dashboard and balan
 `python -m benchmarks` runs it after the balance benchmark on the same database;
 `python -m benchmarks.load` runs it alone (seeding BENCH_PARTICIPANTS, default 100,000).
 Smoke run: LOAD_USERS=5 LOAD_SECONDS=5 LOAD_PHASE_SECONDS=3 BENCH_PARTICIPANTS=2000.
+
+The server caches in Redis as production does (sessions, personal pages): LOAD_CACHE_URL,
+default redis://127.0.0.1:6379/13, a database this run empties first. Every phase's load client
+does the same work per request (session cookie, status check), so a ratio compares the
+server's work on the page with its work on the bare view, not the client's.
 """
 
 import csv
@@ -23,6 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -31,6 +37,7 @@ USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 PHASE_SECONDS = int(os.environ.get("LOAD_PHASE_SECONDS", "20"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/13")
 TARGET_RATIO = 0.40
 
 
@@ -50,17 +57,18 @@ def prepare_accounts(password: str, secret_key: str) -> tuple[int, list[str]]:
     """LOAD_USERS log-in accounts on seeded participants, a logged-in session for each (signed
     with the server's secret key), and published news to read."""
     import datetime
+    from importlib import import_module
 
     from allauth.account.models import EmailAddress
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.test import override_settings
     from django.utils import timezone
 
     from news.models import Article, ArticleCategory
     from participants.models import Participant, User
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     hashed = make_password(password)  # one Argon2 hash, shared: creating 50 costs seconds
     free = list(
         Participant.objects.filter(user__isnull=True, kpj_cards__isnull=False)
@@ -106,6 +114,7 @@ def _server_env(static_root: str, secret_key: str) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings_load",
         "DATABASE_URL": _database_url(),
+        "CACHE_URL": CACHE_URL,
         "DJANGO_SECRET_KEY": secret_key,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "LOAD_STATIC_ROOT": static_root,
@@ -165,6 +174,8 @@ def run() -> dict:
     password = secrets.token_urlsafe(16)
     secret_key = secrets.token_urlsafe(50)
     participants, sessions = prepare_accounts(password, secret_key)
+    # Fragments of an earlier run's users (whose ids this run's test database reuses) go first.
+    redis.Redis.from_url(CACHE_URL).flushdb()
     workdir = Path(tempfile.mkdtemp(prefix="jmo-load-"))
     static_root = str(workdir / "static")
     env = _server_env(static_root, secret_key)
@@ -213,8 +224,8 @@ def run() -> dict:
 
 def _report(rows: list[dict], participants: int) -> dict:
     print(
-        f"\n== Load: gunicorn ({WORKERS} sync workers, production settings) on 127.0.0.1, "
-        f"{participants:,} participants, {USERS} users; "
+        f"\n== Load: gunicorn ({WORKERS} sync workers, production settings, Redis cache) on "
+        f"127.0.0.1, {participants:,} participants, {USERS} users; "
         f"phases {PHASE_SECONDS} s, mix {SECONDS} s =="
     )
     print(f"{'phase':<10}{'request':<20}{'requests':>9}{'errors':>7}{'req/s':>9}"
