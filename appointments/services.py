@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
+from participants.page_cache import participant_pages_changed
 
 from . import rules, scheduling, selectors
 from .models import Appointment, Branch, ServiceType
@@ -57,6 +58,8 @@ class AppointmentError(Exception):
 
 
 def _audit(*, actor, appointment: Appointment, action: str, **detail):
+    """Every change of one appointment is audited here, and shows on the dashboard."""
+    participant_pages_changed([appointment.participant_id])
     AuditEvent.objects.create(
         actor=actor,
         participant_id=appointment.participant_id,
@@ -195,6 +198,7 @@ def appointments_schedule_pending(
                 for pk, participant_id in stale
             )  # fmt: skip
             result.expired = [pk for pk, _ in stale]
+            participant_pages_changed(participant_id for _, participant_id in stale)
         requests = list(pending.order_by("-priority", "requested_at", "pk")[:batch_size])
         if not requests:
             return result
@@ -254,6 +258,7 @@ def appointments_schedule_pending(
                         )
                     break  # assigned, or no longer pending (cancelled meanwhile)
         AuditEvent.objects.bulk_create(events)
+        participant_pages_changed(event.participant_id for event in events)
         _maybe_pause_for_tests()  # seats written, not yet committed
         assigned = set(result.assigned)
         result.pending = [r.pk for r in requests if r.pk not in assigned]

@@ -12,6 +12,7 @@ from documents.models import Document
 from documents.services import document_upload
 from outbox.services import enqueue_on_commit
 from participants.models import AuditEvent, Participant, User
+from participants.page_cache import participant_pages_changed
 
 from . import rules
 from .models import (
@@ -261,6 +262,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User) -> Ticket:
     if updated != 1:
         raise TicketError(_("This complaint is already resolved."))
     ticket.status, ticket.resolved_at = Ticket.Status.RESOLVED, now
+    participant_pages_changed([ticket.participant_id])
     _audit(ticket=ticket, actor=actor, action="complaint_resolved")
     enqueue_on_commit(ticket_resolved_email_task, ticket.pk)
     return ticket

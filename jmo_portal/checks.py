@@ -146,3 +146,26 @@ def check_security_middleware(app_configs, **kwargs):
             )
         )
     return errors
+
+
+def _per_process_cache() -> bool:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return backend.endswith(("LocMemCache", "DummyCache"))
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Cached sessions and page fragments on a per-process cache outlive a logout or a change
+    made in another process."""
+    uses_cache = settings.PAGE_CACHE_SECONDS or settings.SESSION_ENGINE.endswith(
+        (".cache", ".cached_db")
+    )
+    if uses_cache and _per_process_cache():
+        return [
+            Error(
+                "Sessions or personal pages are cached in a cache each process keeps for itself.",
+                hint="Set CACHE_URL to Redis, or PAGE_CACHE_SECONDS=0 with database sessions.",
+                id="jmo_portal.E010",
+            )
+        ]
+    return []

@@ -38,6 +38,7 @@ from .models import (
     PartnerCredential,
     Program,
 )
+from .page_cache import participant_pages_changed
 
 FIELD = "rows"
 PROGRAMS = [program.value for program in Program]
@@ -539,6 +540,7 @@ def _post(report: ContributionReport, checker: _Checker, rows: list[Row]) -> Non
             }  # fmt: skip
         raise ReportRefused(errors) from None
     _balances_apply_bulk(checker.planned)
+    participant_pages_changed(planned.participant_id for planned in checker.planned)
     now = timezone.now()
     report.status, report.finished_at = ContributionReport.Status.DONE, now
     report.processed_rows, report.payload = report.row_count, []

@@ -26,6 +26,7 @@ from .models import (
     User,
 )
 from .nik import normalise_name
+from .page_cache import participant_pages_changed
 
 
 class ParticipantAlreadyRegistered(Exception):
@@ -106,6 +107,7 @@ def _balances_apply(
         )
     KpjBalance.objects.filter(pk=card_balance.pk).update(**card_fields)
     JhtBalance.objects.filter(pk=total.pk).update(**total_fields)
+    participant_pages_changed([participant_id])
 
 
 @transaction.atomic
@@ -376,6 +378,7 @@ def balances_rebuild(*, fix: bool = False) -> list[BalanceDifference]:
                     KpjBalance.objects.update_or_create(
                         kpj_card_id=diff.key, defaults={"balance": diff.ledger}
                     )
+                    participant_pages_changed([owners.get(diff.key)])
                 else:
                     JhtBalance.objects.update_or_create(
                         participant_id=diff.key,
@@ -419,6 +422,7 @@ def _total_shift(*, participant_id: int, delta: int, count: int) -> None:
         last=Max("last_contribution_month")
     )["last"]
     JhtBalance.objects.filter(pk=total.pk).update(last_contribution_month=last)
+    participant_pages_changed([participant_id])
 
 
 @transaction.atomic
@@ -432,6 +436,7 @@ def kpj_card_report_leaver(
     )
     if not changed:
         return False
+    participant_pages_changed([kpj_card.participant_id])
     Enrolment.objects.filter(kpj_card=kpj_card, ended_on__isnull=True).update(
         ended_on=left_on, updated_at=timezone.now()
     )
@@ -525,6 +530,7 @@ def kpj_cards_report_leavers(
         card.updated_at = now
         changed.append(card)
     KpjCard.objects.bulk_update(changed, ["status", "left_on", "left_reason", "updated_at"])
+    participant_pages_changed(card.participant_id for card in changed)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             participant_id=card.participant_id,
@@ -625,6 +631,7 @@ def members_register_for_employer(
         for member, number in zip(members, _new_kpj_numbers(len(members)), strict=True)
     ]
     KpjCard.objects.bulk_create(cards)
+    participant_pages_changed(card.participant_id for card in cards)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             participant=card.participant,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,6 +17,7 @@ from .card import card_id_from_token, card_token, qr_svg
 from .data_export import export_filename, participant_data_export
 from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
 from .models import Participant
+from .page_cache import page_fragment
 from .selectors import (
     balance_get_for_participant,
     kpj_card_get_for_participant,
@@ -46,14 +48,19 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    participant = participant_get_for_user(user=request.user)
+    content = page_fragment(
+        user=request.user, name="dashboard", render=lambda: _dashboard_content(request.user)
+    )
+    return _private(render(request, "participants/dashboard.html", {"content": content}))
+
+
+def _dashboard_content(user) -> str:
+    participant = participant_get_for_user(user=user)
     context = {"participant": participant}
     if participant is not None:
         context["open_complaints"] = ticket_open_count_for_participant(participant=participant)
         context["next_appointment"] = appointment_next_for_participant(participant=participant)
-    response = render(request, "participants/dashboard.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render_to_string("participants/_dashboard_content.html", context)
 
 
 def _participant_or_404(request) -> Participant:
@@ -71,22 +78,27 @@ def _private(response):
 @login_required
 def balance(request):
     """Cek saldo: total JHT, per-card breakdown and a page of recent postings."""
-    participant = _participant_or_404(request)
     try:
         page = int(request.GET.get("page", 1))
     except ValueError:
         page = 1
-    view = balance_get_for_participant(participant=participant, page=page)
     this_year = timezone.localdate().year
-    return _private(
-        render(
-            request,
-            "participants/balance.html",
-            {
-                "view": view,
-                "statement_years": range(this_year - 1, max(this_year - 6, 2014), -1),
-            },
-        )
+    content = page_fragment(
+        user=request.user,
+        name=f"balance:{page}:{this_year}",
+        render=lambda: _balance_content(request, page=page, this_year=this_year),
+    )
+    return _private(render(request, "participants/balance.html", {"content": content}))
+
+
+def _balance_content(request, *, page: int, this_year: int) -> str:
+    participant = _participant_or_404(request)
+    return render_to_string(
+        "participants/_balance_content.html",
+        {
+            "view": balance_get_for_participant(participant=participant, page=page),
+            "statement_years": range(this_year - 1, max(this_year - 6, 2014), -1),
+        },
     )
 
 

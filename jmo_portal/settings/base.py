@@ -38,6 +38,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # CACHES: local memory by default; Redis through CACHE_URL so rate limits are shared.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://jmo-portal")}
+# Sessions and the personal page fragments (participants/page_cache.py) are read from the cache
+# only when every process shares it: a session ended or a page changed in one process (a Celery
+# worker posting contributions, another gunicorn worker) must be gone for all of them.
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if SHARED_CACHE else 0)
 
 # APPS
 DJANGO_APPS = [

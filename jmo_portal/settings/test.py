@@ -15,6 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One test process shares its local-memory cache with itself: the personal page cache is on in
+# every test run, so any test that reads a page after a write also checks its invalidation.
+PAGE_CACHE_SECONDS = 600
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Test-only seam: the worker-kill test slows verification down in its own worker.
 DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)

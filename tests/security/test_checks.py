@@ -120,6 +120,31 @@ class SecurityMiddlewareCheckTests(SimpleTestCase):
             ]
 
 
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                     "LOCATION": "redis://127.0.0.1:6379/0"}}  # fmt: skip
+DB_SESSIONS = "django.contrib.sessions.backends.db"
+CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"
+
+
+class SharedCacheCheckTests(SimpleTestCase):
+    @override_settings(CACHES=LOCMEM, PAGE_CACHE_SECONDS=600, SESSION_ENGINE=DB_SESSIONS)
+    def test_page_cache_in_process_memory(self):
+        assert ids(checks.check_shared_cache(None)) == ["jmo_portal.E010"]
+
+    @override_settings(CACHES=LOCMEM, PAGE_CACHE_SECONDS=0, SESSION_ENGINE=CACHED_SESSIONS)
+    def test_cached_sessions_in_process_memory(self):
+        assert ids(checks.check_shared_cache(None)) == ["jmo_portal.E010"]
+
+    @override_settings(CACHES=LOCMEM, PAGE_CACHE_SECONDS=0, SESSION_ENGINE=DB_SESSIONS)
+    def test_nothing_cached_without_a_shared_cache(self):
+        assert checks.check_shared_cache(None) == []
+
+    @override_settings(CACHES=REDIS, PAGE_CACHE_SECONDS=600, SESSION_ENGINE=CACHED_SESSIONS)
+    def test_both_on_redis(self):
+        assert checks.check_shared_cache(None) == []
+
+
 class DeployTagTests(SimpleTestCase):
     def test_checks_run_only_with_deploy(self):
         with override_settings(PASSWORD_HASHERS=[PBKDF2]):
