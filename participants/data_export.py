@@ -350,8 +350,8 @@ def readme_text(
     """
     when = f"{exported_at:%Y-%m-%d %H:%M} {exported_at.tzname()}"
     lines = [
-        "DATA SAYA - BPJS Ketenagakerjaan (JMO)",
-        "=" * 38,
+        "DATA SAYA / MY DATA - JMO Portal",
+        "=" * 32,
         "",
         f"Diekspor / Exported: {when}",
         "",
