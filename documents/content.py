@@ -80,3 +80,22 @@ def check_upload(*, data: bytes, name: str, max_bytes: int) -> tuple[str | None,
     if content_type == PDF and has_active_pdf_content(data):
         return None, Refusal("pdf_active")
     return content_type, None
+
+
+_NAME_EXTENSION = re.compile(r"\.(?:pdf|png|jpe?g)$", re.I)
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def archive_file_name(*, document_id: int, kind: str, original_name: str, content_type: str) -> str:
+    """A name to give a stored file in a download archive, safe to unpack anywhere.
+
+    Built from the id (unique), the kind and the display name reduced to ASCII letters,
+    digits, `_` and `-`: no dots, slashes or drive letters survive, so no path from user
+    input. The extension comes from the type sniffed at upload, never from the name.
+    """
+    stem = _NAME_EXTENSION.sub("", original_name)
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = _NAME_UNSAFE.sub("_", stem).strip("_-")[:60].rstrip("_-")
+    kind = _NAME_UNSAFE.sub("_", kind).strip("_-")[:20] or "file"
+    extension = EXTENSIONS.get(content_type, "bin")
+    return "-".join(part for part in (str(int(document_id)), kind, stem) if part) + f".{extension}"

@@ -1,7 +1,7 @@
 from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -234,9 +234,12 @@ def data_export(request):
     """
     participant = _participant_or_404(request)
     if request.method == "POST":
-        body = participant_data_export(participant=participant, actor=request.user)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        filename = export_filename(today=timezone.localdate())
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        archive = participant_data_export(participant=participant, actor=request.user)
+        response = FileResponse(  # streams the archive in chunks, then closes it
+            archive,
+            as_attachment=True,
+            filename=export_filename(today=timezone.localdate()),
+            content_type="application/zip",
+        )
         return _private(response)
     return _private(render(request, "participants/data_export.html", {"participant": participant}))

@@ -1,9 +1,15 @@
 """A participant downloads all their data and its processing history (UU PDP)."""
 
 import datetime
+import io
 import json
+import re
+import zipfile
 
 import pytest
+import time_machine
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -13,8 +19,11 @@ from django.utils import timezone
 from appointments.models import Appointment, ServiceType
 from claims.models import ClaimEvent
 from complaints.models import TicketMessage
+from complaints.services import ticket_create, ticket_create_anonymous, ticket_reply
+from documents.content import archive_file_name
+from documents.models import Document
 from documents.services import document_upload
-from participants.data_export import participant_data_collect
+from participants.data_export import participant_data_collect, participant_data_export
 from participants.models import (
     AuditEvent,
     BankAccount,
@@ -24,7 +33,7 @@ from participants.models import (
     FamilyMember,
     KpjCard,
 )
-from tests.documents.files import upload
+from tests.documents.files import image_bytes, pdf_bytes, upload
 from tests.factories import (
     ClaimFactory,
     KpjCardFactory,
@@ -92,13 +101,31 @@ def owner(client):
     return participant
 
 
-def download(client) -> dict:
+def download_archive(client) -> zipfile.ZipFile:
     response = client.post(URL)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="jmo-data-saya-')
+    assert response["Content-Type"] == "application/zip"
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="jmo-data-saya-{today:%Y%m%d}.zip"'
+    )
     assert response["Cache-Control"] == "no-store"
-    return json.loads(response.content)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.testzip() is None
+    return archive
+
+
+def download(client) -> dict:
+    return json.loads(download_archive(client).read("data.json"))
+
+
+def stored_bytes(document: Document) -> bytes:
+    with default_storage.open(document.storage_name, "rb") as stored:
+        return stored.read()
+
+
+def document_entries(archive: zipfile.ZipFile) -> list[str]:
+    return [name for name in archive.namelist() if name.startswith("documents/")]
 
 
 def test_the_download_holds_all_my_data_and_its_history(client, owner):
@@ -160,15 +187,22 @@ def test_only_my_own_data_is_in_my_download(client, owner):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(owner):
+    """The files come from the same documents query: the archive costs no extra reads."""
     small, large = owner, ParticipantFactory()
     fill(small, times=1)
     fill(large, times=4)
-    counts = []
+    counts, exports = [], []
     for participant in (small, large):
         with CaptureQueriesContext(connection) as queries:
             participant_data_collect(participant_id=participant.pk)
         counts.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            with participant_data_export(participant=participant, actor=participant.user) as f:
+                files = document_entries(zipfile.ZipFile(f))
+        exports.append((len(queries), len(files)))
     assert counts[0] == counts[1] == 19
+    # the savepoint pair and the audit row, then the same 19 reads; 1 file against 4
+    assert exports == [(22, 1), (22, 4)]
 
 
 def test_the_whole_download_request_has_a_constant_query_count(
@@ -177,7 +211,8 @@ def test_the_whole_download_request_has_a_constant_query_count(
     fill(owner, times=3)
     # session, user, participant, savepoint pair and the audit row, then the 19 reads
     with django_assert_num_queries(26):
-        client.post(URL)
+        response = client.post(URL)
+    assert len(document_entries(zipfile.ZipFile(io.BytesIO(response.getvalue())))) == 3
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_nothing_is_recorded(client):
@@ -220,3 +255,164 @@ def test_kpj_card_numbers_are_listed_in_full_for_their_owner(client, owner):
     data = download(client)
     assert [c["number"] for c in data["kpj_cards"]] == [card.number]
     assert KpjCard.objects.count() == 1
+
+
+# The archive --------------------------------------------------------------------------------
+
+
+def test_the_archive_holds_data_json_a_readme_and_my_documents(client, owner):
+    fill(owner, times=1)
+    claim_scan = document_upload(
+        owner=owner, kind="kk", upload=upload("kk.pdf", pdf_bytes(), "application/pdf"), actor=None
+    )
+    ticket = ticket_create(
+        participant=owner,
+        category="other",
+        subject="Saldo",
+        body="Mohon dicek",
+        attachments=[upload("bukti.jpg", image_bytes("JPEG"), "image/jpeg")],
+    )
+    ticket_reply(ticket=ticket, body="Sudah kami cek", author=None, from_staff=True)
+
+    archive = download_archive(client)
+
+    mine = Document.objects.filter(owner=owner).order_by("created_at")
+    assert len(mine) == 3  # identity scan, claim document, complaint attachment
+    assert archive.namelist()[0] == "data.json"
+    assert "README.txt" in archive.namelist()
+    entries = document_entries(archive)
+    assert entries == [
+        f"documents/{mine[0].pk}-ktp-ktp.png",
+        f"documents/{claim_scan.pk}-kk-kk.pdf",
+        f"documents/{mine[2].pk}-complaint-bukti.jpg",
+    ]
+    for name, document in zip(entries, mine, strict=True):
+        assert archive.read(name) == stored_bytes(document)  # byte for byte
+    data = json.loads(archive.read("data.json"))
+    assert [d["id"] for d in data["documents"]] == [d.pk for d in mine]
+
+
+def test_data_json_is_exactly_the_json_export_of_before(client, owner):
+    """Same bytes as the former JSON download: collected data, same encoder and layout."""
+    fill(owner, times=2)
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        archive = download_archive(client)
+        before = participant_data_collect(participant_id=owner.pk)
+    expected = json.dumps(before, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    assert archive.read("data.json") == expected
+
+
+def test_the_readme_explains_every_section_in_both_languages(client, owner):
+    fill(owner, times=1)
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 9, 30, tzinfo=datetime.UTC)):
+        archive = download_archive(client)
+    readme = archive.read("README.txt").decode()
+    data = json.loads(archive.read("data.json"))
+    for section in data:
+        assert f"    {section}: " in readme
+    assert "Diekspor / Exported: 2026-11-29 16:30 WIB" in readme
+    assert "Berkas yang Anda unggah sendiri" in readme
+    assert "The files you uploaded yourself" in readme
+    for name in document_entries(archive):
+        assert f"  {name}\n" in readme
+    assert "FILES NOT FOUND" not in readme
+
+
+def test_another_participants_documents_are_not_in_my_archive(client, owner):
+    fill(owner, times=1)
+    other = ParticipantFactory(user=UserFactory(), branch=owner.branch)
+    fill(other, times=2)
+    theirs = list(Document.objects.filter(owner=other))
+    # A visitor's complaint file in my branch, even under my own NIK, is nobody's to export.
+    visitor = ticket_create_anonymous(
+        category="cannot_log_in",
+        nik=owner.nik,
+        name="Rina Marlina",
+        email="rina@example.test",
+        phone="",
+        branch=owner.branch,
+        subject="Lupa sandi",
+        body="Tidak bisa masuk",
+        attachments=[upload("lupa.png")],
+    )
+    theirs.append(Document.objects.get(ticket_attachment__message__ticket=visitor))
+
+    archive = download_archive(client)
+
+    mine = Document.objects.get(owner=owner)
+    assert document_entries(archive) == [f"documents/{mine.pk}-ktp-ktp.png"]
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for document in theirs:
+        assert stored_bytes(document) not in everything
+    assert {d["id"] for d in json.loads(archive.read("data.json"))["documents"]} == {mine.pk}
+
+
+@pytest.mark.parametrize(
+    ("original_name", "content_type", "expected"),
+    [
+        ("../../etc/passwd", "image/png", "7-ktp-etc_passwd.png"),
+        ("a/b\\c.pdf", "application/pdf", "7-ktp-a_b_c.pdf"),
+        ("C:\\Windows\\win.ini", "image/jpeg", "7-ktp-C_Windows_win_ini.jpg"),
+        ("..", "image/png", "7-ktp.png"),
+        ("Kartu Keluarga (baru).JPEG", "image/jpeg", "7-ktp-Kartu_Keluarga_baru.jpg"),
+        ("surat-pernyataan_ahli waris.pdf.exe", "application/pdf",
+         "7-ktp-surat-pernyataan_ahli_waris_pdf_exe.pdf"),
+        ("Café.png", "image/png", "7-ktp-Cafe.png"),
+        ("\u0643\u062a\u0627\u0628.png", "image/png", "7-ktp.png"),
+        ("x" * 150, "text/html", "7-ktp-" + "x" * 60 + ".bin"),
+    ],
+)  # fmt: skip
+def test_archive_names_are_safe_whatever_the_original_name(original_name, content_type, expected):
+    name = archive_file_name(
+        document_id=7, kind="ktp", original_name=original_name, content_type=content_type
+    )
+    assert name == expected
+    assert re.fullmatch(r"[A-Za-z0-9_-]+\.(pdf|png|jpg|bin)", name)
+
+
+def test_hostile_stored_names_become_safe_entries(client, owner):
+    """Uploads refuse such names; rows from elsewhere (admin, old data) are not trusted either."""
+    first = document_upload(owner=owner, kind="ktp", upload=upload(), actor=None)
+    second = document_upload(
+        owner=owner, kind="kk", upload=upload("kk.pdf", pdf_bytes(), "application/pdf"), actor=None
+    )
+    Document.objects.filter(pk=first.pk).update(original_name="../../etc/passwd")
+    Document.objects.filter(pk=second.pk).update(original_name="a/b\\c.pdf")
+
+    archive = download_archive(client)
+
+    assert document_entries(archive) == [
+        f"documents/{first.pk}-ktp-etc_passwd.png",
+        f"documents/{second.pk}-kk-a_b_c.pdf",
+    ]
+    for name in archive.namelist():
+        assert re.fullmatch(r"(documents/)?[A-Za-z0-9_-]+\.(json|txt|pdf|png|jpg)", name)
+    assert archive.read(f"documents/{second.pk}-kk-a_b_c.pdf") == stored_bytes(second)
+
+
+def test_a_file_missing_from_storage_is_reported_and_the_export_still_succeeds(client, owner):
+    kept = document_upload(owner=owner, kind="ktp", upload=upload(), actor=None)
+    lost = document_upload(
+        owner=owner, kind="kk", upload=upload("kk.pdf", pdf_bytes(), "application/pdf"), actor=None
+    )
+    default_storage.delete(lost.storage_name)
+
+    archive = download_archive(client)
+
+    assert document_entries(archive) == [f"documents/{kept.pk}-ktp-ktp.png"]
+    assert archive.read(f"documents/{kept.pk}-ktp-ktp.png") == stored_bytes(kept)
+    readme = archive.read("README.txt").decode()
+    assert "BERKAS TIDAK DITEMUKAN / FILES NOT FOUND" in readme
+    assert f"  - dokumen / document {lost.pk} (kk)" in readme
+    assert f"{kept.pk} (ktp)" not in readme.split("FILES NOT FOUND")[1]
+    data = json.loads(archive.read("data.json"))
+    assert {d["id"] for d in data["documents"]} == {kept.pk, lost.pk}  # its details stay
+    assert AuditEvent.objects.filter(participant=owner, action="exported").count() == 1
+
+
+def test_an_archive_without_documents_says_so(client, owner):
+    archive = download_archive(client)
+    assert document_entries(archive) == []
+    assert "(tidak ada berkas / no files)" in archive.read("README.txt").decode()
