@@ -94,7 +94,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(KpjCard)
-class KpjCardAdmin(BranchScopedAdmin):
+class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["number", "participant", "employer", "status", "joined_on"]
     list_filter = ["status"]
@@ -224,7 +224,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(ContributionPosting)
-class ContributionPostingAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["month", "kpj_card", "participant", "program", "kind", "employer_amount",
                     "worker_amount", "amount", "paid_on"]  # fmt: skip
@@ -258,15 +258,16 @@ class ContributionPostingAdmin(ReadOnlyMixin, BranchScopedAdmin):
 
 
 @admin.register(JhtBalance)
-class JhtBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class JhtBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["participant", "balance", "last_contribution_month", "posting_count"]
     list_select_related = ["participant"]
 
 
 @admin.register(KpjBalance)
-class KpjBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class KpjBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "kpj_card__participant__branch"
+    audit_participant_field = "kpj_card.participant_id"
     list_display = ["kpj_card", "balance", "last_contribution_month"]
     list_select_related = ["kpj_card"]
     search_fields = ["=kpj_card__number"]
