@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from operator import attrgetter
 
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.cache import cache
 from django.db import models
 
@@ -27,6 +28,8 @@ VIEW_WINDOW = datetime.timedelta(minutes=5)
 # How a record was seen when it was not opened on its own page.
 VIA_LIST = "list"
 VIA_QUEUE = "queue"
+VIA_AUTOCOMPLETE = "autocomplete"
+VIA_CLAIM_FILING = "claim_filing"  # the counter's claim filing page, found by NIK
 
 
 def record_label(obj: models.Model) -> str:
@@ -39,18 +42,27 @@ def _view_key(staff: User, obj: models.Model, via: str | None = None) -> str:
 
 
 def staff_access_record(
-    *, staff: User, obj: models.Model, participant_id: int | None, action: str
+    *,
+    staff: User,
+    obj: models.Model,
+    participant_id: int | None,
+    action: str,
+    via: str | None = None,
 ) -> AuditEvent | None:
-    """Write the access event; None when a view of the same record was just recorded."""
+    """Write the access event; None when a view of the same record was just recorded.
+
+    `via` names a page other than the record's own that showed it (kept apart in the dedupe).
+    """
     if action == VIEWED:
-        key = _view_key(staff, obj)
+        key = _view_key(staff, obj, via)
         if not cache.add(key, 1, timeout=int(VIEW_WINDOW.total_seconds())):
             return None
+    detail = {"record": record_label(obj), "id": obj.pk}
     return AuditEvent.objects.create(
         actor=staff,
         participant_id=participant_id,
         action=action,
-        detail={"record": record_label(obj), "id": obj.pk},
+        detail={**detail, "via": via} if via else detail,
     )
 
 
@@ -127,3 +139,33 @@ class AuditedAccessAdmin:
                 via=VIA_LIST,
             )
         return response
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's search-as-you-type: the people it suggests are rows shown, like a list's."""
+
+    def get(self, request, *args, **kwargs):
+        self.shown = []
+        response = super().get(request, *args, **kwargs)
+        if isinstance(self.model_admin, AuditedAccessAdmin):
+            staff_access_record_many(
+                staff=request.user,
+                objs=self.shown,
+                participant_id_of=self.model_admin.audit_participant_id,
+                action=VIEWED,
+                via=VIA_AUTOCOMPLETE,
+            )
+        return response
+
+    def serialize_result(self, obj, to_field_name):
+        self.shown.append(obj)
+        return super().serialize_result(obj, to_field_name)
+
+
+def audited_autocomplete(site):
+    """An `AdminSite.autocomplete_view` whose suggestions are audited (set in the URLconf)."""
+
+    def autocomplete_view(request):
+        return AuditedAutocompleteJsonView.as_view(admin_site=site)(request)
+
+    return autocomplete_view

@@ -137,9 +137,10 @@ class AuditEventAdmin(BranchScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAccessAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "branch"]
+    list_select_related = ["branch", "participant"]  # the audit names the login's participant
     list_filter = ["is_staff", "is_superuser", "is_active", "branch"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
@@ -151,6 +152,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    def audit_participant_id(self, obj):
+        participant = getattr(obj, "participant", None)  # staff logins have none
+        return participant.pk if participant else None
 
     def get_queryset(self, request):
         # User accounts are managed by superusers only; branch staff never edit logins.

@@ -236,3 +236,60 @@ def test_an_action_or_a_redirect_writes_no_list_event(client, branch):
     assert response.status_code == 302
     assert client.get(url, {"joined_on__gte": "not a date"}).status_code == 302  # to "?e=1"
     assert not list_views().exists()
+
+
+def test_the_autocomplete_records_the_participants_it_suggests(client, branch):
+    found = [ParticipantFactory(branch=branch, full_name=f"Sari Cari {n}") for n in range(3)]
+    ParticipantFactory(branch=branch, full_name="Budi Lain")
+    ParticipantFactory(branch=BranchFactory(), full_name="Sari Cari Jauh")
+    staff = staff_of(branch)
+    client.force_login(staff)
+    query = {
+        "app_label": "participants",
+        "model_name": "kpjcard",
+        "field_name": "participant",
+        "term": "Sari Cari",
+    }
+
+    response = client.get(reverse("admin:autocomplete"), query)
+    assert len(response.json()["results"]) == 3
+    client.get(reverse("admin:autocomplete"), query)
+
+    events = AuditEvent.objects.filter(action="viewed", actor=staff)
+    assert {(e.participant_id, e.detail["via"]) for e in events} == {
+        (p.pk, "autocomplete") for p in found
+    }
+    assert events.count() == 3
+
+
+def test_the_login_list_records_the_participants_whose_logins_it_shows(client, branch):
+    member = ParticipantFactory(branch=branch, user=StaffFactory(is_staff=False, branch=None))
+    superuser = StaffFactory(is_superuser=True)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:participants_user_changelist"))
+    shown = response.context["cl"].result_list
+    events = list_views(detail__record="participants.user")
+    assert {e.detail["id"] for e in events} == {user.pk for user in shown}
+    assert set(events.exclude(participant=None).values_list("participant", flat=True)) == {
+        member.pk
+    }
+
+
+def test_the_counter_filing_page_records_the_participant_found_by_nik(client, branch):
+    participant = ParticipantFactory(branch=branch)
+    staff = staff_of(branch)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_claim"]))
+    client.force_login(staff)
+    url = reverse("admin:claims_claim_file")
+
+    client.post(url, {"nik": participant.nik})
+    client.post(url, {"nik": participant.nik})
+    client.post(url, {"nik": ParticipantFactory(branch=BranchFactory()).nik})
+
+    event = AuditEvent.objects.get(action="viewed")
+    assert (event.actor, event.participant) == (staff, participant)
+    assert event.detail == {
+        "record": "participants.participant",
+        "id": participant.pk,
+        "via": "claim_filing",
+    }
