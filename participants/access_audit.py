@@ -6,10 +6,13 @@ saving a form re-renders it, and one row per visit is what an auditor reads; a c
 downloads are recorded every time.
 
 Opening a record's page writes {"record": label, "id": pk}. A page showing many records (an
-admin change list, the day's queue) writes one event per row shown, with "via" naming the page
-kind, in bulk: one cache read, one cache write and one INSERT per page, whatever its length.
-A list view and an opening of the same record are remembered apart, so seeing a name in a list
-never hides that the whole record was opened afterwards.
+admin change list, the day's queue, the admin's autocomplete) writes one event per row shown,
+with "via" naming the page kind, in bulk: one cache read, one cache write and one INSERT per
+page, whatever its length. A list view and an opening of the same record are remembered apart,
+so seeing a name in a list never hides that the whole record was opened afterwards.
+
+Not audited on purpose: the audit log's own admin (each look at it would log new rows to look
+at) and the insights dashboard (aggregates only, no one's record).
 """
 
 import datetime
