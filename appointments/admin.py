@@ -9,7 +9,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.access_audit import AuditedAccessAdmin
+from participants.access_audit import (
+    VIA_QUEUE,
+    VIEWED,
+    AuditedAccessAdmin,
+    staff_access_record_many,
+)
 from participants.admin import BranchScopedAdmin
 
 from . import selectors, services
@@ -146,7 +151,15 @@ class AppointmentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
             except services.AppointmentError as error:
                 messages.error(request, error.message)
             return redirect(request.get_full_path())
-        queue = selectors.day_queue(user=user, branch_id=branch.pk, day=day) if branch else []
+        queue = list(selectors.day_queue(user=user, branch_id=branch.pk, day=day)) if branch else []
+        # Each visit shown names its participant: audited like a change list's rows.
+        staff_access_record_many(
+            staff=user,
+            objs=queue,
+            participant_id_of=self.audit_participant_id,
+            action=VIEWED,
+            via=VIA_QUEUE,
+        )
         one_day = datetime.timedelta(days=1)
         context = {
             **self.admin_site.each_context(request),

@@ -7,7 +7,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.access_audit import AuditedAccessAdmin
+from participants.access_audit import (
+    VIA_CLAIM_FILING,
+    VIEWED,
+    AuditedAccessAdmin,
+    staff_access_record,
+)
 from participants.admin import BranchScopedAdmin
 from participants.selectors import participants_visible_to_staff
 
@@ -221,6 +226,14 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 )
         form = None
         if participant:
+            # The page shows the participant's name, NIK, payout account and claim choices.
+            staff_access_record(
+                staff=request.user,
+                obj=participant,
+                participant_id=participant.pk,
+                action=VIEWED,
+                via=VIA_CLAIM_FILING,
+            )
             if "claim_type" in request.POST:
                 form = StaffClaimFileForm(request.POST, request.FILES, participant=participant)
                 if form.is_valid():

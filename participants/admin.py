@@ -94,7 +94,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(KpjCard)
-class KpjCardAdmin(BranchScopedAdmin):
+class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["number", "participant", "employer", "status", "joined_on"]
     list_filter = ["status"]
@@ -137,9 +137,10 @@ class AuditEventAdmin(BranchScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAccessAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "branch"]
+    list_select_related = ["branch", "participant"]  # the audit names the login's participant
     list_filter = ["is_staff", "is_superuser", "is_active", "branch"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
@@ -151,6 +152,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    def audit_participant_id(self, obj):
+        participant = getattr(obj, "participant", None)  # staff logins have none
+        return participant.pk if participant else None
 
     def get_queryset(self, request):
         # User accounts are managed by superusers only; branch staff never edit logins.
@@ -224,7 +229,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(ContributionPosting)
-class ContributionPostingAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["month", "kpj_card", "participant", "program", "kind", "employer_amount",
                     "worker_amount", "amount", "paid_on"]  # fmt: skip
@@ -258,15 +263,16 @@ class ContributionPostingAdmin(ReadOnlyMixin, BranchScopedAdmin):
 
 
 @admin.register(JhtBalance)
-class JhtBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class JhtBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["participant", "balance", "last_contribution_month", "posting_count"]
     list_select_related = ["participant"]
 
 
 @admin.register(KpjBalance)
-class KpjBalanceAdmin(ReadOnlyMixin, BranchScopedAdmin):
+class KpjBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     branch_path = "kpj_card__participant__branch"
+    audit_participant_field = "kpj_card.participant_id"
     list_display = ["kpj_card", "balance", "last_contribution_month"]
     list_select_related = ["kpj_card"]
     search_fields = ["=kpj_card__number"]

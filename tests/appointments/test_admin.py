@@ -2,11 +2,15 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment
+from participants.models import AuditEvent
 from tests.factories import BranchFactory, ParticipantFactory, UserFactory
 
 from .conftest import open_branch
@@ -88,3 +92,62 @@ def test_superuser_picks_the_branch(client, visits, other_branch):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(QUEUE, {"date": visits.isoformat(), "branch": other_branch.pk})
     assert [a.branch_id for a in response.context["queue"]] == [other_branch.pk]
+
+
+def queue_views(**filters):
+    return AuditEvent.objects.filter(action="viewed", detail__via="queue", **filters)
+
+
+def test_the_queue_records_each_visit_shown_once_per_window(client, visits, branch):
+    staff = staff_of(branch)
+    client.force_login(staff)
+    response = client.get(QUEUE, {"date": visits.isoformat()})
+    shown = response.context["queue"]
+    assert len(shown) == 2
+    assert {(e.detail["id"], e.participant_id, e.actor_id) for e in queue_views()} == {
+        (a.pk, a.participant_id, staff.pk) for a in shown
+    }
+    assert queue_views().first().detail["record"] == "appointments.appointment"
+
+    client.get(QUEUE, {"date": visits.isoformat()})
+    assert queue_views().count() == 2
+
+
+def test_the_queue_of_another_branch_is_neither_shown_nor_audited(client, visits, branch):
+    client.force_login(staff_of(branch))
+    foreign = Appointment.objects.exclude(branch=branch).get()
+    client.get(QUEUE, {"date": visits.isoformat(), "branch": foreign.branch_id})
+    assert queue_views().count() == 2
+    assert not queue_views(participant=foreign.participant).exists()
+
+
+def test_a_superuser_is_audited_for_the_branch_picked(client, visits, other_branch):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    client.get(QUEUE, {"date": visits.isoformat(), "branch": other_branch.pk})
+    assert list(queue_views().values_list("actor", "participant")) == [
+        (superuser.pk, Appointment.objects.get(branch=other_branch).participant_id)
+    ]
+
+
+def test_the_queue_costs_the_same_queries_for_1_or_6_visits(client, service, branch):
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    open_branch(branch, service, counters=6)
+    client.force_login(staff_of(branch))
+    measured = []
+    for more in (1, 5):
+        for _ in range(more):
+            services.appointment_request_create(
+                participant=ParticipantFactory(), service_type=service,
+                branch_choices=[branch], window_start=day, window_end=day,
+            )  # fmt: skip
+        services.appointments_schedule_pending(service_type_id=service.pk)
+        cache.clear()  # every visit shown is a first view again
+        AuditEvent.objects.filter(action="viewed").delete()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE, {"date": day.isoformat()})
+        shown = len(response.context["queue"])
+        assert queue_views().count() == shown
+        measured.append((shown, len(queries)))
+    assert [shown for shown, _ in measured] == [1, 6]
+    assert measured[0][1] == measured[1][1]

@@ -110,12 +110,14 @@ def test_reopening_within_the_window_is_one_event_but_each_staff_member_counts(
     }
 
 
-def test_the_list_and_another_branchs_record_write_no_view_event(client, staff):
+def test_another_branchs_record_writes_no_view_event(client, staff, participant):
     elsewhere = ParticipantFactory(branch=BranchFactory())
     client.get(reverse("admin:participants_participant_changelist"))
     response = client.get(change_url("participants.participant", elsewhere))
     assert response.status_code == 302  # not found for this branch: nothing shown
-    assert not viewed().exists()
+    assert not viewed(participant=elsewhere).exists()
+    # The list showed only the branch's own participant: that row is its one event.
+    assert list(viewed().values_list("participant", "detail__via")) == [(participant.pk, "list")]
 
 
 def test_every_staff_download_of_a_document_is_an_export(client, staff, participant):
