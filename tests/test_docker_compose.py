@@ -16,6 +16,10 @@ def test_compose_defines_the_production_like_stack():
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis")
         assert set(service["depends_on"]) == {"db", "redis"}
+    # One Redis cache for all three: a page changed by a worker's task is dropped for the web.
+    caches = {services[name]["environment"]["CACHE_URL"] for name in ("web", "worker", "beat")}
+    assert len(caches) == 1
+    assert caches.pop().startswith("redis://redis")
     assert "gunicorn jmo_portal.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A jmo_portal worker")
     assert services["beat"]["command"].startswith("celery -A jmo_portal beat")
