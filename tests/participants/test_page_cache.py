@@ -219,11 +219,7 @@ def test_a_complaint_filed_and_resolved(world, follows):
 
 @pytest.fixture
 def service(db):
-    service, _ = ServiceType.objects.update_or_create(
-        code="page_cache_visit",
-        defaults={"name_id": "Kunjungan", "name_en": "Visit", "duration_minutes": 30},
-    )
-    return service
+    return ServiceType.objects.get(code="jht_verification")  # seeded by a data migration
 
 
 def test_an_appointment_requested_placed_and_visited(world, follows, service):
