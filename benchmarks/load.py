@@ -10,7 +10,7 @@ requests/s over the bare view's, from this same run (target: dashboard and balan
 `python -m benchmarks.load` runs it alone (seeding BENCH_PARTICIPANTS, default 100,000).
 Smoke run: LOAD_USERS=5 LOAD_SECONDS=5 LOAD_PHASE_SECONDS=3 BENCH_PARTICIPANTS=2000.
 
-The server caches in Redis as production does (sessions, personal pages): LOAD_CACHE_URL,
+The server caches in Redis as production does (the personal pages): LOAD_CACHE_URL,
 default redis://127.0.0.1:6379/13, a database this run empties first. Every phase's load client
 does the same work per request (session cookie, status check), so a ratio compares the
 server's work on the page with its work on the bare view, not the client's.

@@ -36,13 +36,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# CACHES: local memory by default; Redis through CACHE_URL so rate limits are shared.
+# CACHES: local memory by default; Redis through CACHE_URL so rate limits are shared. Redis is
+# asked through a backend that treats an unreachable server as an empty cache (jmo_portal/cache.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://jmo-portal")}
-# Sessions and the personal page fragments (participants/page_cache.py) are read from the cache
-# only when every process shares it: a session ended or a page changed in one process (a Celery
-# worker posting contributions, another gunicorn worker) must be gone for all of them.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "jmo_portal.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=0.5, socket_timeout=0.5
+    )
+# The personal page fragments (participants/page_cache.py) are cached only when every process
+# shares the cache: a page changed in one process (a Celery worker posting contributions,
+# another gunicorn worker) must be dropped for all of them. Sessions stay in the database.
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if SHARED_CACHE else 0)
 
 # APPS

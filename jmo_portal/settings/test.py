@@ -18,9 +18,6 @@ STORAGES = {
 # One test process shares its local-memory cache with itself: the personal page cache is on in
 # every test run, so any test that reads a page after a write also checks its invalidation.
 PAGE_CACHE_SECONDS = 600
-# Sessions as production keeps them (read from the cache), with Redis or without: query counts
-# asserted in tests are the same on both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Test-only seam: the worker-kill test slows verification down in its own worker.
 DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)

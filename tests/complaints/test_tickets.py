@@ -172,8 +172,8 @@ def test_detail_and_list_query_counts_are_constant(client, participant, django_a
     for _ in range(5):
         TicketFactory(participant=participant)
         services.ticket_reply(ticket=ticket, body="lagi", author=participant.user, from_staff=False)
-    # user, participant, tickets / ticket, messages, their attachments (session from the cache)
-    with django_assert_num_queries(3):
+    # session, user, participant, tickets / ticket, messages, their attachments
+    with django_assert_num_queries(4):
         client.get(reverse("complaints:list"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("complaints:detail", args=[ticket.number]))

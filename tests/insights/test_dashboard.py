@@ -263,9 +263,9 @@ def test_query_count_does_not_grow_with_the_data(client, who, django_assert_num_
     large = {"start": START.isoformat(), "end": (START + datetime.timedelta(days=89)).isoformat()}
     with django_assert_num_queries(len(few)):
         assert client.get(URL, large).status_code == 200
-    # user, staff MFA check, management group, user and group permissions, branches, summaries
-    # (the session comes from the cache)
-    assert len(few) == 7
+    # session, user, staff MFA check, management group, user and group permissions, branches,
+    # summaries
+    assert len(few) == 8
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(client):

@@ -131,18 +131,17 @@ def main(response) -> str:
 
 @pytest.mark.parametrize("history", [12, 600])
 def test_balance_queries_do_not_grow_with_history(client, django_assert_num_queries, history):
-    """User, participant, balance, cards, enrolments, one page of postings (the session
-    comes from the cache)."""
+    """Session, user, participant, balance, cards, enrolments, one page of postings."""
     user = UserFactory()
     card = KpjCardFactory(participant=ParticipantFactory(user=user))
     with_history(card, history)
     client.force_login(user)
     client.get(reverse("home"))  # warms the site-wide maintenance-notice cache
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(reverse("balance"))
-    with django_assert_num_queries(1):  # the user: the content comes from the cache
+    with django_assert_num_queries(2):  # session and user: the content comes from the cache
         assert main(client.get(reverse("balance"))) == main(page)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         api = client.get(reverse("api-me-balance"))
     assert page.status_code == api.status_code == 200
     assert api.json()["balance"] == history * 100_000
@@ -163,11 +162,11 @@ def test_postings_are_paginated_from_the_stored_count(client):
 def test_dashboard_shows_the_balance_with_a_link(client, owner, django_assert_num_queries):
     client.force_login(owner)
     client.get(reverse("home"))  # warms the site-wide maintenance-notice cache
-    with django_assert_num_queries(4):  # user, participant + balance, tickets, next visit
+    with django_assert_num_queries(5):  # session, user, participant + balance, tickets, next visit
         body = client.get(reverse("dashboard")).content.decode()
     assert "Rp345.000" in body
     assert reverse("balance") in body
-    with django_assert_num_queries(1):  # the user: the content comes from the cache
+    with django_assert_num_queries(2):  # session and user: the content comes from the cache
         assert main(client.get(reverse("dashboard"))) == body[body.index("<main") :]
 
 

@@ -66,15 +66,14 @@ def test_dashboard_query_count_is_constant(
     from tests.factories import TicketFactory
 
     client.force_login(account)
-    # user, participant, open complaints, next appointment, maintenance windows (cold cache;
-    # the test cache is cleared before each test, a warm page skips this one); the session
-    # comes from the cache
-    with django_assert_num_queries(5):
+    # session, user, participant, open complaints, next appointment, maintenance windows
+    # (cold cache; the test cache is cleared before each test, a warm page skips this one)
+    with django_assert_num_queries(6):
         client.get(reverse("dashboard"))
     # with complaints (their commit refreshes the page): one query fewer, still constant
     with django_capture_on_commit_callbacks(execute=True):
         TicketFactory.create_batch(3, participant=account.participant)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert "3 pengaduan" in client.get(reverse("dashboard")).content.decode()
-    with django_assert_num_queries(1):  # the user: the content comes from the cache
+    with django_assert_num_queries(2):  # session and user: the content comes from the cache
         client.get(reverse("dashboard"))

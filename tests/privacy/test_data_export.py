@@ -209,9 +209,8 @@ def test_the_whole_download_request_has_a_constant_query_count(
     client, owner, django_assert_num_queries
 ):
     fill(owner, times=3)
-    # user, participant, savepoint pair and the audit row, then the 19 reads (the session
-    # comes from the cache)
-    with django_assert_num_queries(25):
+    # session, user, participant, savepoint pair and the audit row, then the 19 reads
+    with django_assert_num_queries(26):
         response = client.post(URL)
     assert len(document_entries(zipfile.ZipFile(io.BytesIO(response.getvalue())))) == 3
 

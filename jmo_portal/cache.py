@@ -1,0 +1,78 @@
+"""The shared cache (Redis) as a help, never as a single point of failure.
+
+In the compose stack one Redis carries both the cache and Celery's broker. When it cannot be
+reached, participants must still get in and their submissions must still commit (the outbox
+sends the tasks later), so every cache read answers "miss" and every write is skipped, with a
+warning. After a failure the process stops asking for OUTAGE_BACKOFF seconds: a dead server
+costs one timeout, not one per call.
+
+What that costs while Redis is away, and why it is accepted: rate limits count nothing (they
+fail open, so the login still works), allauth's guard against reusing a TOTP code is off, the
+personal pages render on every view (and a page changed during the outage may show stale for up
+to PAGE_CACHE_SECONDS afterwards), and a staff view may be audited twice. Sessions live in the
+database, so no login is lost and a logout cannot be undone by a cache that missed it.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_BACKOFF = 5.0  # seconds without asking a server that just failed
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Per process and server: Django makes one cache object per thread.
+_down_until: dict[str, float] = {}
+
+
+class FailSoftRedisCache(RedisCache):
+    def _try(self, call, *args, miss):
+        server = self._servers[0]
+        if time.monotonic() < _down_until.get(server, 0.0):
+            return miss
+        try:
+            return call(*args)
+        except UNREACHABLE as exc:
+            _down_until[server] = time.monotonic() + OUTAGE_BACKOFF
+            logger.warning(
+                "cache unreachable (%s): treated as empty for %.0f s",
+                exc.__class__.__name__,
+                OUTAGE_BACKOFF,
+            )
+            return miss
+
+    def get(self, key, default=None, version=None):
+        return self._try(super().get, key, default, version, miss=default)
+
+    def get_many(self, keys, version=None):
+        return self._try(super().get_many, keys, version, miss={})
+
+    def has_key(self, key, version=None):
+        return self._try(super().has_key, key, version, miss=False)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # "Added": a lock is taken, a first view recorded, a TOTP code accepted once more.
+        return self._try(super().add, key, value, timeout, version, miss=True)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(super().set, key, value, timeout, version, miss=None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(super().set_many, data, timeout, version, miss=list(data))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(super().touch, key, timeout, version, miss=False)
+
+    def incr(self, key, delta=1, version=None):
+        # A counter that starts again from nothing: rate limits fail open.
+        return self._try(super().incr, key, delta, version, miss=delta)
+
+    def delete(self, key, version=None):
+        return self._try(super().delete, key, version, miss=False)
+
+    def delete_many(self, keys, version=None):
+        return self._try(super().delete_many, keys, version, miss=None)

@@ -1,0 +1,109 @@
+"""Redis down entirely, cache and broker alike (in the compose stack they are one server): a
+participant still logs in, sees their dashboard and files a complaint, which commits; its
+Celery work waits in the outbox. "Down" for real: a local port nobody listens on."""
+
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from complaints.models import Ticket
+from jmo_portal import cache as fail_soft
+from outbox.models import OutboxMessage
+from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory, ensure_seeded_rules
+
+from .test_outbox import closed_port, dead_broker
+
+
+def unreachable_cache():
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "jmo_portal.cache.FailSoftRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def _forget_outages():
+    fail_soft._down_until.clear()
+    yield
+    fail_soft._down_until.clear()
+
+
+def test_an_unreachable_cache_reads_as_empty_and_writes_nothing():
+    with unreachable_cache():
+        assert cache.get("k", "default") == "default"
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.has_key("k") is False
+        assert cache.add("k", 1) is True  # a lock is taken, a first view recorded
+        assert cache.set("k", 1) is None
+        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert cache.incr("counter", 3) == 3  # rate limits start from nothing: fail open
+        assert cache.delete("k") is False
+        assert cache.get_or_set("k", "computed") == "computed"
+
+
+def test_after_a_failure_the_server_is_not_asked_again_for_a_while():
+    with unreachable_cache():
+        cache.get("first")  # fails, and marks the server down
+        started = time.monotonic()
+        for _ in range(200):
+            cache.get("again")
+        assert time.monotonic() - started < 0.1
+        assert list(fail_soft._down_until.values())[0] > time.monotonic()
+
+
+@pytest.mark.redis
+def test_a_reachable_redis_is_an_ordinary_cache(settings):
+    location = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/13"
+    with override_settings(
+        CACHES={"default": {"BACKEND": "jmo_portal.cache.FailSoftRedisCache",
+                            "LOCATION": location}}
+    ):  # fmt: skip
+        cache.clear()
+        assert cache.add("k", 1) is True
+        assert cache.add("k", 2) is False
+        assert cache.incr("k") == 2
+        assert cache.get_many(["k", "missing"]) == {"k": 2}
+        assert cache.delete("k") is True
+        cache.clear()
+    assert fail_soft._down_until == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_a_participant_logs_in_reads_and_files_a_complaint():
+    ensure_seeded_rules()  # an earlier transactional test's flush removed the SLA rows
+    user = UserFactory(email="siti@example.test")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    participant = ParticipantFactory(user=user, full_name="Siti Aminah")
+    started = time.monotonic()
+    with unreachable_cache(), dead_broker():
+        from django.test import Client
+
+        client = Client()
+        logged_in = client.post(
+            reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
+        )
+        assert logged_in.status_code == 302, logged_in.content.decode()[:500]
+        dashboard = client.get(reverse("dashboard"))
+        assert dashboard.status_code == 200
+        assert "Siti Aminah" in dashboard.content.decode()
+        assert client.get(reverse("balance")).status_code == 200
+        filed = client.post(
+            reverse("complaints:create", args=["balance_missing"]),
+            {"subject": "Saldo belum masuk", "body": "Iuran bulan Maret belum tercatat."},
+        )
+        assert filed.status_code == 302, filed.content.decode()[:500]
+        health = client.get(reverse("healthz"))
+        assert (health.status_code, health.json()["cache"]) == (503, "error")
+    assert time.monotonic() - started < 10, "an unreachable Redis must not hold requests up"
+    ticket = Ticket.objects.get(participant=participant)
+    assert ticket.subject == "Saldo belum masuk"
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
