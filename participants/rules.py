@@ -80,12 +80,19 @@ class PensionAgeRow(Dated):
 
 
 @dataclass(frozen=True)
+class JkkReliefRow(Dated):
+    discount_percent: Decimal
+    unconfirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Rules:
     memberships: tuple[MembershipRow, ...] = ()
     rates: tuple[RateRow, ...] = ()
     amounts: tuple[AmountRow, ...] = ()
     tiers: tuple[TierRow, ...] = ()
     pension_ages: tuple[PensionAgeRow, ...] = ()
+    jkk_reliefs: tuple[JkkReliefRow, ...] = ()
 
 
 # --- inputs, outputs, errors -------------------------------------------------------------
@@ -110,6 +117,7 @@ class ContributionInput:
     project_value: int | None = None
     pmi_phase: str | None = None
     contract_months: int | None = None
+    jkk_relief: bool = False  # the employer is flagged eligible for the JKK relief (PPU)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,7 @@ class ProgramAmount:
     worker: int
     government: int = 0
     recomposed: int = 0  # part of the employer's JKK/JKM contribution that funds this program
+    discount_percent: Decimal = Decimal(0)  # share of the rate waived by a relief (JKK)
 
     @property
     def total(self) -> int:
@@ -199,6 +208,11 @@ def _rate(
         ):
             return row
     return None
+
+
+def jkk_relief_for(rules: Rules, on: datetime.date) -> JkkReliefRow | None:
+    """The JKK relief row in force for a contribution month, if any."""
+    return next((row for row in rules.jkk_reliefs if row.in_force(on)), None)
 
 
 def _missing_rule(on: datetime.date) -> RuleInputError:
@@ -284,13 +298,20 @@ def _ppu(rules, data, programs, errors):
             base = min(wage, cap.amount)
             unconfirmed |= cap.unconfirmed
         unconfirmed |= rate.unconfirmed
+        kept, discount = Decimal(1), Decimal(0)
+        relief = jkk_relief_for(rules, on) if program == JKK and data.jkk_relief else None
+        if relief is not None:
+            discount = relief.discount_percent
+            kept = (100 - discount) / 100
+            unconfirmed |= relief.unconfirmed
         result.append(
             ProgramAmount(
                 program=program,
-                employer=percent_of(base, rate.employer_rate),
-                worker=percent_of(base, rate.worker_rate),
+                employer=percent_of(base, rate.employer_rate * kept),
+                worker=percent_of(base, rate.worker_rate * kept),
                 government=percent_of(base, rate.government_rate),
                 recomposed=percent_of(base, rate.recomposed_rate),
+                discount_percent=discount,
             )
         )
     return result, unconfirmed
