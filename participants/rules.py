@@ -6,7 +6,8 @@ Nothing here touches the database or the clock. The caller loads the rule rows
 Rounding rule: each share (employer, worker, government) is computed exactly in Decimal on
 its own and rounded once to whole rupiah, half up (0.5 -> 1). The total is the sum of the
 rounded shares, so employer + worker == total always holds. Jakon's marginal tiers are summed
-exactly first and rounded once per program.
+exactly first and rounded once per program. A JKK relief (PP 7/2025) scales the rate before
+that one rounding: 0.89 % halved is 0.445 % of the wage, not half of the rounded amount.
 """
 
 from __future__ import annotations
