@@ -18,6 +18,7 @@ from .models import (
     JakonTier,
     JhtBalance,
     JhtReturnRate,
+    JkkRelief,
     KpjBalance,
     KpjCard,
     Participant,
@@ -29,7 +30,7 @@ from .models import (
     User,
 )
 from .partner_auth import partner_credential_create, partner_credential_revoke
-from .selectors import participants_visible_to_staff
+from .selectors import employer_active_card_count, participants_visible_to_staff
 
 
 class BranchScopedAdmin(admin.ModelAdmin):
@@ -81,10 +82,26 @@ class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
 
 @admin.register(Employer)
 class EmployerAdmin(BranchScopedAdmin):
-    list_display = ["name", "registration_number", "jkk_risk_class", "branch"]
-    list_filter = ["jkk_risk_class", "branch"]
+    list_display = ["name", "registration_number", "jkk_risk_class", "jkk_relief_eligible",
+                    "branch"]  # fmt: skip
+    list_filter = ["jkk_risk_class", "jkk_relief_eligible", "branch"]
     search_fields = ["name", "registration_number"]
     list_select_related = ["branch"]
+    readonly_fields = ["active_cards"]
+
+    @admin.display(description=_("active KPJ cards"))
+    def active_cards(self, obj):
+        return employer_active_card_count(employer=obj) if obj.pk else "-"
+
+    def save_model(self, request, obj, form, change):
+        """The JKK relief flag goes through its service, which writes the audit row."""
+        if "jkk_relief_eligible" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        eligible = obj.jkk_relief_eligible
+        obj.jkk_relief_eligible = not eligible
+        super().save_model(request, obj, form, change)
+        services.employer_jkk_relief_set(employer=obj, eligible=eligible, actor=request.user)
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -201,6 +218,11 @@ class RuleAmountAdmin(DatedRuleAdmin):
 class JakonTierAdmin(DatedRuleAdmin):
     list_display = ["lower_bound", "upper_bound", "jkk_rate", "jkm_rate", "valid_from",
                     "valid_to", "unconfirmed"]  # fmt: skip
+
+
+@admin.register(JkkRelief)
+class JkkReliefAdmin(DatedRuleAdmin):
+    list_display = ["discount_percent", "valid_from", "valid_to", "unconfirmed", "source"]
 
 
 @admin.register(PensionAge)

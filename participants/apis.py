@@ -108,6 +108,11 @@ class ContributionSimulationApi(SimulationApi):
             required=False, min_value=1, help_text=_("PPU wage, BPU declared income, Jakon wage.")
         )
         jkk_risk_class = serializers.IntegerField(required=False, min_value=1, max_value=5)
+        jkk_relief = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=_("PPU: the employer is eligible for the JKK relief (PP 7/2025)."),
+        )
         include_jht = serializers.BooleanField(required=False, default=False)
         jht_amount = serializers.IntegerField(required=False, min_value=1)
         project_value = serializers.IntegerField(required=False, min_value=1)

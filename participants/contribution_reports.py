@@ -234,6 +234,7 @@ class _Checker:
                         on_date=month,
                         monthly_wage=wage,
                         jkk_risk_class=self.employer.jkk_risk_class,
+                        jkk_relief=self.employer.jkk_relief_eligible,
                     ),
                 )
             except rules.RuleInputError as exc:

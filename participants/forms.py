@@ -163,6 +163,11 @@ class ContributionSimulationForm(forms.Form):
         choices=[("", "-")] + [(n, str(n)) for n in range(1, 6)],
         help_text=_("1 = very low risk ... 5 = very high risk."),
     )  # fmt: skip
+    jkk_relief = forms.BooleanField(
+        label=_("My employer has the JKK relief (PPU)"), required=False,
+        help_text=_("Labour-intensive industries with at least 50 workers pay half the JKK rate "
+                    "for February 2025 to January 2026 (PP 7/2025, PP 36/2025)."),
+    )  # fmt: skip
     project_value = forms.IntegerField(
         label=_("Project contract value before VAT (Jakon, Rp)"), required=False, min_value=1
     )

@@ -94,6 +94,16 @@ class Employer(BaseModel):
     branch = models.ForeignKey(
         "appointments.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
     )
+    jkk_relief_eligible = models.BooleanField(
+        _("eligible for the JKK relief"),
+        default=False,
+        help_text=_(
+            "A labour-intensive industry (food, beverages and tobacco; textiles and clothing; "
+            "leather goods; footwear; children's toys; furniture) with at least 50 workers "
+            "registered as active participants (PP 7/2025). Its JKK contribution is cut as the "
+            "JKK relief rows say, for the months they cover."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -377,6 +387,34 @@ class RuleAmount(DatedRule):
 
     def __str__(self):
         return f"{self.key}[{self.variant}] = {self.amount} from {self.valid_from}"
+
+
+class JkkRelief(DatedRule):
+    """A temporary cut of the PPU JKK rate for employers flagged `jkk_relief_eligible`
+    (PP 7/2025, extended by PP 36/2025). The dates are contribution months."""
+
+    discount_percent = models.DecimalField(
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Share of the JKK rate waived: 50 halves it."),
+    )
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("JKK relief")
+        verbose_name_plural = _("JKK reliefs")
+        constraints = [
+            _dated_constraint("jkkrelief_valid_range"),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="jkkrelief_discount_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"JKK -{self.discount_percent} % from {self.valid_from}"
 
 
 class JakonTier(DatedRule):

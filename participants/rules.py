@@ -6,7 +6,8 @@ Nothing here touches the database or the clock. The caller loads the rule rows
 Rounding rule: each share (employer, worker, government) is computed exactly in Decimal on
 its own and rounded once to whole rupiah, half up (0.5 -> 1). The total is the sum of the
 rounded shares, so employer + worker == total always holds. Jakon's marginal tiers are summed
-exactly first and rounded once per program.
+exactly first and rounded once per program. A JKK relief (PP 7/2025) scales the rate before
+that one rounding: 0.89 % halved is 0.445 % of the wage, not half of the rounded amount.
 """
 
 from __future__ import annotations
@@ -80,12 +81,19 @@ class PensionAgeRow(Dated):
 
 
 @dataclass(frozen=True)
+class JkkReliefRow(Dated):
+    discount_percent: Decimal
+    unconfirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Rules:
     memberships: tuple[MembershipRow, ...] = ()
     rates: tuple[RateRow, ...] = ()
     amounts: tuple[AmountRow, ...] = ()
     tiers: tuple[TierRow, ...] = ()
     pension_ages: tuple[PensionAgeRow, ...] = ()
+    jkk_reliefs: tuple[JkkReliefRow, ...] = ()
 
 
 # --- inputs, outputs, errors -------------------------------------------------------------
@@ -110,6 +118,7 @@ class ContributionInput:
     project_value: int | None = None
     pmi_phase: str | None = None
     contract_months: int | None = None
+    jkk_relief: bool = False  # the employer is flagged eligible for the JKK relief (PPU)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class ProgramAmount:
     worker: int
     government: int = 0
     recomposed: int = 0  # part of the employer's JKK/JKM contribution that funds this program
+    discount_percent: Decimal = Decimal(0)  # share of the rate waived by a relief (JKK)
 
     @property
     def total(self) -> int:
@@ -199,6 +209,11 @@ def _rate(
         ):
             return row
     return None
+
+
+def jkk_relief_for(rules: Rules, on: datetime.date) -> JkkReliefRow | None:
+    """The JKK relief row in force for a contribution month, if any."""
+    return next((row for row in rules.jkk_reliefs if row.in_force(on)), None)
 
 
 def _missing_rule(on: datetime.date) -> RuleInputError:
@@ -284,13 +299,20 @@ def _ppu(rules, data, programs, errors):
             base = min(wage, cap.amount)
             unconfirmed |= cap.unconfirmed
         unconfirmed |= rate.unconfirmed
+        kept, discount = Decimal(1), Decimal(0)
+        relief = jkk_relief_for(rules, on) if program == JKK and data.jkk_relief else None
+        if relief is not None:
+            discount = relief.discount_percent
+            kept = (100 - discount) / 100
+            unconfirmed |= relief.unconfirmed
         result.append(
             ProgramAmount(
                 program=program,
-                employer=percent_of(base, rate.employer_rate),
-                worker=percent_of(base, rate.worker_rate),
+                employer=percent_of(base, rate.employer_rate * kept),
+                worker=percent_of(base, rate.worker_rate * kept),
                 government=percent_of(base, rate.government_rate),
                 recomposed=percent_of(base, rate.recomposed_rate),
+                discount_percent=discount,
             )
         )
     return result, unconfirmed

@@ -13,6 +13,7 @@ from .models import (
     Enrolment,
     JakonTier,
     JhtBalance,
+    JkkRelief,
     KpjCard,
     Participant,
     PensionAge,
@@ -81,6 +82,10 @@ def rules_load() -> rules.Rules:
         ),
         pension_ages=tuple(
             rules.PensionAgeRow(**row) for row in PensionAge.objects.values(*dated, "age")
+        ),
+        jkk_reliefs=tuple(
+            rules.JkkReliefRow(**row)
+            for row in JkkRelief.objects.values(*dated, "discount_percent", "unconfirmed")
         ),
     )
 
@@ -235,6 +240,12 @@ def kpj_cards_for_employer(*, employer: Employer, status: str | None = None) -> 
     if status:
         cards = cards.filter(status=status)
     return cards.order_by("number")
+
+
+def employer_active_card_count(*, employer: Employer) -> int:
+    """How many of the employer's cards are active: what staff check the JKK relief's
+    "at least 50 workers registered as active participants" against."""
+    return KpjCard.objects.filter(employer=employer, status=KpjCard.Status.ACTIVE).count()
 
 
 def kpj_card_get_for_employer(*, employer: Employer, number: str) -> KpjCard:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import rules, selectors
 from .models import (
     AuditEvent,
     ContributionPosting,
@@ -445,6 +445,33 @@ def kpj_card_report_leaver(
         participant_id=kpj_card.participant_id,
         action="kpj_card_non_active",
         detail={"kpj_card": kpj_card.pk, "left_on": left_on.isoformat()},
+    )
+    return True
+
+
+@transaction.atomic
+def employer_jkk_relief_set(*, employer: Employer, eligible: bool, actor: User | None) -> bool:
+    """Staff flag (or unflag) the employer as eligible for the JKK relief, once per change.
+
+    The audit row keeps who decided, and how many active cards the employer had then: the
+    industry and the "at least 50 workers" conditions are checked by staff, not computed.
+    """
+    changed = (
+        Employer.objects.filter(pk=employer.pk)
+        .exclude(jkk_relief_eligible=eligible)
+        .update(jkk_relief_eligible=eligible, updated_at=timezone.now())
+    )
+    employer.jkk_relief_eligible = eligible
+    if not changed:
+        return False
+    AuditEvent.objects.create(
+        actor=actor,
+        action="employer_jkk_relief_set",
+        detail={
+            "employer": employer.registration_number,
+            "eligible": eligible,
+            "active_cards": selectors.employer_active_card_count(employer=employer),
+        },
     )
     return True
 

@@ -25,6 +25,7 @@ SEED_MIGRATIONS = [
     "complaints.migrations.0002_seed_sla_policies",
     "news.migrations.0002_seed_guides_and_faq",
     "participants.migrations.0003_seed_membership_rules",
+    "participants.migrations.0011_seed_jkk_relief",
 ]
 BUDI = "budi@demo.jmo.example"
 

@@ -1,7 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
+from participants.models import AuditEvent, Employer, KpjCard
+from tests.factories import (
+    BranchFactory,
+    EmployerFactory,
+    KpjCardFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +75,33 @@ def test_staff_without_branch_see_nobody(client, branches):
     client.force_login(staff)
     response = client.get(reverse("admin:participants_participant_changelist"))
     assert response.context["cl"].result_count == 0
+
+
+def test_flagging_an_employer_for_the_jkk_relief_is_audited_once(client, admin_user):
+    """The change form shows the active cards (the "at least 50 workers" staff check); a
+    change of the flag writes one audit row with that count, a save without it none."""
+    employer = EmployerFactory()
+    KpjCardFactory.create_batch(2, employer=employer)
+    KpjCardFactory(employer=employer, status=KpjCard.Status.NON_ACTIVE)
+    client.force_login(admin_user)
+    url = reverse("admin:participants_employer_change", args=[employer.pk])
+    assert '<div class="readonly">2</div>' in client.get(url).content.decode()
+    form = {"registration_number": employer.registration_number, "name": employer.name,
+            "jkk_risk_class": 2, "branch": employer.branch_id}  # fmt: skip
+
+    assert client.post(url, {**form, "jkk_relief_eligible": "on"}).status_code == 302
+    assert (
+        client.post(url, {**form, "jkk_relief_eligible": "on", "name": "PT Baru"}).status_code
+        == 302
+    )
+
+    employer.refresh_from_db()
+    assert employer.jkk_relief_eligible is True
+    assert employer.name == "PT Baru"
+    event = AuditEvent.objects.get(action="employer_jkk_relief_set")
+    assert event.actor == admin_user
+    assert event.detail == {"employer": employer.registration_number, "eligible": True,
+                            "active_cards": 2}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    assert not Employer.objects.get(pk=employer.pk).jkk_relief_eligible
+    assert AuditEvent.objects.filter(action="employer_jkk_relief_set").count() == 2

@@ -142,6 +142,88 @@ def test_dates_before_the_rules_are_refused(seeded):
     assert list(caught.value.errors) == ["on_date"]
 
 
+# --- JKK relief (PP 7/2025, PP 36/2025) ------------------------------------------------------
+
+# DOMAIN.md §2.1 [S10]: each risk class's JKK rate halved for eligible employers.
+RELIEVED_RATES = [(1, "0.24", "0.12"), (2, "0.54", "0.27"), (3, "0.89", "0.445"),
+                  (4, "1.27", "0.635"), (5, "1.74", "0.87")]  # fmt: skip
+WAGE = 10_000_000
+
+
+def jkk(seeded, on, risk, *, relief=True, category="PPU"):
+    extra = {"jkk_risk_class": risk} if category == "PPU" else {}
+    result = calc(seeded, category=category, on_date=on, monthly_wage=WAGE, jkk_relief=relief,
+                  **extra)  # fmt: skip
+    return amounts(result)["JKK"]
+
+
+@pytest.mark.parametrize(("risk", "full", "halved"), RELIEVED_RATES)
+@pytest.mark.parametrize(
+    ("on", "relieved"),
+    [
+        (D(2025, 1, 1), False),  # the month before PP 7/2025
+        (D(2025, 2, 1), True),  # its first month
+        (D(2025, 7, 1), True),  # PP 7/2025's last month
+        (D(2025, 8, 1), True),  # PP 36/2025's first month
+        (D(2026, 1, 1), True),  # the last month PP 36/2025 covers
+        (D(2026, 1, 31), True),
+        (D(2026, 2, 1), False),  # full rate again
+    ],
+)
+def test_jkk_relief_halves_every_risk_class_from_february_2025_to_january_2026(
+    seeded, risk, full, halved, on, relieved
+):
+    rate = Decimal(halved if relieved else full)
+    expected = rules.percent_of(WAGE, rate)
+    assert jkk(seeded, on, risk) == (expected, 0, expected)
+
+
+@pytest.mark.parametrize(("risk", "full", "halved"), RELIEVED_RATES)
+def test_an_employer_without_the_relief_pays_the_full_jkk_rate(seeded, risk, full, halved):
+    expected = rules.percent_of(WAGE, Decimal(full))
+    assert jkk(seeded, D(2025, 3, 1), risk, relief=False) == (expected, 0, expected)
+
+
+def test_jkk_relief_leaves_the_other_programs_alone(seeded):
+    on = D(2025, 3, 1)
+    relieved = amounts(calc(seeded, category="PPU", on_date=on, monthly_wage=WAGE,
+                            jkk_risk_class=3, jkk_relief=True))  # fmt: skip
+    full = amounts(calc(seeded, category="PPU", on_date=on, monthly_wage=WAGE, jkk_risk_class=3))
+    assert relieved.pop("JKK") == (44_500, 0, 44_500)
+    assert full.pop("JKK") == (89_000, 0, 89_000)
+    assert relieved == full
+
+
+def test_jkk_relief_is_for_wage_earners_only(seeded):
+    """Jakon projects are not among PP 7/2025's industries: the flag changes nothing."""
+    assert jkk(seeded, D(2025, 3, 1), None, category="JAKON") == (174_000, 0, 174_000)
+
+
+def test_relieved_jkk_is_rounded_once_on_the_relieved_rate(seeded):
+    """Rp1,000,300 at 0.445 % is Rp4,451.335: Rp4,451, not half of the rounded Rp8,903."""
+    result = calc(seeded, category="PPU", on_date=D(2025, 3, 1), monthly_wage=1_000_300,
+                  jkk_risk_class=3, jkk_relief=True)  # fmt: skip
+    assert amounts(result)["JKK"] == (4_451, 0, 4_451)
+    assert result.programs[0].discount_percent == Decimal(50)
+
+
+def test_jkk_relief_comes_from_the_rows_passed_in():
+    """Pure: no relief row, no cut; a row's own dates and percentage are what count."""
+    rate = rules.RateRow(D(2015, 7, 1), None, "PPU", "JKK", 1, Decimal("0.24"), Decimal(0))
+    row = rules.JkkReliefRow(D(2030, 1, 1), D(2030, 1, 31), Decimal(25), unconfirmed=True)
+    base = rules.Rules(rates=(rate,), memberships=(
+        rules.MembershipRow(D(2015, 7, 1), None, "PPU", "JKK", "mandatory"),))  # fmt: skip
+    with_row = rules.Rules(rates=base.rates, memberships=base.memberships, jkk_reliefs=(row,))
+    data = ContributionInput("PPU", D(2030, 1, 1), monthly_wage=WAGE, jkk_risk_class=1,
+                             jkk_relief=True)  # fmt: skip
+    assert rules.contribution_calculate(base, data).programs[0].employer == 24_000
+    result = rules.contribution_calculate(with_row, data)
+    assert (result.programs[0].employer, result.unconfirmed) == (18_000, True)
+    later = ContributionInput("PPU", D(2030, 2, 1), monthly_wage=WAGE, jkk_risk_class=1,
+                              jkk_relief=True)  # fmt: skip
+    assert rules.contribution_calculate(with_row, later).programs[0].employer == 24_000
+
+
 # --- BPU --------------------------------------------------------------------------------------
 
 
@@ -305,7 +387,8 @@ def contribution_inputs(draw):
     on = draw(dates)
     if category == "PPU":
         return ContributionInput(category, on, monthly_wage=draw(money),
-                                 jkk_risk_class=draw(st.integers(1, 5)))  # fmt: skip
+                                 jkk_risk_class=draw(st.integers(1, 5)),
+                                 jkk_relief=draw(st.booleans()))  # fmt: skip
     if category == "BPU":
         return ContributionInput(category, on, monthly_wage=draw(money),
                                  include_jht=draw(st.booleans()))  # fmt: skip

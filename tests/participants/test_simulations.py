@@ -40,6 +40,16 @@ def test_ppu_through_the_api_lists_each_program(client):
     assert data["unconfirmed"] is True  # the 2025 JP cap is flagged unconfirmed
 
 
+def test_jkk_relief_through_the_api(client):
+    """Class 3 (0.89 %) on Rp5,000,000 in March 2025: halved to 0.445 % with the relief."""
+    body = {"category": "PPU", "on_date": "2025-03-01", "monthly_wage": 5_000_000,
+            "jkk_risk_class": 3}  # fmt: skip
+    full = simulate(client, **body).json()["programs"][0]
+    relieved = simulate(client, **body, jkk_relief=True).json()["programs"][0]
+    assert (full["program"], full["employer"]) == ("JKK", 44_500)
+    assert (relieved["program"], relieved["employer"]) == ("JKK", 22_250)
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
@@ -126,6 +136,22 @@ def test_contribution_page_without_an_account(client):
     )
     assert response.status_code == 200
     assert "Rp1.345.000" in response.content.decode()
+
+
+def test_contribution_page_takes_the_jkk_relief(client):
+    client.cookies["django_language"] = "en"
+    query = {"category": "PPU", "on_date": "2025-03-01", "monthly_wage": 5_000_000,
+             "jkk_risk_class": 3}  # fmt: skip
+    full = client.get(reverse("simulate_contribution"), query).content.decode()
+    relieved = client.get(reverse("simulate_contribution"), {**query, "jkk_relief": "on"})
+    body = relieved.content.decode()
+    assert "Rp44.500" in full
+    assert "JKK relief:" not in full
+    assert "Rp22.250" in body
+    assert "JKK relief: 50 % off the rate (PP 7/2025, PP 36/2025)." in body
+    client.cookies["django_language"] = "id"
+    indonesian = client.get(reverse("simulate_contribution"), {**query, "jkk_relief": "on"})
+    assert "Keringanan iuran JKK: tarif dipotong 50 %" in indonesian.content.decode()
 
 
 def test_contribution_page_shows_field_errors(client):

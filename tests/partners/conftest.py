@@ -65,8 +65,11 @@ def dated_rules(db):
     earlier test may have removed them, so they are written again when missing."""
     from django.apps import apps
 
-    from participants.models import ContributionRate
+    from participants.models import ContributionRate, JkkRelief
 
-    if not ContributionRate.objects.exists():
-        migration = importlib.import_module("participants.migrations.0003_seed_membership_rules")
-        migration.seed(apps, None)
+    for model, module in [
+        (ContributionRate, "participants.migrations.0003_seed_membership_rules"),
+        (JkkRelief, "participants.migrations.0011_seed_jkk_relief"),
+    ]:
+        if not model.objects.exists():
+            importlib.import_module(module).seed(apps, None)

@@ -74,6 +74,54 @@ def test_jp_wage_is_capped_at_the_cap_in_force_that_month(client, key_a, card_a)
     assert got["JHT"] == (444_000, 240_000)
 
 
+def test_jkk_relief_halves_jkk_for_an_eligible_employer_in_the_relief_months(
+    client, employer_a, key_a, card_a, key_b, card_b
+):
+    """PP 7/2025 + PP 36/2025: an eligible employer's March 2025 row pays JKK class 2 at
+    0.27 % instead of 0.54 %; another employer, and the same one in February 2026, pay the
+    full rate. The other programs are untouched."""
+    employer_a.jkk_relief_eligible = True
+    employer_a.save(update_fields=["jkk_relief_eligible"])
+    rows = [row(month="2025-03"), row(month="2026-02")]
+    response = post(client, key_a, {"rows": rows})
+    assert response.status_code == 201, response.json()
+    march, february = (amounts(r) for r in response.json()["rows"])
+    assert march["JKK"] == (13_500, 0)
+    assert february["JKK"] == (27_000, 0)
+    assert {k: v for k, v in march.items() if k != "JKK"} == {
+        "JKM": (15_000, 0), "JHT": (185_000, 100_000), "JP": (100_000, 50_000),
+    }  # fmt: skip
+    posted = ContributionPosting.objects.filter(kpj_card=card_a, program="JKK")
+    assert {p.month: p.employer_amount for p in posted} == {
+        datetime.date(2025, 3, 1): 13_500,
+        datetime.date(2026, 2, 1): 27_000,
+    }
+    other = post(client, key_b, {"rows": [row(kpj=card_b.number, month="2025-03")]})
+    assert other.status_code == 201, other.json()
+    assert amounts(other.json()["rows"][0])["JKK"] == (27_000, 0)
+
+
+def test_sent_amounts_of_an_eligible_employer_are_judged_against_the_relieved_jkk(
+    client, employer_a, key_a, card_a
+):
+    employer_a.jkk_relief_eligible = True
+    employer_a.save(update_fields=["jkk_relief_eligible"])
+    sent = [
+        {"program": "JKK", "employer": 27_000, "worker": 0},
+        {"program": "JKM", "employer": 15_000, "worker": 0},
+        {"program": "JHT", "employer": 185_000, "worker": 100_000},
+        {"program": "JP", "employer": 100_000, "worker": 50_000},
+    ]
+    response = post(client, key_a, {"rows": [row(month="2025-03", amounts=sent)]},
+                    HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert set(fields) == {"rows[0].amounts.JKK"}
+    assert "give employer 13500 and worker 0" in fields["rows[0].amounts.JKK"][0]
+    sent[0]["employer"] = 13_500
+    assert post(client, key_a, {"rows": [row(month="2025-03", amounts=sent)]}).status_code == 201
+
+
 def test_rows_by_nik_and_balances_add_up_across_months(client, key_a, card_a):
     nik = card_a.participant.nik
     rows = [row(month="2025-11"), {"nik": nik, "month": "2025-12", "wage": 6_000_000}]

@@ -193,6 +193,7 @@ MATRIX: dict[str, str] = {
     ),
     **admin_model("participants/ruleamount", "403 403 403 403 403 302", "403 403 403 403 403 302"),
     **admin_model("participants/jakontier", "403 403 403 403 403 302", "403 403 403 403 403 302"),
+    **admin_model("participants/jkkrelief", "403 403 403 403 403 302", "403 403 403 403 403 302"),
     **admin_model("participants/pensionage", "403 403 403 403 403 302", "403 403 403 403 403 302"),
     **admin_model(
         "participants/jhtreturnrate", "403 403 302 403 403 302", "403 403 302 403 403 302"
