@@ -29,6 +29,11 @@ from .partner_apis import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, Part
 from .partner_auth import PartnerApi, partner_scope
 from .tasks import contribution_report_process_task
 
+# The id in `contributions/{report_id}` URLs: the route takes digits only, so never negative.
+REPORT_ID_PARAMETER = OpenApiParameter(
+    "report_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH
+)
+
 # Request -----------------------------------------------------------------------------------
 
 
@@ -270,7 +275,7 @@ class ContributionReportStatusApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_retrieve",
-        parameters=[OpenApiParameter("report_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[REPORT_ID_PARAMETER],
         responses={200: ReportStatusSerializer, **READ_ERRORS},
     )
     def get(self, request, report_id: int):
@@ -315,7 +320,7 @@ class ContributionReportCancelApi(PartnerApi):
         operation_id="employer_contributions_cancel",
         request=None,
         parameters=[
-            OpenApiParameter("report_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            REPORT_ID_PARAMETER,
             IDEMPOTENCY_PARAMETER,
         ],
         responses={200: ReportStatusSerializer, 409: ErrorSerializer, **READ_ERRORS,
