@@ -319,10 +319,7 @@ class ContributionReportCancelApi(PartnerApi):
     @extend_schema(
         operation_id="employer_contributions_cancel",
         request=None,
-        parameters=[
-            REPORT_ID_PARAMETER,
-            IDEMPOTENCY_PARAMETER,
-        ],
+        parameters=[REPORT_ID_PARAMETER, IDEMPOTENCY_PARAMETER],
         responses={200: ReportStatusSerializer, 409: ErrorSerializer, **READ_ERRORS,
                    **WRITE_ERRORS},
     )  # fmt: skip
