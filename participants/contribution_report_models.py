@@ -2,7 +2,9 @@
 
 The rows travel in `payload` only until the report is processed (then it is emptied: the
 ledger postings are the record). Small reports are processed inside the request; large ones
-by `contribution_report_process_task`, which the status URL follows.
+by `contribution_report_process_task`, which the status URL follows. A large report may be
+cancelled while it is still queued (`contribution_reports.contribution_report_cancel`): a
+worker never claims a cancelled report.
 """
 
 from django.db import models
@@ -15,6 +17,7 @@ class ContributionReport(models.Model):
         PROCESSING = "processing", _("Processing")
         DONE = "done", _("Posted")
         FAILED = "failed", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
 
     employer = models.ForeignKey(
         "participants.Employer",
@@ -63,11 +66,13 @@ class ContributionReport(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        """Nothing more happens to the report: posted, refused or cancelled."""
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
 
     @property
     def progress(self) -> int:
-        """Percent: rows checked so far; 100 only once the report is final."""
+        """Percent: rows checked so far; 100 only once the report is final (a cancelled
+        report too, so a client polling for 100 stops; its processed_rows stay 0)."""
         if self.is_final:
             return 100
         if not self.row_count:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,14 @@ _NIK = re.compile(r"^\d{16}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WAGE_CATEGORIES = (Category.PPU, Category.JAKON)
 MAX_RUPIAH = 10**12  # far above any wage; keeps every sum inside the ledger's bigint
+
+
+class ReportNotCancellable(Exception):
+    """The report was claimed by a worker or is final: `status` says which."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
 
 
 class ReportRefused(Exception):
@@ -565,7 +574,9 @@ def contribution_report_process_now(*, report: ContributionReport, rows: list[Ro
 
 def contribution_report_process(*, report_id: int, worker: str) -> str:
     """A large report, in a Celery task. Safe to run again: a final report is left alone,
-    and the write transaction locks the report and checks it is still open first."""
+    and the write transaction locks the report and checks it is still open first. A
+    cancelled report is never claimed: the claim below and `contribution_report_cancel` are
+    conditional UPDATEs of the same row, so only one of them finds it queued."""
     claimed = ContributionReport.objects.filter(
         pk=report_id,
         status__in=[ContributionReport.Status.QUEUED, ContributionReport.Status.PROCESSING],
@@ -610,7 +621,8 @@ def contribution_report_process(*, report_id: int, worker: str) -> str:
 
 def contribution_reports_stuck(*, now: datetime.datetime, limit: int = 100) -> list[int]:
     """Reports queued or processing for longer than any live run takes (a lost message, a
-    dead machine): the beat job queues them again; the report lock keeps it to one posting."""
+    dead machine): the beat job queues them again; the report lock keeps it to one posting.
+    Final reports (posted, refused, cancelled) are never picked."""
     stale = now - datetime.timedelta(seconds=settings.CONTRIBUTIONS_STUCK_AFTER_SECONDS)
     status = ContributionReport.Status
     return list(
@@ -621,3 +633,56 @@ def contribution_reports_stuck(*, now: datetime.datetime, limit: int = 100) -> l
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- reading and cancelling ------------------------------------------------------------------
+
+
+def contribution_reports_for_employer(
+    *, employer: Employer, status: str | None = None
+) -> QuerySet[ContributionReport]:
+    """The employer's own reports, newest first (stable pages), without their rows: a queued
+    report's payload can be megabytes."""
+    reports = ContributionReport.objects.filter(employer=employer).defer("payload")
+    if status:
+        reports = reports.filter(status=status)
+    return reports.order_by("-created_at", "-pk")
+
+
+def contribution_report_get_for_employer(
+    *, employer: Employer, report_id: int
+) -> ContributionReport:
+    """One of the employer's own reports; a missing and another employer's report are 404."""
+    report = contribution_reports_for_employer(employer=employer).filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@transaction.atomic
+def contribution_report_cancel(
+    *, employer: Employer, report_id: int, credential: PartnerCredential | None
+) -> ContributionReport:
+    """Cancel one of the employer's reports that no worker has claimed yet; returns it as it
+    now is (404 for a missing or another employer's report).
+
+    One conditional UPDATE from `queued`: a worker claiming the report at the same moment
+    runs its own conditional UPDATE (`contribution_report_process`), and the database lets
+    only one of them find the row still queued; the worker then skips the report, or the
+    cancel is refused. Cancelling a cancelled report again changes nothing and answers the
+    same. Raises ReportNotCancellable (with the status) once a worker has it or it is final."""
+    status = ContributionReport.Status
+    cancelled = ContributionReport.objects.filter(
+        pk=report_id, employer=employer, status=status.QUEUED
+    ).update(status=status.CANCELLED, finished_at=timezone.now(), payload=[])
+    report = contribution_report_get_for_employer(employer=employer, report_id=report_id)
+    if cancelled:
+        AuditEvent.objects.create(
+            action="contribution_report_cancelled",
+            detail={"report": report.pk, "employer": employer.registration_number,
+                    "rows": report.row_count,
+                    **({"partner_key": credential.prefix} if credential else {})},
+        )  # fmt: skip
+    if report.status != status.CANCELLED:
+        raise ReportNotCancellable(report.status)
+    return report

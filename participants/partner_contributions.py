@@ -1,15 +1,16 @@
-"""`POST /api/v1/employers/me/contributions` and its status URL (scope contributions:write).
+"""`/api/v1/employers/me/contributions`: post a report, list them, follow one, cancel one
+(all with scope contributions:write).
 
 Below CONTRIBUTIONS_ASYNC_ROWS rows the report is checked and posted inside the request
 (201, with the amounts the portal computed per row and program). From that size on it is
 stored and answered 202 with a status URL; a Celery task does the rest. Either way the report
-is all or nothing. The serializers below document the body in the OpenAPI schema; the rows
-themselves are checked by `contribution_reports.report_rows_parse` (see there for why).
+is all or nothing. A report still queued may be cancelled (`contributions/{id}/cancel`). The
+serializers below document the body in the OpenAPI schema; the rows themselves are checked
+by `contribution_reports.report_rows_parse` (see there for why).
 """
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +25,14 @@ from outbox.services import enqueue_on_commit
 from . import contribution_reports as reports
 from .idempotency import idempotent_response
 from .models import ContributionReport, PartnerScope, Program
-from .partner_apis import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS
+from .partner_apis import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, PartnerPagination
 from .partner_auth import PartnerApi, partner_scope
 from .tasks import contribution_report_process_task
+
+# The id in `contributions/{report_id}` URLs: the route takes digits only, so never negative.
+REPORT_ID_PARAMETER = OpenApiParameter(
+    "report_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH
+)
 
 # Request -----------------------------------------------------------------------------------
 
@@ -126,7 +132,9 @@ class ReportStatusSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     rows = serializers.IntegerField(source="row_count")
     processed_rows = serializers.IntegerField()
-    progress = serializers.IntegerField(help_text="Percent; 100 once posted or refused.")
+    progress = serializers.IntegerField(
+        help_text="Percent; 100 once final (posted, refused or cancelled)."
+    )
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -150,6 +158,20 @@ class ReportStatusSerializer(serializers.Serializer):
         return report.result.get("error")
 
 
+class ReportFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ContributionReport.Status.choices, required=False)
+
+    class Meta:
+        ref_name = "PartnerContributionReportFilter"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built here, in the request's language: the message lists the statuses to choose from.
+        self.fields["status"].error_messages["invalid_choice"] = _(
+            "Unknown status. Use one of: %(statuses)s."
+        ) % {"statuses": ", ".join(ContributionReport.Status.values)}
+
+
 class ReportPostedSerializer(serializers.Serializer):
     report = ReportStatusSerializer()
     rows = ContributionRowResultSerializer(many=True)
@@ -166,6 +188,8 @@ class ContributionReportApi(PartnerApi):
     posted all or none; large reports are answered 202 and processed in the background."""
 
     permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
+    # GET lists the reports (described in its extend_schema); the schema pages it with this.
+    pagination_class = PartnerPagination
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # key, scope and throttle before any reading
@@ -183,6 +207,25 @@ class ContributionReportApi(PartnerApi):
             # This endpoint's own, larger limit: a 100,000-row report is about 6 MB, above
             # Django's global 2.5 MB. Reading it here means Django's check never runs for it.
             raw._body = raw.read(length)
+
+    @extend_schema(
+        operation_id="employer_contributions_list",
+        description=(
+            "Your contribution reports, newest first, 50 a page, each as its status URL shows "
+            "it; filter by `status`."
+        ),
+        parameters=[ReportFilterSerializer],
+        responses={200: ReportStatusSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request):
+        filters = ReportFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        found = reports.contribution_reports_for_employer(
+            employer=self.employer, status=filters.validated_data.get("status")
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(ReportStatusSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="employer_contributions_create",
@@ -232,15 +275,62 @@ class ContributionReportStatusApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_retrieve",
-        parameters=[OpenApiParameter("report_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[REPORT_ID_PARAMETER],
         responses={200: ReportStatusSerializer, **READ_ERRORS},
     )
     def get(self, request, report_id: int):
-        report = (
-            ContributionReport.objects.filter(employer=self.employer, pk=report_id)
-            .defer("payload")
-            .first()
+        report = reports.contribution_report_get_for_employer(
+            employer=self.employer, report_id=report_id
         )
-        if report is None:
-            raise Http404
         return Response(ReportStatusSerializer(report).data)
+
+
+def _not_cancellable(status: str) -> ApiError:
+    """409 saying why the report cannot be cancelled and what to do instead."""
+    answers = {
+        ContributionReport.Status.PROCESSING: (
+            "report_processing",
+            _("This report is already being processed and can no longer be cancelled. Follow "
+              "its status URL; once it is posted, only a reversal request to your BPJS "
+              "Ketenagakerjaan branch can undo it."),
+        ),
+        ContributionReport.Status.DONE: (
+            "report_posted",
+            _("This report is already posted and can no longer be cancelled. To undo it, send "
+              "a reversal request to your BPJS Ketenagakerjaan branch."),
+        ),
+        ContributionReport.Status.FAILED: (
+            "report_refused",
+            _("This report was refused, so nothing of it was posted and there is nothing to "
+              "cancel. Correct the rows named in its error and send the report again."),
+        ),
+    }  # fmt: skip
+    code, message = answers[status]
+    return ApiError(status_code=409, code=code, message=message)
+
+
+class ContributionReportCancelApi(PartnerApi):
+    """Cancel one of your reports that no worker has started (status queued): nothing of it is
+    posted. Cancelling it again answers the same; a report being processed, posted or refused
+    is a 409 saying why; another company's report is a 404."""
+
+    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
+
+    @extend_schema(
+        operation_id="employer_contributions_cancel",
+        request=None,
+        parameters=[REPORT_ID_PARAMETER, IDEMPOTENCY_PARAMETER],
+        responses={200: ReportStatusSerializer, 409: ErrorSerializer, **READ_ERRORS,
+                   **WRITE_ERRORS},
+    )  # fmt: skip
+    def post(self, request, report_id: int):
+        def perform():
+            try:
+                report = reports.contribution_report_cancel(
+                    employer=self.employer, report_id=report_id, credential=request.auth
+                )
+            except reports.ReportNotCancellable as exc:
+                raise _not_cancellable(exc.status) from None
+            return 200, ReportStatusSerializer(report).data
+
+        return idempotent_response(request=request, employer=self.employer, perform=perform)

@@ -13,6 +13,11 @@ urlpatterns = [
         partner_contributions.ContributionReportStatusApi.as_view(),
         name="api-employer-contribution",
     ),
+    path(
+        "contributions/<int:report_id>/cancel",
+        partner_contributions.ContributionReportCancelApi.as_view(),
+        name="api-employer-contribution-cancel",
+    ),
     path("leavers", partner_apis.LeaversApi.as_view(), name="api-employer-leavers"),
     path("new-members", partner_apis.NewMembersApi.as_view(), name="api-employer-new-members"),
     path("members", partner_apis.MemberListApi.as_view(), name="api-employer-members"),

@@ -146,6 +146,18 @@ class TicketFactory(DjangoModelFactory):
     resolution_due = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=120))
 
 
+class ContributionReportFactory(DjangoModelFactory):
+    """A report row in any status, for tests that start mid-way; give `payload` (rows as
+    `Row.as_payload()`) when a worker is to process it. Posting goes through the API."""
+
+    class Meta:
+        model = "participants.ContributionReport"
+
+    employer = factory.SubFactory(EmployerFactory)
+    row_count = 1
+    language = "en"
+
+
 def ensure_seeded_rules():
     """Put back the SLA rows a data migration seeded (a transactional test's flush removes them)."""
     import importlib

@@ -129,7 +129,7 @@ def test_every_partner_view_declares_its_own_permission():
         if str(pattern.pattern) == "api/v1/employers/me/"
         for pattern in pattern.url_patterns
     ]
-    assert len(views) == 7
+    assert len(views) == 8
     for view in views:
         assert issubclass(view, PartnerApi)
         assert "permission_classes" in vars(view), view
@@ -251,7 +251,8 @@ def test_the_schema_documents_every_partner_endpoint_with_the_bearer_scheme(clie
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
     for path in ["leavers", "new-members", "members", "members/{kpj}", "claims",
-                 "contributions", "contributions/{report_id}"]:  # fmt: skip
+                 "contributions", "contributions/{report_id}",
+                 "contributions/{report_id}/cancel"]:  # fmt: skip
         assert f"/api/v1/employers/me/{path}" in paths
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
     leavers = paths["/api/v1/employers/me/leavers"]["post"]
@@ -259,6 +260,14 @@ def test_the_schema_documents_every_partner_endpoint_with_the_bearer_scheme(clie
     assert "422" in leavers["responses"]
     report = paths["/api/v1/employers/me/contributions"]["post"]
     assert {"202", "201", "413", "415", "422"} <= set(report["responses"])
+    listing = paths["/api/v1/employers/me/contributions"]["get"]
+    assert listing["operationId"] == "employer_contributions_list"
+    assert {"page", "page_size", "status"} <= {p["name"] for p in listing["parameters"]}
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page["$ref"].endswith("/PaginatedPartnerContributionReportStatusList")
+    cancel = paths["/api/v1/employers/me/contributions/{report_id}/cancel"]["post"]
+    assert {"200", "404", "409"} <= set(cancel["responses"])
+    assert "requestBody" not in cancel
 
 
 def test_the_docs_page_uses_local_assets(client):

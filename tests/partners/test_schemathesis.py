@@ -57,7 +57,7 @@ def test_the_partner_api_keeps_to_its_schema(employer_a, employer_b, monkeypatch
         path_regex=r"^/api/v1/employers/me/"
     )
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 9
     for operation in operations:
 
         @seed(20260101)

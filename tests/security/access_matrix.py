@@ -224,8 +224,12 @@ MATRIX: dict[str, str] = {
     **admin_model("news/maintenancewindow", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model("documents/document", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     # Issue 5b, 7b, 8b, 9, 10b routes.
-    "api/v1/employers/me/contributions": "401 401 401 401 401 405 405",
-    "api/v1/employers/me/contributions/<int:report_id>": "401 401 401 401 401 404 404",
+    "api/v1/employers/me/contributions": "401 401 401 401 401 200 200",
+    "api/v1/employers/me/contributions/<int:report_id>": "401 401 401 401 401 200 404",
+    "api/v1/employers/me/contributions/<int:report_id>/cancel": "401 401 401 401 401 405 405",
+    "POST api/v1/employers/me/contributions/<int:report_id>/cancel": (
+        "401 401 401 401 401 200 404"
+    ),
     "claims/<int:claim_id>/branch-visit/": "302 302 404 404 404 302 302",
     "claims/<int:claim_id>/documents/<slug:document_type>/": "302 405 405 405 405 302 302",
     "complaints/status/<str:number>/<str:token>/files/<int:document_id>/": (
@@ -237,7 +241,7 @@ MATRIX: dict[str, str] = {
     "admin/insights/dailysummary/export/<slug:table>.csv": "302 302 302 200 200 302 302",
     **admin_model("outbox/outboxmessage", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(
-        "participants/contributionreport", "403 403 302 403 403 302", "403 403 302 403 403 302"
+        "participants/contributionreport", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),
     **admin_model(
         "participants/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"

@@ -23,6 +23,7 @@ from tests.appointments.conftest import open_branch
 from tests.factories import (
     BranchFactory,
     ClaimFactory,
+    ContributionReportFactory,
     EmployerFactory,
     KpjCardFactory,
     ParticipantFactory,
@@ -144,6 +145,8 @@ def build_world() -> World:
         birth_date=datetime.date(2015, 1, 1),
     )
     o["article"] = _article()
+    # E's large report, still queued: F gets 404 for it, E may cancel it (the POST line).
+    o["report_e"] = ContributionReportFactory(employer=o["employer_e"])
     group = _staff_group()
     for who, branch in (("x", "branch_x"), ("y", "branch_y")):
         staff = StaffFactory(email=f"staf.{who}@example.test", branch=o[branch])
@@ -182,8 +185,7 @@ def url_values(world: World) -> dict:
         "member_id": o["family_member_a"].pk,
         "document_type": "ktp",
         "table": "active_daily",
-        # No contribution report exists in the world: every role gets the same 404.
-        "report_id": 0,
+        "report_id": o["report_e"].pk,
     }
 
 
