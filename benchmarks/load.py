@@ -154,6 +154,27 @@ def _locust(user_class: str, seconds: int, host: str, workdir: Path, env: dict) 
         return list(csv.DictReader(handle))
 
 
+def _server_pids(server: subprocess.Popen) -> set[int]:
+    """The processes doing the server's work: gunicorn's workers, PostgreSQL and Redis."""
+    found = set()
+    for command in (["pgrep", "-P", str(server.pid)], ["pgrep", "-x", "postgres|redis-server"]):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        found.update(int(pid) for pid in done.stdout.split())
+    return found
+
+
+def _cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU time of `pids` so far (Linux /proc); a process gone counts nothing."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _row(phase: str, stats: dict) -> dict:
     return {
         "phase": phase,
@@ -205,8 +226,12 @@ def run() -> dict:
                   ("Balance", PHASE_SECONDS), ("Hello", PHASE_SECONDS),
                   ("Mix", SECONDS)]  # fmt: skip
         for user_class, seconds in phases:
+            before = _server_pids(server)
+            cpu_before = _cpu_seconds(before)
             for stats in _locust(user_class, seconds, host, workdir, client_env):
                 rows.append(_row(user_class.lower(), stats))
+            cpu = _cpu_seconds(before | _server_pids(server)) - cpu_before
+            rows[-1]["server_cpu"] = cpu  # on the phase's "Aggregated" row
     finally:
         server.terminate()
         try:
@@ -246,7 +271,27 @@ def _report(rows: list[dict], participants: int) -> dict:
         verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
         print(f"{name} / bare view: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) {verdict}")
     print(f"errors in all phases: {errors} (target 0)")
-    return {"rows": rows, "ratios": ratios, "errors": errors}
+    cpu_ratios = _report_server_cpu(rows)
+    return {"rows": rows, "ratios": ratios, "cpu_ratios": cpu_ratios, "errors": errors}
+
+
+def _report_server_cpu(rows: list[dict]) -> dict:
+    """The same comparison without the load client, which shares these cores: the server's CPU
+    time per request (gunicorn workers, PostgreSQL and Redis together), bare view over page."""
+
+    def per_request(phase):
+        found = [r for r in rows if r["phase"] == phase and "server_cpu" in r]
+        return 1000 * sum(r["server_cpu"] for r in found) / sum(r["requests"] for r in found)
+
+    costs = {phase: per_request(phase) for phase in ("hello", "dashboard", "balance")}
+    print("server CPU per request (gunicorn + PostgreSQL + Redis): "
+          + ", ".join(f"{phase} {ms:.2f} ms" for phase, ms in costs.items()))  # fmt: skip
+    ratios = {name: costs["hello"] / costs[name] for name in ("dashboard", "balance")}
+    for name, ratio in ratios.items():
+        verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
+        print(f"{name} / bare view by server CPU: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) "
+              f"{verdict}")  # fmt: skip
+    return ratios
 
 
 def main() -> None:
