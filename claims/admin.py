@@ -246,11 +246,8 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                     try:
                         claim = services.claim_submit(
                             participant=participant,
-                            claim_type=form.selected_type,
                             idempotency_key=data["idempotency_key"],
-                            event_date=data.get("event_date"),
-                            requested_amount=data.get("requested_amount"),
-                            accident_reported=data.get("accident_reported", False),
+                            **form.claim_fields(),
                             heir_account=form.heir_account,
                             documents=documents,
                             channel=Channel.BRANCH,

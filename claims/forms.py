@@ -66,6 +66,17 @@ class EligibilityForm(forms.Form):
     def selected_type(self) -> ClaimType:
         return CLAIM_TYPES_BY_CODE[self.cleaned_data["claim_type"]]
 
+    def claim_fields(self) -> dict:
+        """The claim asked for, from a valid form: what the rules judge (ClaimRequest) and
+        what claim_submit files."""
+        data = self.cleaned_data
+        return {
+            "claim_type": self.selected_type,
+            "event_date": data.get("event_date"),
+            "requested_amount": data.get("requested_amount"),
+            "accident_reported": data.get("accident_reported", False),
+        }
+
     def clean(self):
         cleaned = super().clean()
         code = cleaned.get("claim_type")

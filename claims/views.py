@@ -31,15 +31,9 @@ def _no_store(response):
 
 
 def _eligibility(participant, form):
-    data = form.cleaned_data
     return selectors.claim_eligibility(
         participant=participant,
-        request=ClaimRequest(
-            claim_type=form.selected_type,
-            event_date=data.get("event_date"),
-            requested_amount=data.get("requested_amount"),
-            accident_reported=data.get("accident_reported", False),
-        ),
+        request=ClaimRequest(**form.claim_fields()),
         on_date=timezone.localdate(),
     )
 
@@ -96,12 +90,9 @@ def claim_file(request):
                 try:
                     claim = services.claim_submit(
                         participant=participant,
-                        claim_type=form.selected_type,
                         idempotency_key=data["idempotency_key"],
-                        event_date=data.get("event_date"),
-                        requested_amount=data.get("requested_amount"),
-                        accident_reported=data.get("accident_reported", False),
                         documents=documents,
+                        **form.claim_fields(),
                     )
                 except services.ClaimAlreadyOpen as error:
                     messages.info(request, error.message)
