@@ -9,7 +9,6 @@ database rolls the whole run back and the redelivered (or beat-sent) run does it
 import datetime
 import os
 import signal
-import time
 
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -21,18 +20,9 @@ from appointments.tasks import appointments_schedule_all_task, appointments_sche
 from jmo_portal.celery import app as celery_app
 from participants.models import AuditEvent
 from tests.factories import ParticipantFactory
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def running_scheduler_pid(worker) -> int | None:

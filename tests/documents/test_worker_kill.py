@@ -17,18 +17,9 @@ from documents.tasks import document_verify_task, documents_requeue_stuck_task
 from participants.models import AuditEvent
 from tests.documents.files import upload
 from tests.factories import ParticipantFactory
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def claimed(document_id):

@@ -25,6 +25,7 @@ from participants.tasks import (
     contribution_reports_requeue_stuck_task,
 )
 from tests.factories import KpjCardFactory
+from tests.polling import wait_for
 
 from .conftest import bearer, make_key
 
@@ -35,16 +36,6 @@ pytestmark = [
 ]
 
 URL = "/api/v1/employers/me/contributions"
-
-
-def wait_for(predicate, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def months(count, start_year=2017):
