@@ -131,6 +131,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "JMO Portal"
+# One 30 s step either side (RFC 6238 5.2): a code typed as it turns over, or sent on a slow
+# connection, or from a phone whose clock drifts, still counts. allauth's replay guard covers
+# the whole window, so a code still works once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "jmo_portal.security.PortalMfaAdapter"
 # Changing the e-mail address or password asks for the password again (ASVS 2.x / 3.x).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

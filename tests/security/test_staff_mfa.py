@@ -1,8 +1,11 @@
 """Two-factor login: optional for participants, required for staff before any staff page."""
 
+from unittest import mock
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
@@ -122,3 +125,15 @@ def test_a_participant_with_totp_is_asked_for_the_code(client):
     password_step(other, user)
     other.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert other.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize(("steps_back", "accepted"), [(0, True), (1, True), (2, False)])
+def test_a_code_from_the_step_before_still_counts_but_not_older(steps_back, accepted):
+    """A code that turns over while it is typed or sent (slow phone, slow network) still works."""
+    staff = StaffFactory()
+    authenticator = TOTP(Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP))
+    now = 1_800_000_015  # mid-step, fixed: the step boundary must not move during the test
+    code = format_hotp_value(hotp_value(STAFF_TOTP_SECRET, now // 30 - steps_back))
+    with mock.patch("time.time", return_value=now):
+        assert authenticator.validate_code(code) is accepted
+        assert authenticator.validate_code(code) is False  # and once only
