@@ -17,7 +17,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,7 +29,24 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 _down_until: dict[str, float] = {}
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache call, which costs about as much
+    as the call itself on a page that makes three; one per connection pool is enough (a
+    client is only a handle on its pool, and each thread has its own cache object)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
     def _try(self, call, *args, miss):
         server = self._servers[0]
         if time.monotonic() < _down_until.get(server, 0.0):

@@ -6,8 +6,8 @@ database (benchmarks/load.py measures it). A rendered fragment is keyed by a ran
 per user and a global one. After a commit that changes what a participant's pages show, the
 user's version is dropped (`participant_pages_changed`), so the next view renders afresh; a
 renamed branch, employer or service type drops the global version (`all_pages_changed`).
-Versions are read before the data, so a view racing a write can only store its fragment under
-the old version, which nobody reads again. Model saves and deletes are caught by signals
+Versions are read before the data, so a view racing a write can only store its fragment with
+the old version, which no view accepts again. Model saves and deletes are caught by signals
 (`pages_follow_model`); code that writes with update(), bulk_create() or raw SQL calls
 `participant_pages_changed` itself. Entries expire after PAGE_CACHE_SECONDS whatever happens.
 
@@ -76,14 +76,18 @@ def page_fragment(*, user: User, name: str, render: Callable[[], str]) -> SafeSt
     if not settings.PAGE_CACHE_SECONDS:
         return mark_safe(render())  # noqa: S308 - our own template's output
     keys = (GLOBAL_VERSION_KEY, _user_version_key(user.pk))
-    found = cache.get_many(keys)
-    versions = "-".join(_version(key, found) for key in keys)
-    key = f"pages:{release()}:{versions}:{user.pk}:{name}:{get_language()}"
-    fragment = cache.get(key)
-    if fragment is None:
-        fragment = str(render())
-        cache.set(key, fragment, settings.PAGE_CACHE_SECONDS)
-    return mark_safe(fragment)  # noqa: S308 - our own template's output, stored as rendered
+    key = f"pages:{release()}:{user.pk}:{name}:{get_language()}"
+    # One round trip reads the versions and the fragment together (MGET is atomic), and a
+    # fragment carries the versions it was rendered under: it is served only if they are
+    # still the current ones.
+    found = cache.get_many((*keys, key))
+    versions = "-".join(_version(k, found) for k in keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return mark_safe(stored[1])  # noqa: S308 - our own template's output, stored as rendered
+    fragment = str(render())
+    cache.set(key, (versions, fragment), settings.PAGE_CACHE_SECONDS)
+    return mark_safe(fragment)  # noqa: S308 - our own template's output
 
 
 # Participants whose pages changed in this thread's open transaction: a job posting to 100,000

@@ -107,3 +107,11 @@ def test_with_redis_down_a_participant_logs_in_reads_and_files_a_complaint():
     ticket = Ticket.objects.get(participant=participant)
     assert ticket.subject == "Saldo belum masuk"
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+
+
+def test_a_cache_object_keeps_one_redis_client_per_pool():
+    """Django would build a new redis.Redis for every call; ours reuses it (and its pool)."""
+    with unreachable_cache():
+        client = cache._cache.get_client()
+        assert cache._cache.get_client(write=True) is client
+        assert client.connection_pool is cache._cache._get_connection_pool(write=False)
