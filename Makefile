@@ -48,6 +48,9 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends wrk >/dev/null; } || \
+		echo "wrk could not be installed: the load test runs with locust only"
 	$(PY) -m benchmarks
 
 # Needs GNU gettext; the compiled .mo files are committed so `make run` does not.

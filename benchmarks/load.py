@@ -14,9 +14,15 @@ The server caches in Redis as production does (the personal pages): LOAD_CACHE_U
 default redis://127.0.0.1:6379/13, a database this run empties first. Every phase's load client
 does the same work per request (session cookie, status check), so a ratio compares the
 server's work on the page with its work on the bare view, not the client's.
+
+Locust is written in Python and shares these cores with the server, so it also caps the bare
+view's figure (docs: STACK.md). When wrk is installed (`make bench` installs it), the bare view,
+dashboard and balance are measured once more with it, a C client that costs the server next to
+nothing: same 50 connections, same sessions (benchmarks/wrk_sessions.lua), same phase length.
 """
 
 import csv
+import json
 import os
 import secrets
 import shutil
@@ -154,6 +160,25 @@ def _locust(user_class: str, seconds: int, host: str, workdir: Path, env: dict) 
         return list(csv.DictReader(handle))
 
 
+# For reference only: the bare view without a session cookie. The server then loads no
+# session and no user (2 queries fewer), which no participant's page can skip.
+ANONYMOUS = "hello, anonymous"
+WRK_PHASES = [("hello", "/bench/hello"), ("dashboard", "/dashboard/"), ("balance", "/balance/"),
+              ("hello", "/bench/hello"), (ANONYMOUS, "/bench/hello")]  # fmt: skip
+
+
+def _wrk(url: str, seconds: int, env: dict) -> dict:
+    """One phase with wrk; env's LOAD_SESSIONS are the cookies to send (none: anonymous)."""
+    command = [
+        "wrk", "--threads", "2", "--connections", str(USERS), "--duration", f"{seconds}s",
+        "--timeout", "10s", "--script", str(BASE_DIR / "benchmarks" / "wrk_sessions.lua"), url,
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary["rps"] = summary["requests"] / summary["seconds"]
+    return summary
+
+
 def _server_pids(server: subprocess.Popen) -> set[int]:
     """The processes doing the server's work: gunicorn's workers, PostgreSQL and Redis."""
     found = set()
@@ -212,7 +237,7 @@ def run() -> dict:
          "--log-level", "warning"],
         env=env, cwd=BASE_DIR, start_new_session=True,
     )  # fmt: skip
-    rows = []
+    rows, wrk_rows = [], []
     try:
         _wait_ready(f"{host}/bench/hello", server)
         client_env = {
@@ -232,6 +257,13 @@ def run() -> dict:
                 rows.append(_row(user_class.lower(), stats))
             cpu = _cpu_seconds(before | _server_pids(server)) - cpu_before
             rows[-1]["server_cpu"] = cpu  # on the phase's "Aggregated" row
+        if shutil.which("wrk"):
+            anonymous_env = {**client_env, "LOAD_SESSIONS": ""}
+            wrk_rows = [
+                {"phase": phase, **_wrk(f"{host}{path}", PHASE_SECONDS,
+                                        anonymous_env if phase == ANONYMOUS else client_env)}
+                for phase, path in WRK_PHASES
+            ]  # fmt: skip
     finally:
         server.terminate()
         try:
@@ -244,7 +276,7 @@ def run() -> dict:
             from jmo_portal.celery import app
 
             app.control.purge()
-    return _report(rows, participants)
+    return {**_report(rows, participants), "wrk_ratios": _report_wrk(wrk_rows)}
 
 
 def _report(rows: list[dict], participants: int) -> dict:
@@ -291,6 +323,31 @@ def _report_server_cpu(rows: list[dict]) -> dict:
         verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
         print(f"{name} / bare view by server CPU: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) "
               f"{verdict}")  # fmt: skip
+    return ratios
+
+
+def _report_wrk(rows: list[dict]) -> dict:
+    if not rows:
+        print("(wrk not installed, so no figures from a client that leaves the cores to the "
+              "server: apt-get install wrk)")  # fmt: skip
+        return {}
+    print(f"\n== The same with wrk ({USERS} connections, {PHASE_SECONDS} s each) ==")
+    print(f"{'phase':<18}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}")
+    for row in rows:
+        print(f"{row['phase']:<18}{row['requests']:>9}{row['errors']:>7}{row['rps']:>9.1f}"
+              f"{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}")  # fmt: skip
+    hellos = [row["rps"] for row in rows if row["phase"] == "hello"]
+    hello = sum(hellos) / len(hellos)
+    print(f"bare view: {hello:.1f} req/s (mean of the runs before and after the pages)")
+    pages = [row for row in rows if row["phase"] in ("dashboard", "balance")]
+    ratios = {row["phase"]: row["rps"] / hello for row in pages}
+    for name, ratio in ratios.items():
+        verdict = "ok" if ratio >= TARGET_RATIO else "BELOW TARGET"
+        print(f"{name} / bare view with wrk: {ratio:.2f} (target >= {TARGET_RATIO:.2f}) {verdict}")
+    anonymous = next(row["rps"] for row in rows if row["phase"] == ANONYMOUS)
+    print("for reference, over the bare view asked without a session: "
+          + ", ".join(f"{row['phase']} {row['rps'] / anonymous:.2f}" for row in pages))  # fmt: skip
+    print(f"errors with wrk: {sum(row['errors'] for row in rows)} (target 0)")
     return ratios
 
 
