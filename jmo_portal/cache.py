@@ -8,9 +8,14 @@ costs one timeout, not one per call.
 
 What that costs while Redis is away, and why it is accepted: rate limits count nothing (they
 fail open, so the login still works), allauth's guard against reusing a TOTP code is off, the
-personal pages render on every view (and a page changed during the outage may show stale for up
-to PAGE_CACHE_SECONDS afterwards), and a staff view may be audited twice. Sessions live in the
-database, so no login is lost and a logout cannot be undone by a cache that missed it.
+personal pages render on every view, and a staff view may be audited twice. Sessions live in
+the database, so no login is lost and a logout cannot be undone by a cache that missed it.
+
+A delete the server did not take is kept and done first thing when it answers again. Every
+delete in the portal is an invalidation (a participant's page version, the maintenance windows),
+so a late one is harmless and a lost one would serve stale pages: a balance posted during the
+outage shows as soon as Redis is back, not PAGE_CACHE_SECONDS later. Only a process that ends
+before Redis comes back loses its pending deletes; those entries still expire.
 """
 
 import logging
@@ -27,6 +32,7 @@ OUTAGE_BACKOFF = 5.0  # seconds without asking a server that just failed
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # Per process and server: Django makes one cache object per thread.
 _down_until: dict[str, float] = {}
+_pending_deletes: dict[str, set[str]] = {}
 
 
 class _OneClientPerPool(RedisCacheClient):
@@ -47,13 +53,23 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _OneClientPerPool
 
-    def _try(self, call, *args, miss):
+    def _try(self, call, *args, miss, undone=()):
+        """`call(*args)`, or `miss` when the server is unreachable; `undone`: the full keys a
+        failed call would have deleted, deleted once the server answers again."""
         server = self._servers[0]
+        pending = _pending_deletes.setdefault(server, set())
         if time.monotonic() < _down_until.get(server, 0.0):
+            pending.update(undone)
             return miss
         try:
+            if pending:
+                keys = list(pending)
+                self._cache.delete_many(keys)
+                pending.difference_update(keys)
+                logger.warning("cache reachable again: %d deferred deletes done", len(keys))
             return call(*args)
         except UNREACHABLE as exc:
+            pending.update(undone)
             _down_until[server] = time.monotonic() + OUTAGE_BACKOFF
             logger.warning(
                 "cache unreachable (%s): treated as empty for %.0f s",
@@ -89,7 +105,9 @@ class FailSoftRedisCache(RedisCache):
         return self._try(super().incr, key, delta, version, miss=delta)
 
     def delete(self, key, version=None):
-        return self._try(super().delete, key, version, miss=False)
+        undone = [self.make_key(key, version)]
+        return self._try(super().delete, key, version, miss=False, undone=undone)
 
     def delete_many(self, keys, version=None):
-        return self._try(super().delete_many, keys, version, miss=None)
+        undone = [self.make_key(key, version) for key in keys]
+        return self._try(super().delete_many, keys, version, miss=None, undone=undone)

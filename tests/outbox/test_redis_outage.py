@@ -2,9 +2,12 @@
 participant still logs in, sees their dashboard and files a complaint, which commits; its
 Celery work waits in the outbox. "Down" for real: a local port nobody listens on."""
 
+import shutil
+import subprocess
 import time
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.test import override_settings
@@ -13,28 +16,77 @@ from django.urls import reverse
 from complaints.models import Ticket
 from jmo_portal import cache as fail_soft
 from outbox.models import OutboxMessage
+from participants.page_cache import page_fragment, participant_pages_changed
+from tests.conftest import service_unavailable
 from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory, ensure_seeded_rules
 
 from .test_outbox import closed_port, dead_broker
 
 
-def unreachable_cache():
+def cache_on_port(port: int):
     return override_settings(
         CACHES={
             "default": {
                 "BACKEND": "jmo_portal.cache.FailSoftRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
         }
     )
 
 
+def unreachable_cache():
+    return cache_on_port(closed_port())
+
+
+class OwnRedis:
+    """A redis-server of this test's own that keeps its data on disk (append-only file), so
+    it can be stopped and started again with its keys, as a production Redis restarts."""
+
+    def __init__(self, directory):
+        self.port = closed_port()
+        self.argv = [
+            shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+            "--dir", str(directory), "--save", "", "--appendonly", "yes",
+            "--appendfsync", "always",
+        ]  # fmt: skip
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL)  # noqa: S603
+        probe = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        for _ in range(50):
+            try:
+                probe.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()  # it writes its append-only file and exits
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        service_unavailable("needs the redis-server program (apt-get install redis-server)")
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
 @pytest.fixture(autouse=True)
 def _forget_outages():
     fail_soft._down_until.clear()
+    fail_soft._pending_deletes.clear()
     yield
     fail_soft._down_until.clear()
+    fail_soft._pending_deletes.clear()
 
 
 def test_an_unreachable_cache_reads_as_empty_and_writes_nothing():
@@ -115,3 +167,22 @@ def test_a_cache_object_keeps_one_redis_client_per_pool():
         client = cache._cache.get_client()
         assert cache._cache.get_client(write=True) is client
         assert client.connection_pool is cache._cache._get_connection_pool(write=False)
+
+
+@pytest.mark.django_db
+def test_a_page_changed_while_redis_was_down_is_fresh_as_soon_as_it_is_back(
+    own_redis, django_capture_on_commit_callbacks
+):
+    participant = ParticipantFactory(user=UserFactory())
+    user = participant.user
+    with cache_on_port(own_redis.port):
+        assert page_fragment(user=user, name="balance", render=lambda: "Rp 1.000") == "Rp 1.000"
+        own_redis.stop()
+        with django_capture_on_commit_callbacks(execute=True):
+            participant_pages_changed([participant.pk])  # a posting commits; the drop fails
+        assert any(fail_soft._pending_deletes.values())
+        own_redis.start()  # with its keys: the old page and its version are still there
+        fail_soft._down_until.clear()  # the back-off is over
+        fresh = page_fragment(user=user, name="balance", render=lambda: "Rp 2.000")
+        assert fresh == "Rp 2.000"  # not the page from before the posting
+        assert not any(fail_soft._pending_deletes.values())
