@@ -19,6 +19,7 @@ before Redis comes back loses its pending deletes; those entries still expire.
 """
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -33,6 +34,7 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # Per process and server: Django makes one cache object per thread.
 _down_until: dict[str, float] = {}
 _pending_deletes: dict[str, set[str]] = {}
+_pending_lock = threading.Lock()  # runserver and gthread workers serve from several threads
 
 
 class _OneClientPerPool(RedisCacheClient):
@@ -57,19 +59,14 @@ class FailSoftRedisCache(RedisCache):
         """`call(*args)`, or `miss` when the server is unreachable; `undone`: the full keys a
         failed call would have deleted, deleted once the server answers again."""
         server = self._servers[0]
-        pending = _pending_deletes.setdefault(server, set())
         if time.monotonic() < _down_until.get(server, 0.0):
-            pending.update(undone)
+            self._defer(server, undone)
             return miss
         try:
-            if pending:
-                keys = list(pending)
-                self._cache.delete_many(keys)
-                pending.difference_update(keys)
-                logger.warning("cache reachable again: %d deferred deletes done", len(keys))
+            self._delete_deferred(server)
             return call(*args)
         except UNREACHABLE as exc:
-            pending.update(undone)
+            self._defer(server, undone)
             _down_until[server] = time.monotonic() + OUTAGE_BACKOFF
             logger.warning(
                 "cache unreachable (%s): treated as empty for %.0f s",
@@ -77,6 +74,21 @@ class FailSoftRedisCache(RedisCache):
                 OUTAGE_BACKOFF,
             )
             return miss
+
+    @staticmethod
+    def _defer(server: str, keys) -> None:
+        if keys:
+            with _pending_lock:
+                _pending_deletes.setdefault(server, set()).update(keys)
+
+    def _delete_deferred(self, server: str) -> None:
+        with _pending_lock:
+            keys = list(_pending_deletes.get(server, ()))
+        if keys:
+            self._cache.delete_many(keys)  # raises like any call while still unreachable
+            with _pending_lock:
+                _pending_deletes[server].difference_update(keys)
+            logger.warning("cache reachable again: %d deferred deletes done", len(keys))
 
     def get(self, key, default=None, version=None):
         return self._try(super().get, key, default, version, miss=default)
