@@ -9,16 +9,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.access_audit import (
-    VIA_QUEUE,
-    VIEWED,
-    AuditedAccessAdmin,
-    staff_access_record_many,
-)
-from participants.admin import BranchScopedAdmin
+from core.access_audit import VIA_QUEUE, VIEWED, AuditedAccessAdmin, staff_access_record_many
+from core.admin import BranchScopedAdmin
+from core.models import Branch
 
 from . import selectors, services
-from .models import Appointment, Branch, BranchService, Holiday, OpeningHours, ServiceType
+from .models import Appointment, BranchService, Holiday, OpeningHours, ServiceType
 
 
 class BranchServiceInline(admin.TabularInline):

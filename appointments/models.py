@@ -5,32 +5,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from jmo_portal.models import BaseModel
-
-
-class Branch(models.Model):
-    """A BPJS Ketenagakerjaan branch office; staff and participants belong to one."""
-
-    code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    address = models.CharField(_("address"), max_length=255)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True)
-    services = models.ManyToManyField(
-        "ServiceType",
-        verbose_name=_("services offered"),
-        through="BranchService",
-        related_name="branches",
-        blank=True,
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("branch")
-        verbose_name_plural = _("branches")
-
-    def __str__(self):
-        return self.name
+from core.models import BaseModel, Branch
 
 
 class ServiceType(BaseModel):
@@ -49,6 +24,14 @@ class ServiceType(BaseModel):
     )
     is_active = models.BooleanField(_("bookable"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    branches = models.ManyToManyField(
+        Branch,
+        verbose_name=_("branches offering it"),
+        through="BranchService",
+        related_name="services",
+        blank=True,
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -6,10 +6,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.models import Branch
 from participants.models import Participant, User
 
 from . import rules
-from .models import Appointment, Branch, BranchService, Holiday, OpeningHours, ServiceType
+from .models import Appointment, BranchService, Holiday, OpeningHours, ServiceType
 
 
 def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent, Branch
 from outbox.services import enqueue_on_commit
-from participants.models import AuditEvent, Participant, User
+from participants.models import Participant, User
 from participants.page_cache import participant_pages_changed
 
 from . import rules, scheduling, selectors
-from .models import Appointment, Branch, ServiceType
+from .models import Appointment, ServiceType
 
 Status = Appointment.Status
 

@@ -73,7 +73,7 @@ def _participant_with_history(branch, index: int, months: int):
 
 
 def history_length(baseline: dict) -> None:
-    from appointments.models import Branch
+    from core.models import Branch
 
     branch = Branch.objects.first()
     print("\n== Cek saldo: 12 vs 600 months of postings ==")
@@ -215,7 +215,7 @@ def _seed_orm(count: int, branch) -> int:
 
 
 def scale(baseline: dict) -> None:
-    from appointments.models import Branch
+    from core.models import Branch
     from participants.models import Participant, User
 
     postgres = connection.vendor == "postgresql"

@@ -98,10 +98,11 @@ def _copy_same_postings(card_ids_from: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    from appointments.models import Branch
-    from participants.models import ContributionReport, Employer, KpjCard
-    from participants.partner_auth import partner_credential_create
-    from participants.tasks import contribution_report_process_task
+    from core.models import Branch
+    from participants.models import Employer, KpjCard
+    from partners.auth import partner_credential_create
+    from partners.models import ContributionReport
+    from partners.tasks import contribution_report_process_task
 
     postgres = connection.vendor == "postgresql"
     count = int(os.environ.get("BENCH_INGEST_ROWS", 100_000 if postgres else 5_000))

@@ -358,8 +358,8 @@ def main() -> None:
     django.setup()
     from django.test.utils import setup_test_environment
 
-    from appointments.models import Branch
     from benchmarks import balance
+    from core.models import Branch
 
     setup_test_environment()
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)

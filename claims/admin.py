@@ -7,13 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participants.access_audit import (
-    VIA_CLAIM_FILING,
-    VIEWED,
-    AuditedAccessAdmin,
-    staff_access_record,
-)
-from participants.admin import BranchScopedAdmin
+from core.access_audit import VIA_CLAIM_FILING, VIEWED, AuditedAccessAdmin, staff_access_record
+from core.admin import BranchScopedAdmin
 from participants.selectors import participants_visible_to_staff
 
 from . import selectors, services

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jmo_portal.models import BaseModel
+from core.models import BaseModel
 
 from .choices import OPEN_STATUSES, Channel, DocumentType, Kind, Program, Reason, Status
 

@@ -11,10 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
 from documents.models import Document
 from outbox.services import enqueue_on_commit
 from participants import services as participant_services
-from participants.models import AuditEvent, Participant, User
+from participants.models import Participant, User
 
 from . import selectors
 from .choices import TRANSITIONS, Channel, DocumentType, Program, Status

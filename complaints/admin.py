@@ -6,8 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from participants.access_audit import AuditedAccessAdmin
-from participants.admin import BranchScopedAdmin
+from core.access_audit import AuditedAccessAdmin
+from core.admin import BranchScopedAdmin
 from participants.models import User
 
 from . import services

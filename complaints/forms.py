@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Branch
+from core.models import Branch
 from documents.forms import DocumentsField
 from participants.nik import parse_nik
 

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jmo_portal.models import BaseModel
+from core.models import BaseModel
 from participants.nik import mask_nik
 
 
@@ -98,7 +98,7 @@ class Ticket(BaseModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     branch = models.ForeignKey(
-        "appointments.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
+        "core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
     )
     participant = models.ForeignKey(
         "participants.Participant",

@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Branch
+from core.models import AuditEvent, Branch
 from documents.models import Document
 from documents.services import document_upload
 from outbox.services import enqueue_on_commit
-from participants.models import AuditEvent, Participant, User
+from participants.models import Participant, User
 from participants.page_cache import participant_pages_changed
 
 from . import rules

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from participants.access_audit import AuditedAccessAdmin
-from participants.admin import BranchScopedAdmin
+from core.access_audit import AuditedAccessAdmin
+from core.admin import BranchScopedAdmin
 
 from . import services
 from .models import Document, DocumentCheck

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jmo_portal.models import BaseModel
+from core.models import BaseModel
 
 from .rules import REASONS
 
@@ -43,7 +43,7 @@ class Document(BaseModel):
         help_text=_("Empty for a file from a visitor without an account."),
     )
     branch = models.ForeignKey(
-        "appointments.Branch",
+        "core.Branch",
         verbose_name=_("branch (file without an owner)"),
         on_delete=models.PROTECT,
         null=True,

@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models import Branch
+from core.models import AuditEvent, Branch
 from outbox.services import enqueue_on_commit
-from participants.models import AuditEvent, Participant, User
+from participants.models import Participant, User
 
 from . import content, rules
 from .models import Document, DocumentCheck

@@ -3,7 +3,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from participants.access_audit import EXPORTED, staff_access_record
+from core.access_audit import EXPORTED, staff_access_record
 
 from .selectors import document_get_for_viewer
 

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments.models import Branch
+from core.models import Branch
 
 from . import charts
 from .access import dashboard_scope

@@ -16,8 +16,10 @@ from django.utils import timezone
 from appointments.models import Appointment
 from claims.models import Claim, ClaimEvent
 from complaints.models import SelfHelpOffer, Ticket
+from core.models import AuditEvent
+from data_updates.models import DataUpdateStep
 from news.models import QuizAttempt
-from participants.models import AuditEvent, DataUpdateStep, Participant
+from participants.models import Participant
 
 from . import metrics
 from .models import DailySummary

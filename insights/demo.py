@@ -13,12 +13,14 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from appointments.models import Appointment, Branch, ServiceType
+from appointments.models import Appointment, ServiceType
 from claims.models import Claim
 from complaints.models import Category as ComplaintCategory
 from complaints.models import SelfHelpOffer, Ticket
+from core.models import AuditEvent, Branch
+from data_updates.models import DataUpdateRequest, DataUpdateStep
 from news.models import Guide, QuizAttempt
-from participants.models import AuditEvent, DataUpdateRequest, DataUpdateStep, Participant, User
+from participants.models import Participant, User
 
 HISTORY_DAYS = 60
 PEOPLE = 18

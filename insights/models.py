@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DailySummary(models.Model):
     branch = models.ForeignKey(
-        "appointments.Branch",
+        "core.Branch",
         verbose_name=_("branch"),
         on_delete=models.CASCADE,
         null=True,

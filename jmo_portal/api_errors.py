@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from participants.rules import RuleInputError
+from core.errors import RuleInputError
 
 NON_FIELD = "non_field_errors"
 

@@ -26,7 +26,7 @@ def _check_cache():
 def _check_broker():
     if not settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from jmo_portal.celery import app
+    from .celery import app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

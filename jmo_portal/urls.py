@@ -4,8 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from participants.access_audit import audited_autocomplete
-from participants.views import ParticipantSignupView
+from core.access_audit import audited_autocomplete
 
 from .health import healthz
 
@@ -19,18 +18,20 @@ admin.site.autocomplete_view = audited_autocomplete(admin.site)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/signup/", ParticipantSignupView.as_view(), name="account_signup"),
+    path("accounts/", include("participants.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("jmo_portal.api_urls")),
+    path("api/v1/", include("participants.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/me/claims/", include("claims.api_urls")),
-    path("api/v1/employers/me/", include("participants.partner_urls")),
+    path("api/v1/employers/me/", include("partners.urls")),
     path("claims/", include("claims.urls")),
     path("documents/", include("documents.urls")),
     path("complaints/", include("complaints.urls")),
     path("", include("news.urls")),
     path("appointments/", include("appointments.urls")),
+    path("data/", include("data_updates.urls")),
+    path("account/", include("privacy.urls")),
     path("", include("participants.urls")),
 ]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from jmo_portal.models import BaseModel
+from core.models import BaseModel
 
 COVER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 COVER_MAX_BYTES = 2 * 1024 * 1024

@@ -1,16 +1,14 @@
-import datetime
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access_audit import AuditedAccessAdmin
+from core.admin import BranchScopedAdmin
+
 from . import services
-from .access_audit import AuditedAccessAdmin
 from .models import (
-    AuditEvent,
     ContributionPosting,
     ContributionRate,
     Employer,
@@ -22,33 +20,12 @@ from .models import (
     KpjBalance,
     KpjCard,
     Participant,
-    PartnerCredential,
-    PartnerScope,
     PensionAge,
     ProgramRule,
     RuleAmount,
     User,
 )
-from .partner_auth import partner_credential_create, partner_credential_revoke
 from .selectors import employer_active_card_count, participants_visible_to_staff
-
-
-class BranchScopedAdmin(admin.ModelAdmin):
-    """Staff work only their own branch's records; superusers see every branch.
-
-    `branch_path` is the lookup from the model to its Branch.
-    """
-
-    branch_path = "branch"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if user.is_staff and user.branch_id:
-            return queryset.filter(**{f"{self.branch_path}_id": user.branch_id})
-        return queryset.none()
 
 
 class KpjCardInline(admin.TabularInline):
@@ -135,24 +112,6 @@ class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         self.message_user(request, _("%(count)d card(s) made non-active.") % {"count": changed})
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(BranchScopedAdmin):
-    branch_path = "participant__branch"
-    list_display = ["at", "action", "actor", "participant"]
-    list_filter = ["action"]
-    list_select_related = ["actor", "participant"]
-    readonly_fields = ["at", "actor", "participant", "action", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(User)
 class UserAdmin(AuditedAccessAdmin, DjangoUserAdmin):
     ordering = ["email"]
@@ -180,10 +139,6 @@ class UserAdmin(AuditedAccessAdmin, DjangoUserAdmin):
         return queryset if request.user.is_superuser else queryset.none()
 
 
-# Pengkinian data: the review queue, and each participant's change history.
-from .data_update_admin import ChangeHistoryInline  # noqa: E402
-
-ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]
 # --- membership rules (dated data; superusers or staff given the permissions edit them) --
 
 
@@ -298,84 +253,3 @@ class KpjBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
     list_display = ["kpj_card", "balance", "last_contribution_month"]
     list_select_related = ["kpj_card"]
     search_fields = ["=kpj_card__number"]
-
-
-class PartnerCredentialForm(forms.ModelForm):
-    scopes = forms.MultipleChoiceField(
-        label=_("scopes"), choices=PartnerScope.choices, widget=forms.CheckboxSelectMultiple
-    )
-
-    class Meta:
-        model = PartnerCredential
-        fields = ["employer", "name", "scopes", "expires_at"]
-
-
-@admin.register(PartnerCredential)
-class PartnerCredentialAdmin(BranchScopedAdmin):
-    """Issue, edit and revoke partner API keys; the key itself is shown once, on creation."""
-
-    branch_path = "employer__branch"
-    form = PartnerCredentialForm
-    list_display = ["name", "prefix", "employer", "expires_at", "revoked_at", "last_used_at"]
-    list_filter = ["revoked_at"]
-    search_fields = ["name", "=prefix", "employer__name", "=employer__registration_number"]
-    list_select_related = ["employer"]
-    autocomplete_fields = ["employer"]
-    actions = ["revoke"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
-        return fixed + ["employer"] if obj else fixed
-
-    def get_changeform_initial_data(self, request):
-        return {"expires_at": timezone.now() + datetime.timedelta(days=365)}
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "employer" and not request.user.is_superuser:
-            kwargs["queryset"] = Employer.objects.filter(branch_id=request.user.branch_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created, key = partner_credential_create(
-            employer=obj.employer,
-            name=obj.name,
-            scopes=obj.scopes,
-            expires_at=obj.expires_at,
-            created_by=request.user,
-        )
-        obj.pk, obj.prefix, obj.secret_hash = created.pk, created.prefix, created.secret_hash
-        obj.created_at, obj.updated_at = created.created_at, created.updated_at
-        obj._state.adding = False
-        request.partner_key_once = key
-
-    def response_add(self, request, obj, post_url_continue=None):
-        key = getattr(request, "partner_key_once", None)
-        if key is None:
-            return super().response_add(request, obj, post_url_continue)
-        response = TemplateResponse(
-            request,
-            "admin/participants/partnercredential/key_created.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("API key created"),
-                "credential": obj,
-                "key": key,
-                "opts": self.opts,
-            },
-        )
-        response["Cache-Control"] = "no-store"  # the only copy of the key: never cached
-        return response
-
-    @admin.action(description=_("Revoke the selected API keys"))
-    def revoke(self, request, queryset):
-        revoked = sum(
-            partner_credential_revoke(credential=credential, revoked_by=request.user)
-            for credential in queryset
-        )
-        self.message_user(request, _("%(count)d API key(s) revoked.") % {"count": revoked})
-
-
-from . import webhook_admin  # noqa: E402,F401  (partner webhooks and contribution reports)

@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jmo_portal.models import BaseModel
+from core.models import BaseModel
 
 from .nik import FEMALE, MALE, mask_nik
 
@@ -44,7 +44,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     branch = models.ForeignKey(
-        "appointments.Branch",
+        "core.Branch",
         verbose_name=_("branch"),
         on_delete=models.PROTECT,
         null=True,
@@ -92,7 +92,7 @@ class Employer(BaseModel):
         _("JKK risk class"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     branch = models.ForeignKey(
-        "appointments.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
+        "core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
     )
     jkk_relief_eligible = models.BooleanField(
         _("eligible for the JKK relief"),
@@ -140,7 +140,7 @@ class Participant(BaseModel):
     email = models.EmailField(_("contact e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     branch = models.ForeignKey(
-        "appointments.Branch",
+        "core.Branch",
         verbose_name=_("branch"),
         on_delete=models.PROTECT,
         related_name="participants",
@@ -213,41 +213,98 @@ class KpjCard(BaseModel):
         return self.number
 
 
-class AuditEvent(models.Model):
-    """Who did what to whose record; written in the same transaction as the change."""
+# Pengkinian data keeps these up to date (data_updates); claims pay to the bank account.
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        User, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True
-    )
-    participant = models.ForeignKey(
-        Participant,
+
+class Bank(models.TextChoices):
+    BRI = "BRI", "Bank Rakyat Indonesia (BRI)"
+    BNI = "BNI", "Bank Negara Indonesia (BNI)"
+    MANDIRI = "MANDIRI", "Bank Mandiri"
+    BTN = "BTN", "Bank Tabungan Negara (BTN)"
+    BSI = "BSI", "Bank Syariah Indonesia (BSI)"
+    BCA = "BCA", "Bank Central Asia (BCA)"
+    BJB = "BJB", "Bank BJB"
+
+
+class BankAccount(BaseModel):
+    """Where payouts go; the name on the account must match the participant's."""
+
+    participant = models.OneToOneField(
+        "participants.Participant",
         verbose_name=_("participant"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="audit_events",
+        related_name="bank_account",
     )
-    action = models.CharField(_("action"), max_length=60)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    bank = models.CharField(_("bank"), max_length=10, choices=Bank.choices)
+    account_number = models.CharField(_("account number"), max_length=20)
+    account_name = models.CharField(_("name on the account"), max_length=150)
 
     class Meta:
-        ordering = ["-at"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.bank} ****{self.account_number[-4:]}"
 
 
-# Pengkinian data (data update requests, bank account, family, emergency contact).
-from .data_update_models import (  # noqa: E402,F401
-    BankAccount,
-    DataUpdateRequest,
-    DataUpdateStep,
-    EmergencyContact,
-    FamilyMember,
-)
+class Relationship(models.TextChoices):
+    SPOUSE = "spouse", _("Husband or wife")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other")
+
+
+class FamilyMember(BaseModel):
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="family_members",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    birth_date = models.DateField(_("birth date"))
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    is_heir = models.BooleanField(_("heir"), default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+
+    def __str__(self):
+        return f"{self.full_name} ({self.get_relationship_display()})"
+
+    def as_values(self) -> dict:
+        """The member as a family data-update form's values (dates as ISO text)."""
+        return {
+            "full_name": self.full_name,
+            "relationship": self.relationship,
+            "birth_date": self.birth_date.isoformat(),
+            "nik": self.nik,
+            "is_heir": self.is_heir,
+        }
+
+
+class EmergencyContact(BaseModel):
+    participant = models.OneToOneField(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="emergency_contact",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    phone = models.CharField(_("phone"), max_length=20)
+
+    class Meta:
+        verbose_name = _("emergency contact")
+        verbose_name_plural = _("emergency contacts")
+
+    def __str__(self):
+        return self.full_name
+
 
 # ---------------------------------------------------------------------------
 # Membership rules as dated data. Every row holds from `valid_from` to `valid_to`, both
@@ -638,82 +695,3 @@ class KpjBalance(models.Model):
 
     def __str__(self):
         return f"{self.kpj_card_id}: {self.balance}"
-
-
-class PartnerScope(models.TextChoices):
-    CONTRIBUTIONS_WRITE = "contributions:write", _("Report contributions")
-    MEMBERS_READ = "members:read", _("Read members")
-    MEMBERS_WRITE = "members:write", _("Register members and report leavers")
-    CLAIMS_READ = "claims:read", _("Read claim status")
-
-
-class PartnerCredential(BaseModel):
-    """An API key of one employer's system (or a placement agency, kept as an employer).
-
-    The key is `jmo_<prefix>_<secret>`: shown once when created, only its SHA-256 is stored.
-    The secret has 256 bits of entropy, so a fast hash is safe here (unlike passwords).
-    """
-
-    employer = models.ForeignKey(
-        Employer,
-        verbose_name=_("employer"),
-        on_delete=models.PROTECT,
-        related_name="partner_credentials",
-    )
-    name = models.CharField(
-        _("name"), max_length=100, help_text=_("Which system uses it, e.g. 'Payroll 2026'.")
-    )
-    prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
-    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
-    scopes = models.JSONField(_("scopes"), default=list)
-    expires_at = models.DateTimeField(_("expires at"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        User,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("partner API key")
-        verbose_name_plural = _("partner API keys")
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix})"
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes
-
-
-class IdempotencyRecord(models.Model):
-    """The stored answer to a POST sent with an `Idempotency-Key`, per employer and key."""
-
-    employer = models.ForeignKey(
-        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="+"
-    )
-    key = models.CharField(_("idempotency key"), max_length=255)
-    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
-    response_status = models.PositiveSmallIntegerField(_("response status"))
-    response_body = models.JSONField(_("response body"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("idempotency record")
-        verbose_name_plural = _("idempotency records")
-        constraints = [
-            models.UniqueConstraint(fields=["employer", "key"], name="idempotency_employer_key")
-        ]
-
-    def __str__(self):
-        return self.key
-
-
-# Partner contribution reports (issue 8).
-from .contribution_report_models import ContributionReport  # noqa: E402,F401
-from .webhook_models import PartnerWebhook, WebhookDelivery  # noqa: E402,F401

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.errors import RuleInputError
+
 PPU, BPU, JAKON, PMI = "PPU", "BPU", "JAKON", "PMI"
 CATEGORIES = (PPU, BPU, JAKON, PMI)
 JKK, JKM, JHT, JP, JKP = "JKK", "JKM", "JHT", "JP", "JKP"
@@ -97,14 +99,6 @@ class Rules:
 
 
 # --- inputs, outputs, errors -------------------------------------------------------------
-
-
-class RuleInputError(Exception):
-    """One or more inputs are missing or impossible; `errors` maps field -> messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass(frozen=True)

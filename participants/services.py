@@ -10,9 +10,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
+from partners.models import PartnerCredential
+
 from . import rules, selectors
 from .models import (
-    AuditEvent,
     ContributionPosting,
     Employer,
     Enrolment,
@@ -21,7 +23,6 @@ from .models import (
     KpjBalance,
     KpjCard,
     Participant,
-    PartnerCredential,
     Program,
     User,
 )

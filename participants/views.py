@@ -1,20 +1,16 @@
 from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
-
-from appointments.selectors import appointment_next_for_participant
-from complaints.selectors import ticket_open_count_for_participant
 
 from . import rules
 from .card import card_id_from_token, card_token, qr_svg
-from .data_export import export_filename, participant_data_export
+from .dashboard import dashboard_panels_context
 from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
 from .models import Participant
 from .page_cache import page_fragment
@@ -58,8 +54,7 @@ def _dashboard_content(user) -> str:
     participant = participant_get_for_user(user=user)
     context = {"participant": participant}
     if participant is not None:
-        context["open_complaints"] = ticket_open_count_for_participant(participant=participant)
-        context["next_appointment"] = appointment_next_for_participant(participant=participant)
+        context.update(dashboard_panels_context(participant=participant))
     return render_to_string("participants/_dashboard_content.html", context)
 
 
@@ -223,23 +218,3 @@ def _bar_chart(values: list[int], width: int = 600, height: int = 200) -> dict:
             }
         )
     return {"width": width, "height": height, "bars": bars}
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def data_export(request):
-    """Download all my data and its processing history (UU PDP): a page, then a POST.
-
-    A POST, so link prefetchers never create an export (and its audit event) by themselves.
-    """
-    participant = _participant_or_404(request)
-    if request.method == "POST":
-        archive = participant_data_export(participant=participant, actor=request.user)
-        response = FileResponse(  # streams the archive in chunks, then closes it
-            archive,
-            as_attachment=True,
-            filename=export_filename(today=timezone.localdate()),
-            content_type="application/zip",
-        )
-        return _private(response)
-    return _private(render(request, "participants/data_export.html", {"participant": participant}))

@@ -4,8 +4,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from appointments.models import Branch
 from complaints.models import Ticket
+from core.models import Branch
 from participants.models import Category, Employer, KpjCard, Participant, User
 from participants.nik import FEMALE, MALE
 
@@ -151,7 +151,7 @@ class ContributionReportFactory(DjangoModelFactory):
     `Row.as_payload()`) when a worker is to process it. Posting goes through the API."""
 
     class Meta:
-        model = "participants.ContributionReport"
+        model = "partners.ContributionReport"
 
     employer = factory.SubFactory(EmployerFactory)
     row_count = 1

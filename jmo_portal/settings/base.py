@@ -72,8 +72,13 @@ THIRD_PARTY_APPS = [
     "csp",
 ]
 LOCAL_APPS = [
+    "core",
     "appointments",
     "participants",
+    "data_updates",
+    "partners",
+    "privacy",
+    "demo",
     "claims",
     "complaints",
     "news",
@@ -252,11 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
     "contribution-reports-stuck": {
-        "task": "participants.tasks.contribution_reports_requeue_stuck_task",
+        "task": "partners.tasks.contribution_reports_requeue_stuck_task",
         "schedule": 5 * 60,
     },
     "partner-webhooks-overdue": {
-        "task": "participants.tasks.webhook_retry_due_task",
+        "task": "partners.tasks.webhook_retry_due_task",
         "schedule": 60,
     },
     "appointments-reminders": {
@@ -335,7 +340,7 @@ SPECTACULAR_SETTINGS = {
         "LeavingReasonEnum": "participants.models.LeavingReason",
         "ClaimStatusEnum": "claims.choices.Status",
         "ContributionProgramEnum": "participants.models.Program",
-        "ContributionReportStatusEnum": "participants.models.ContributionReport.Status",
+        "ContributionReportStatusEnum": "partners.models.ContributionReport.Status",
     },
 }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import BranchFactory, ParticipantFactory, UserFactory
 
 from .conftest import open_branch

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 
 from appointments import services
 from appointments.models import Appointment, Holiday
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import BranchFactory, ParticipantFactory, UserFactory
 
 from .conftest import TODAY, day, open_branch

@@ -17,8 +17,8 @@ from django.utils import timezone
 from appointments import services
 from appointments.models import Appointment, ServiceType
 from appointments.tasks import appointments_schedule_all_task, appointments_schedule_task
+from core.models import AuditEvent
 from jmo_portal.celery import app as celery_app
-from participants.models import AuditEvent
 from tests.factories import ParticipantFactory
 from tests.polling import wait_for
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from claims.choices import Channel, Status
 from claims.models import Claim
-from participants.models import AuditEvent, JhtBalance
+from core.models import AuditEvent
+from participants.models import JhtBalance
 from tests.claims.conftest import give_bank_account, give_jht_balance
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 

@@ -22,7 +22,7 @@ from claims.services import (
     claim_submit,
     claim_transition,
 )
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.appointments.conftest import open_branch
 from tests.claims.conftest import give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, ParticipantFactory, StaffFactory

@@ -5,7 +5,7 @@ from django.db import connection
 
 from claims.models import Claim, ClaimEvent
 from claims.services import ClaimAlreadyOpen, claim_submit
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.claims.conftest import submit_kwargs
 
 ATTEMPTS = 20

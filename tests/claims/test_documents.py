@@ -11,9 +11,9 @@ from django.urls import reverse
 from claims.choices import Status
 from claims.models import Claim, ClaimDocument
 from claims.services import claim_submit, claim_verify
+from core.models import AuditEvent
 from documents.models import Document
 from documents.services import document_review
-from participants.models import AuditEvent
 from tests.claims.conftest import checked_documents, submit_kwargs
 from tests.documents.files import image_bytes, upload
 from tests.factories import ClaimFactory, ParticipantFactory, StaffFactory, UserFactory

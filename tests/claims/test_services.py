@@ -19,13 +19,8 @@ from claims.services import (
     claim_transition,
     claim_verify,
 )
-from participants.models import (
-    AuditEvent,
-    BankAccount,
-    ContributionPosting,
-    JhtBalance,
-    KpjBalance,
-)
+from core.models import AuditEvent
+from participants.models import BankAccount, ContributionPosting, JhtBalance, KpjBalance
 from participants.selectors import statement_get_for_participant
 from participants.services import balances_rebuild, contribution_post
 from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs

@@ -8,7 +8,7 @@ from django.core import mail
 from complaints import rules, services
 from complaints.models import SlaPolicy, Ticket
 from complaints.tasks import tickets_escalate_overdue_task
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import BranchFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

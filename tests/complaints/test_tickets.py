@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import SelfHelpOffer, Ticket
-from participants.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import ParticipantFactory, StaffFactory, TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from core.models import AuditEvent
 from documents.models import Document, DocumentCheck
 from documents.services import (
     document_claim,
@@ -14,7 +15,6 @@ from documents.services import (
     documents_requeue_stuck,
 )
 from documents.tasks import document_verify_task
-from participants.models import AuditEvent
 from tests.documents.files import image_bytes, pdf_bytes, upload
 from tests.factories import ParticipantFactory, StaffFactory
 

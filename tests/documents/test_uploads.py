@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.models import AuditEvent
 from documents.models import Document
 from documents.services import document_upload
-from participants.models import AuditEvent
 from tests.documents.files import image_bytes, pdf_bytes, upload
 from tests.factories import ParticipantFactory, UserFactory
 

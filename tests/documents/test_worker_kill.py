@@ -11,10 +11,10 @@ import time
 
 import pytest
 
+from core.models import AuditEvent
 from documents.models import Document, DocumentCheck
 from documents.services import document_upload
 from documents.tasks import document_verify_task, documents_requeue_stuck_task
-from participants.models import AuditEvent
 from tests.documents.files import upload
 from tests.factories import ParticipantFactory
 from tests.polling import wait_for

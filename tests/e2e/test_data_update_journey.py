@@ -71,7 +71,7 @@ def test_update_phone_and_correct_name_with_a_document(live_server, page: Page, 
 
     staff_page = browser.new_context().new_page()
     staff_page.set_default_timeout(10_000)
-    queue = "/admin/participants/dataupdaterequest/?status__exact=in_review"
+    queue = "/admin/data_updates/dataupdaterequest/?status__exact=in_review"
     # The admin's login is the portal's (allauth); it returns to the queue afterwards.
     staff_page.goto(f"{live_server.url}/admin/login/?next={quote(queue)}")
     staff_log_in(staff_page, staff.email)

@@ -52,7 +52,7 @@ def test_correct_an_heirs_name_with_the_kk_and_staff_approve(
 
     staff_page = browser.new_context().new_page()
     staff_page.set_default_timeout(10_000)
-    queue = "/admin/participants/dataupdaterequest/?status__exact=in_review"
+    queue = "/admin/data_updates/dataupdaterequest/?status__exact=in_review"
     staff_page.goto(f"{live_server.url}/admin/login/?next={quote(queue)}")
     staff_log_in(staff_page, staff.email)
     request_link = re.compile(r"^Ubah data anggota keluarga atau ahli waris #")

@@ -18,13 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from claims.models import Claim
 from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 - fixture
 from tests.documents.files import image_bytes
-from tests.factories import (
-    TEST_PASSWORD,
-    KpjCardFactory,
-    ParticipantFactory,
-    UserFactory,
-    make_nik,
-)
+from tests.factories import TEST_PASSWORD, KpjCardFactory, ParticipantFactory, UserFactory, make_nik
 
 MAX_TABS = 60
 PASSWORD = "Sawah-Hijau-Ciparay-9"

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from news.models import Article, ArticleCategory
-from participants.management.commands.seed_demo import DEMO_PASSWORD
 from participants.models import KpjCard
 from tests.e2e import people
 

@@ -12,11 +12,13 @@ from django.core.management.base import CommandError
 from appointments.models import Appointment, ServiceType
 from claims.models import ClaimEvent
 from complaints.models import SelfHelpOffer, Ticket
+from core.models import AuditEvent
+from data_updates.models import DataUpdateRequest, DataUpdateStep
 from insights.aggregation import insights_aggregate_day
 from insights.models import DailySummary
 from insights.tasks import insights_aggregate_day_task, insights_aggregate_yesterday_task
 from news.models import Guide, QuizAttempt
-from participants.models import AuditEvent, DataUpdateRequest, DataUpdateStep, User
+from participants.models import User
 from tests.factories import (
     BranchFactory,
     ClaimFactory,

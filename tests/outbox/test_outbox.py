@@ -13,13 +13,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import AuditEvent
 from documents.models import Document, DocumentCheck
 from documents.services import document_upload
 from jmo_portal.celery import app as celery_app
 from outbox.models import OutboxMessage
 from outbox.services import KEEP_SENT, RELAY_GRACE, backoff, outbox_prune, outbox_relay
 from outbox.tasks import outbox_relay_task
-from participants.models import AuditEvent
 from tests.documents.files import upload
 from tests.factories import ParticipantFactory
 

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from participants.models import AuditEvent, Employer, KpjCard
+from core.models import AuditEvent
+from participants.models import Employer, KpjCard
 from tests.factories import (
     BranchFactory,
     EmployerFactory,

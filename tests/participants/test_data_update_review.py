@@ -5,8 +5,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 
-from participants import data_updates
-from participants.models import AuditEvent, DataUpdateRequest
+from core.models import AuditEvent
+from data_updates import services as data_updates
+from data_updates.models import DataUpdateRequest
 from tests.documents.files import upload
 from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
 
@@ -38,7 +39,7 @@ def participant():
 
 
 def change_url(request):
-    return f"/admin/participants/dataupdaterequest/{request.pk}/change/"
+    return f"/admin/data_updates/dataupdaterequest/{request.pk}/change/"
 
 
 @pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_branch_staff_approve_and_the_change_is_applied_with_history(
     staff = branch_staff(participant.branch)
     client.force_login(staff)
 
-    queue = client.get("/admin/participants/dataupdaterequest/?status__exact=in_review")
+    queue = client.get("/admin/data_updates/dataupdaterequest/?status__exact=in_review")
     assert "Name correction" in queue.content.decode() or "Koreksi nama" in queue.content.decode()
     assert client.get(change_url(request)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,14 +3,10 @@ import re
 import pytest
 from django.core import mail
 
+from core.models import AuditEvent
+from data_updates.models import DataUpdateRequest
 from documents.models import Document
-from participants.models import (
-    AuditEvent,
-    BankAccount,
-    DataUpdateRequest,
-    EmergencyContact,
-    FamilyMember,
-)
+from participants.models import BankAccount, EmergencyContact, FamilyMember
 from tests.documents.files import image_bytes, upload
 from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
 

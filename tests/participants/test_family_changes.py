@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from participants import data_updates
-from participants.models import AuditEvent, DataUpdateRequest, FamilyMember
+from core.models import AuditEvent
+from data_updates import services as data_updates
+from data_updates.models import DataUpdateRequest
+from participants.models import FamilyMember
 from tests.documents.files import upload
 from tests.factories import ParticipantFactory, StaffFactory, UserFactory, make_nik
 
@@ -229,7 +231,7 @@ def test_the_admin_shows_the_member_on_record_next_to_the_change(
     )
     client.force_login(staff)
 
-    page = client.get(f"/admin/participants/dataupdaterequest/{request.pk}/change/")
+    page = client.get(f"/admin/data_updates/dataupdaterequest/{request.pk}/change/")
 
     body = page.content.decode()
     assert "full_name: Ani<" in body

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from core.models import AuditEvent
 from participants import services
 from participants.models import (
-    AuditEvent,
     ContributionPosting,
     Enrolment,
     JhtBalance,

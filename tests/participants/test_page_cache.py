@@ -18,9 +18,9 @@ from django.utils.translation import override as language
 from appointments import services as appointments
 from appointments.models import Appointment, ServiceType
 from complaints import services as complaints
-from participants import contribution_reports as reports
 from participants import page_cache, services
 from participants.models import ContributionPosting, Employer, JhtBalance, KpjBalance, Program
+from partners import contribution_reports as reports
 from tests.appointments.conftest import open_branch
 from tests.factories import (
     ClaimFactory,

@@ -5,7 +5,8 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from participants.models import AuditEvent, Participant, User
+from core.models import AuditEvent
+from participants.models import Participant, User
 from tests.factories import KpjCardFactory, ParticipantFactory, UserFactory, make_nik
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from appointments.models import Branch
+from core.models import Branch
 from participants.models import Category, KpjCard, Participant, User
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import importlib
 import pytest
 from django.utils import timezone
 
-from participants.models import PartnerScope
-from participants.partner_auth import partner_credential_create
+from partners.auth import partner_credential_create
+from partners.models import PartnerScope
 from tests.factories import EmployerFactory, KpjCardFactory
 
 ALL_SCOPES = [scope.value for scope in PartnerScope]

@@ -4,15 +4,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from participants.models import AuditEvent, PartnerCredential
+from core.models import AuditEvent
+from partners.models import PartnerCredential
 from tests.factories import EmployerFactory, StaffFactory, UserFactory
 
 from .conftest import bearer, make_key
 
 pytestmark = pytest.mark.django_db
 
-ADD = "admin:participants_partnercredential_add"
-CHANGELIST = "admin:participants_partnercredential_changelist"
+ADD = "admin:partners_partnercredential_add"
+CHANGELIST = "admin:partners_partnercredential_changelist"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(client, superuser):
     assert credential.scopes == ["claims:read", "members:read"]
     assert credential.created_by == superuser
     assert AuditEvent.objects.filter(action="partner_credential_created").exists()
-    page = client.get(reverse("admin:participants_partnercredential_change", args=[credential.pk]))
+    page = client.get(reverse("admin:partners_partnercredential_change", args=[credential.pk]))
     assert key not in page.content.decode()
     assert client.get("/api/v1/employers/me/members", **bearer(key)).status_code == 200
 

@@ -9,13 +9,13 @@ from django.test import override_settings
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from participants.models import PartnerCredential, PartnerScope
-from participants.partner_auth import (
+from partners.auth import (
     AnonymousIpThrottle,
     PartnerApi,
     PartnerRateThrottle,
     partner_credential_revoke,
 )
+from partners.models import PartnerCredential, PartnerScope
 
 from .conftest import bearer, make_key
 

@@ -5,17 +5,11 @@ import datetime
 
 import pytest
 
+from core.models import AuditEvent
 from participants import page_cache
-from participants.models import (
-    AuditEvent,
-    ContributionPosting,
-    ContributionReport,
-    IdempotencyRecord,
-    JhtBalance,
-    KpjBalance,
-    KpjCard,
-)
+from participants.models import ContributionPosting, JhtBalance, KpjBalance, KpjCard
 from participants.services import balances_rebuild
+from partners.models import ContributionReport, IdempotencyRecord
 from tests.factories import KpjCardFactory, ParticipantFactory
 
 from .conftest import bearer, make_key

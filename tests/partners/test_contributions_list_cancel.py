@@ -8,10 +8,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEvent
 from news.maintenance import maintenance_notice
-from participants.contribution_reports import contribution_reports_stuck
-from participants.models import AuditEvent, ContributionPosting, ContributionReport, KpjBalance
-from participants.tasks import (
+from participants.models import ContributionPosting, KpjBalance
+from partners.contribution_reports import contribution_reports_stuck
+from partners.models import ContributionReport
+from partners.tasks import (
     contribution_report_process_task,
     contribution_reports_requeue_stuck_task,
 )

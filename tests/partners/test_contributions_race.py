@@ -9,16 +9,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from participants.contribution_reports import contribution_report_create, report_rows_parse
-from participants.models import (
-    AuditEvent,
-    ContributionPosting,
-    ContributionReport,
-    JhtBalance,
-    KpjBalance,
-)
+from core.models import AuditEvent
+from participants.models import ContributionPosting, JhtBalance, KpjBalance
 from participants.services import balances_rebuild
-from participants.tasks import contribution_report_process_task
+from partners.contribution_reports import contribution_report_create, report_rows_parse
+from partners.models import ContributionReport
+from partners.tasks import contribution_report_process_task
 from tests.factories import KpjCardFactory
 
 from .conftest import bearer, make_key

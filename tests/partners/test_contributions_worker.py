@@ -12,15 +12,11 @@ import time
 import pytest
 from django.test import Client
 
-from participants.models import (
-    AuditEvent,
-    ContributionPosting,
-    ContributionReport,
-    JhtBalance,
-    KpjBalance,
-)
+from core.models import AuditEvent
+from participants.models import ContributionPosting, JhtBalance, KpjBalance
 from participants.services import balances_rebuild
-from participants.tasks import (
+from partners.models import ContributionReport
+from partners.tasks import (
     contribution_report_process_task,
     contribution_reports_requeue_stuck_task,
 )

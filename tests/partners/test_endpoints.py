@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEvent
 from news.maintenance import maintenance_notice
-from participants.models import AuditEvent, IdempotencyRecord, KpjCard, Participant
+from participants.models import KpjCard, Participant
 from participants.selectors import participant_get_by_nik
+from partners.models import IdempotencyRecord
 from tests.factories import (
     BranchFactory,
     ClaimFactory,

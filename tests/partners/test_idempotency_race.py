@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from participants.models import IdempotencyRecord, KpjCard
+from participants.models import KpjCard
+from partners.models import IdempotencyRecord
 
 from .conftest import bearer, make_key
 from .test_endpoints import member

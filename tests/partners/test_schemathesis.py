@@ -19,7 +19,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from participants.partner_auth import AnonymousIpThrottle, PartnerRateThrottle
+from partners.auth import AnonymousIpThrottle, PartnerRateThrottle
 from tests.factories import ClaimFactory, KpjCardFactory
 
 from .conftest import make_key

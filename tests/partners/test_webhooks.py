@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.services import claim_transition
-from participants.models import PartnerWebhook, WebhookDelivery
-from participants.tasks import webhook_retry_due_task
-from participants.webhooks import SIGNATURE_HEADER, backoff_seconds
+from partners.models import PartnerWebhook, WebhookDelivery
+from partners.tasks import webhook_retry_due_task
+from partners.webhooks import SIGNATURE_HEADER, backoff_seconds
 from tests.factories import ClaimFactory, KpjCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_backoff_doubles_and_is_capped(settings):
 
 
 def test_an_unreachable_partner_is_logged_not_crashed(employer_a, worker_claim, settings):
-    from participants.webhooks import webhook_deliver
+    from partners.webhooks import webhook_deliver
 
     hook = PartnerWebhook.objects.create(employer=employer_a, url="http://127.0.0.1:9/none")
     claim_transition(claim=worker_claim, to_status="verifying", actor=None)
@@ -170,9 +170,9 @@ def test_admin_lists_webhooks_deliveries_and_reports(client, employer_a):
     client.force_login(UserFactory(is_staff=True, is_superuser=True, password=None))
     PartnerWebhook.objects.create(employer=employer_a, url="https://partner.example/hook")
     for name in ("partnerwebhook", "webhookdelivery", "contributionreport"):
-        response = client.get(reverse(f"admin:participants_{name}_changelist"))
+        response = client.get(reverse(f"admin:partners_{name}_changelist"))
         assert response.status_code == 200, name
-    assert client.get(reverse("admin:participants_webhookdelivery_add")).status_code == 403
+    assert client.get(reverse("admin:partners_webhookdelivery_add")).status_code == 403
 
 
 @pytest.mark.worker
@@ -207,7 +207,7 @@ def test_a_live_worker_retries_with_exponential_backoff_until_delivered(celery_w
 
 def test_without_webhooks_a_status_change_costs_one_query(worker_claim, django_assert_num_queries):
     from claims.models import ClaimEvent
-    from participants.webhooks import deliveries_for_claim_event
+    from partners.webhooks import deliveries_for_claim_event
 
     event = ClaimEvent.objects.create(
         claim=worker_claim, at=timezone.now(), from_status="submitted", to_status="verifying"
@@ -219,7 +219,7 @@ def test_without_webhooks_a_status_change_costs_one_query(worker_claim, django_a
 def test_the_admin_refuses_a_plain_http_url_outside_tests(client, employer_a, settings):
     settings.WEBHOOKS_ALLOW_HTTP = False
     client.force_login(UserFactory(is_staff=True, is_superuser=True, password=None))
-    add = reverse("admin:participants_partnerwebhook_add")
+    add = reverse("admin:partners_partnerwebhook_add")
     form = {"employer": employer_a.pk, "secret": "s" * 40, "active": "on"}
     refused = client.post(add, {**form, "url": "http://partner.example/hook"})
     assert refused.status_code == 200

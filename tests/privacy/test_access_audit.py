@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from appointments.models import Appointment, ServiceType
+from core.models import AuditEvent
+from data_updates.models import DataUpdateRequest
 from documents.services import document_upload
-from participants.models import AuditEvent, DataUpdateRequest
 from tests.documents.files import upload
 from tests.factories import (
     BranchFactory,
@@ -54,7 +55,7 @@ def records_of(participant):
     return {
         "participants.participant": participant,
         "claims.claim": ClaimFactory(participant=participant),
-        "participants.dataupdaterequest": DataUpdateRequest.objects.create(
+        "data_updates.dataupdaterequest": DataUpdateRequest.objects.create(
             participant=participant, kind="phone", values={"phone": "081200000002"}
         ),
         "documents.document": document,
@@ -143,15 +144,15 @@ def test_the_audit_log_is_read_only_even_for_a_superuser(client, participant):
     client.force_login(StaffFactory(is_superuser=True))
     client.get(change_url("participants.participant", participant))
     event = viewed().get()
-    url = reverse("admin:participants_auditevent_change", args=[event.pk])
+    url = reverse("admin:core_auditevent_change", args=[event.pk])
 
     page = client.get(url)
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert client.post(url, {"action": "edited"}).status_code == 403
-    delete = reverse("admin:participants_auditevent_delete", args=[event.pk])
+    delete = reverse("admin:core_auditevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert client.get(reverse("admin:participants_auditevent_add")).status_code == 403
+    assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
     event.refresh_from_db()
     assert event.action == "viewed"
 
@@ -164,6 +165,6 @@ def test_staff_see_the_access_events_of_their_branch_only(client, staff, partici
     client.get(change_url("participants.participant", participant))
 
     client.force_login(staff)
-    body = client.get(reverse("admin:participants_auditevent_changelist")).content.decode()
+    body = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
     assert "Sari Wulandari" in body
     assert "Joko Elsewhere" not in body

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.access_audit import VIEW_WINDOW
+from core.models import AuditEvent
 from participants import services
-from participants.access_audit import VIEW_WINDOW
 from participants.admin import ParticipantAdmin
-from participants.models import AuditEvent, JhtBalance, KpjBalance
+from participants.models import JhtBalance, KpjBalance
 from tests.factories import BranchFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
 from .test_access_audit import VIEW_PERMISSIONS, records_of

@@ -213,7 +213,7 @@ def test_task_messages_on_the_real_broker_carry_ids_only(client, member, task_me
     published = [item for item in task_messages if item[0] == "published"]
     assert {name for _, name, *_ in published} >= {
         "participants.tasks.participant_mark_active_task",
-        "participants.tasks.data_update_send_code_task",
+        "data_updates.tasks.data_update_send_code_task",
     }
     for _kind, _name, body, _headers in published:
         args = re.findall(r"\(\[(.*?)\],", body)[0]

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.request import Request
 
-from appointments.models import Branch
 from complaints.models import Category
-from participants.data_update_views import PAGES
+from core.models import Branch
+from data_updates.views import PAGES
 from participants.models import FamilyMember
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, UserFactory
 from tests.robustness import strategies

@@ -85,7 +85,7 @@ MATRIX: dict[str, str] = {
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
-    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|participants|appointments|claims|complaints|news|documents|insights|outbox)/$": "302 302 302 200 200 302 302",  # noqa: E501
+    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox)/$": "302 302 302 200 200 302 302",  # noqa: E501
     "admin/(?P<url>.*)$": "302 302 302 404 404 302 302",
     "api/v1/simulations/contribution": "405 405 405 405 405 405 405",
     "api/v1/simulations/pension-age": "400 400 400 400 400 400 400",
@@ -157,7 +157,7 @@ MATRIX: dict[str, str] = {
     "POST documents/<int:document_id>/download/": "405 405 405 405 405 405 405",
     "POST admin/participants/participant/<path:object_id>/change/": "302 302 302 200 302 302 302",
     "POST admin/claims/claim/<path:object_id>/change/": "302 302 302 200 302 302 302",
-    "POST admin/participants/partnercredential/add/": "302 302 302 403 403 302 302",
+    "POST admin/partners/partnercredential/add/": "302 302 302 403 403 302 302",
     "POST api/v1/employers/me/leavers": "401 401 401 401 401 415 415",
     # Django's admin, one line per model: list, add, history, delete, change, bare object URL.
     **admin_model("auth/group", "403 403 403 403 403 302", "403 403 403 403 403 302"),
@@ -182,10 +182,10 @@ MATRIX: dict[str, str] = {
     **admin_model("participants/participant", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("participants/employer", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("participants/kpjcard", "200 403 200 403 200 302", "200 403 302 403 302 302"),
-    **admin_model("participants/auditevent", "200 403 200 403 200 302", "200 403 302 403 302 302"),
+    **admin_model("core/auditevent", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("participants/user", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(
-        "participants/dataupdaterequest", "200 403 200 403 200 302", "200 403 302 403 302 302"
+        "data_updates/dataupdaterequest", "200 403 200 403 200 302", "200 403 302 403 302 302"
     ),
     **admin_model("participants/programrule", "403 403 403 403 403 302", "403 403 403 403 403 302"),
     **admin_model(
@@ -204,9 +204,9 @@ MATRIX: dict[str, str] = {
     **admin_model("participants/jhtbalance", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model("participants/kpjbalance", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model(
-        "participants/partnercredential", "403 403 403 403 403 302", "403 403 302 403 403 302"
+        "partners/partnercredential", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),
-    **admin_model("appointments/branch", "200 403 200 403 200 302", "200 403 200 403 200 302"),
+    **admin_model("core/branch", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("appointments/servicetype", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("appointments/holiday", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
@@ -241,13 +241,13 @@ MATRIX: dict[str, str] = {
     "admin/insights/dailysummary/export/<slug:table>.csv": "302 302 302 200 200 302 302",
     **admin_model("outbox/outboxmessage", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(
-        "participants/contributionreport", "403 403 403 403 403 302", "403 403 302 403 403 302"
+        "partners/contributionreport", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),
     **admin_model(
-        "participants/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"
+        "partners/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"
     ),
     **admin_model(
-        "participants/webhookdelivery", "403 403 302 403 403 302", "403 403 302 403 403 302"
+        "partners/webhookdelivery", "403 403 302 403 403 302", "403 403 302 403 403 302"
     ),
 }
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from appointments import services
 from complaints.tokens import ticket_status_token
+from data_updates.models import DataUpdateRequest
+from demo.management.commands.seed_demo import BRANCH_STAFF_PERMISSIONS
 from participants.card import card_token
-from participants.management.commands.seed_demo import BRANCH_STAFF_PERMISSIONS
-from participants.models import DataUpdateRequest, PartnerScope
-from participants.partner_auth import partner_credential_create
+from partners.auth import partner_credential_create
+from partners.models import PartnerScope
 from tests.appointments.conftest import open_branch
 from tests.factories import (
     BranchFactory,
@@ -107,8 +108,8 @@ def _article():
 
 
 def build_world() -> World:
+    from data_updates import services as data_updates
     from documents.services import document_upload
-    from participants import data_updates
     from participants.models import FamilyMember
     from tests.documents.files import upload
 

@@ -1,0 +1,198 @@
+"""Staff review of data update requests: a branch-scoped queue, decisions through the service."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from core.access_audit import AuditedAccessAdmin
+from core.admin import BranchScopedAdmin
+from core.models import AuditEvent
+from participants.admin import ParticipantAdmin
+from participants.masking import mask
+from participants.models import FamilyMember
+
+from . import services as data_updates
+from .models import DataUpdateRequest
+
+
+class DecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[
+            ("", _("(no decision yet)")),
+            (data_updates.APPROVE, _("Approve and apply the change")),
+            (data_updates.REJECT, _("Reject (write the reason)")),
+            (data_updates.ASK_DOCUMENT, _("Ask for another document (write which and why)")),
+        ],
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason shown to the participant"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = DataUpdateRequest
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and self.instance.status != DataUpdateRequest.Status.IN_REVIEW:
+            raise ValidationError(_("This request is not waiting for staff review."))
+        if decision in {data_updates.REJECT, data_updates.ASK_DOCUMENT}:
+            if not cleaned.get("decision_reason", "").strip():
+                self.add_error("decision_reason", data_updates.MESSAGES["reason_needed"])
+        return cleaned
+
+
+@admin.register(DataUpdateRequest)
+class DataUpdateRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
+    """The review queue: filter on 'Waiting for staff review'; oldest first."""
+
+    branch_path = "participant__branch"
+    form = DecisionForm
+    list_display = ["__str__", "participant", "kind", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["participant"]
+    ordering = ["created_at"]
+    search_fields = ["participant__full_name", "=participant__nik"]
+    readonly_fields = [
+        "participant", "kind", "status", "current_values", "new_values", "document_links",
+        "reason", "decided_by", "decided_at", "created_at", "timeline",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (_("Decide"), {"fields": ["decision", "decision_reason"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "decided_by")
+
+    @admin.display(description=_("now in our records"))
+    def current_values(self, obj):
+        participant = obj.participant
+        if obj.kind in data_updates.MEMBER_KINDS:
+            member = FamilyMember.objects.filter(
+                pk=obj.values.get("member"), participant=participant
+            ).first()
+            if member is None:
+                return _("(no longer in the records)")
+            return format_html_join(
+                "",
+                "<div>{}: {}</div>",
+                ((key, mask(key, value)) for key, value in member.as_values().items()),
+            )
+        current = {
+            "name": participant.full_name,
+            "birth_date": participant.birth_date.isoformat(),
+            "nik": participant.masked_nik,
+        }
+        return current.get(obj.kind, "-")
+
+    @admin.display(description=_("asked for"))
+    def new_values(self, obj):
+        return format_html_join(
+            "", "<div>{}: {}</div>", ((key, value) for key, value in obj.values.items())
+        )
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, obj):
+        return format_html_join(
+            "",
+            "<div>{} · {} {}</div>",
+            ((f"{step.at:%Y-%m-%d %H:%M}", step.get_status_display(), step.note)
+             for step in obj.steps.all()),
+        )  # fmt: skip
+
+    @admin.display(description=_("documents"))
+    def document_links(self, obj):
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a> · {} · {}</div>',
+            (
+                (
+                    reverse("documents:download", args=[doc.pk]),
+                    doc.original_name,
+                    doc.get_kind_display(),
+                    doc.get_status_display(),
+                )
+                for doc in obj.documents.all()
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        if not decision:
+            return
+        try:
+            data_updates.data_update_decide(
+                request=obj,
+                staff=request.user,
+                decision=decision,
+                reason=form.cleaned_data.get("decision_reason", ""),
+            )
+        except data_updates.DataUpdateConflict:
+            request.data_update_conflict = True
+        except ValidationError as exc:
+            request.data_update_conflict = True
+            messages.error(request, " ".join(exc.messages))
+
+    def response_change(self, request, obj):
+        if getattr(request, "data_update_conflict", False):
+            self.message_user(
+                request,
+                _("Another staff member decided this request first; nothing was changed."),
+                messages.WARNING,
+            )
+            return self.response_post_save_change(request, obj)
+        return super().response_change(request, obj)
+
+
+class ChangeHistoryInline(admin.TabularInline):
+    """A participant's applied changes, masked, newest first (AuditEvent 'data_updated')."""
+
+    model = AuditEvent
+    fk_name = "participant"
+    verbose_name = _("data change")
+    verbose_name_plural = _("change history")
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "field", "old", "new"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(action="data_updated").select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("field"))
+    def field(self, obj):
+        return obj.detail.get("field", "")
+
+    @admin.display(description=_("old value"))
+    def old(self, obj):
+        return obj.detail.get("old", "")
+
+    @admin.display(description=_("new value"))
+    def new(self, obj):
+        return obj.detail.get("new", "")
+
+
+# A participant's page in the admin shows the history of their applied changes.
+ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]

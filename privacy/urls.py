@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("my-data/", views.data_export, name="data_export"),
+]
