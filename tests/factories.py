@@ -1,5 +1,6 @@
 import datetime
 import functools
+import operator
 
 import factory
 from django.utils import timezone
@@ -85,9 +86,42 @@ class UserFactory(DjangoModelFactory):
             give_totp(obj)
 
 
+def permissions(names):
+    """The Permission rows for "app_label.codename" strings; an unknown one is an error."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    wanted = set()
+    for name in names:
+        app_label, dot, codename = name.partition(".")
+        if not dot:
+            raise ValueError(f"{name!r}: write a permission as 'app_label.codename'")
+        wanted.add((app_label, codename))
+    if not wanted:
+        return []
+    query = functools.reduce(
+        operator.or_, (Q(content_type__app_label=a, codename=c) for a, c in wanted)
+    )
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise LookupError(f"no such permission: {sorted('.'.join(m) for m in missing)}")
+    return found
+
+
 class StaffFactory(UserFactory):
+    """A staff member of `branch` (a new branch unless given), with the TOTP authenticator.
+
+    `perms=["claims.view_claim", ...]` grants those permissions ("app_label.codename") directly.
+    """
+
     is_staff = True
     branch = factory.SubFactory(BranchFactory)
+
+    @factory.post_generation
+    def perms(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.user_permissions.add(*permissions(extracted))
 
 
 class EmployerFactory(DjangoModelFactory):

@@ -5,7 +5,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from claims.choices import Status
@@ -191,10 +190,7 @@ def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):
     for document in documents.values():
         default_storage.save(document.storage_name, ContentFile(image_bytes()))
     claim = claim_submit(**submit_kwargs(resigned, documents=documents))
-    staff = StaffFactory(branch=resigned.branch, password=None)
-    staff.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="claims", codename="view_claim")
-    )
+    staff = StaffFactory(branch=resigned.branch, password=None, perms=["claims.view_claim"])
     client.force_login(staff)
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     link = reverse("documents:download", args=[documents["ktp"].pk])

@@ -212,8 +212,6 @@ def test_an_unknown_member_page_is_404(logged_in, member):
 def test_the_admin_shows_the_member_on_record_next_to_the_change(
     client, logged_in, member, django_capture_on_commit_callbacks
 ):
-    from django.contrib.auth.models import Permission
-
     request = submitted(
         logged_in,
         member,
@@ -221,11 +219,9 @@ def test_the_admin_shows_the_member_on_record_next_to_the_change(
         change(member, full_name="Ani Lestari"),
         django_capture_on_commit_callbacks,
     )
-    staff = StaffFactory(branch=member.participant.branch)
-    staff.user_permissions.set(
-        Permission.objects.filter(
-            codename__in=["view_dataupdaterequest", "change_dataupdaterequest"]
-        )
+    staff = StaffFactory(
+        branch=member.participant.branch,
+        perms=["participants.view_dataupdaterequest", "participants.change_dataupdaterequest"],
     )
     client.force_login(staff)
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from appointments.models import Appointment, ServiceType
@@ -21,20 +20,14 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 VIEW_PERMISSIONS = [
-    "view_participant",
-    "view_claim",
-    "view_dataupdaterequest",
-    "view_document",
-    "view_ticket",
-    "view_auditevent",
-    "view_appointment",
+    "participants.view_participant",
+    "claims.view_claim",
+    "participants.view_dataupdaterequest",
+    "documents.view_document",
+    "complaints.view_ticket",
+    "participants.view_auditevent",
+    "appointments.view_appointment",
 ]
-
-
-def branch_staff(branch, **extra):
-    staff = StaffFactory(branch=branch, **extra)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=VIEW_PERMISSIONS))
-    return staff
 
 
 @pytest.fixture
@@ -44,7 +37,7 @@ def participant():
 
 @pytest.fixture
 def staff(client, participant):
-    user = branch_staff(participant.branch)
+    user = StaffFactory(branch=participant.branch, perms=VIEW_PERMISSIONS)
     client.force_login(user)
     return user
 
@@ -101,7 +94,7 @@ def test_reopening_within_the_window_is_one_event_but_each_staff_member_counts(
     client.get(url)
     assert viewed(participant=participant).count() == 1
 
-    colleague = branch_staff(participant.branch)
+    colleague = StaffFactory(branch=participant.branch, perms=VIEW_PERMISSIONS)
     client.force_login(colleague)
     client.get(url)
     assert set(viewed(participant=participant).values_list("actor", flat=True)) == {
