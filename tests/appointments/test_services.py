@@ -3,7 +3,6 @@ import zoneinfo
 from collections import Counter
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import IntegrityError
 
@@ -14,15 +13,12 @@ from tests.factories import BranchFactory, ParticipantFactory, UserFactory
 
 from .conftest import TODAY, day, open_branch
 
-pytestmark = pytest.mark.django_db
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.frozen_at(datetime.datetime(2026, 12, 7, 10, 0, tzinfo=JAKARTA)),
+]
 Status = Appointment.Status
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 12, 7, 10, 0, tzinfo=JAKARTA), tick=False):
-        yield
 
 
 def at(offset, hour, minute=0):

@@ -4,7 +4,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from claims.choices import Status
@@ -17,15 +16,13 @@ from tests.claims.conftest import checked_documents, submit_kwargs
 from tests.documents.files import image_bytes, upload
 from tests.factories import ClaimFactory, ParticipantFactory, StaffFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media_root"),
+    pytest.mark.frozen_at(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA)),
+]
 RESIGNATION_DOCUMENTS = ("kpj_card", "ktp", "bank_book", "resignation_letter")
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA), tick=False):
-        yield
 
 
 @pytest.fixture
