@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from insights import metrics
 from insights.models import DailySummary
-from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import (
+    BranchFactory,
+    DailySummaryFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +54,7 @@ def _summary(branch, day, *, is_total=False, **fields):
         "rejection_reasons": {"Nama rekening beda": 1},
         **fields,
     }
-    return DailySummary.objects.create(branch=branch, day=day, is_total=is_total, **values)
+    return DailySummaryFactory(branch=branch, day=day, is_total=is_total, **values)
 
 
 def _total(day):
@@ -57,7 +63,7 @@ def _total(day):
     total = {}
     for row in DailySummary.objects.filter(day=day, is_total=False).values(*fields):
         metrics.add_fields(total, row)
-    return DailySummary.objects.create(day=day, is_total=True, **total)
+    return DailySummaryFactory(branch=None, day=day, is_total=True, **total)
 
 
 @pytest.fixture

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from participants import data_updates
 from participants.models import AuditEvent, DataUpdateRequest, FamilyMember
 from tests.documents.files import upload
-from tests.factories import ParticipantFactory, StaffFactory, UserFactory, make_nik
+from tests.factories import (
+    FamilyMemberFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+    make_nik,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 Status = DataUpdateRequest.Status
@@ -22,7 +28,7 @@ def participant():
 
 @pytest.fixture
 def member(participant):
-    return FamilyMember.objects.create(
+    return FamilyMemberFactory(
         participant=participant,
         full_name="Ani",
         relationship="child",

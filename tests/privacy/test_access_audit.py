@@ -5,14 +5,16 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from appointments.models import Appointment, ServiceType
 from documents.services import document_upload
-from participants.models import AuditEvent, DataUpdateRequest
+from participants.models import AuditEvent
 from tests.documents.files import upload
 from tests.factories import (
+    AppointmentFactory,
     BranchFactory,
     ClaimFactory,
+    DataUpdateRequestFactory,
     ParticipantFactory,
+    ServiceTypeFactory,
     StaffFactory,
     TicketFactory,
 )
@@ -47,17 +49,16 @@ def records_of(participant):
     return {
         "participants.participant": participant,
         "claims.claim": ClaimFactory(participant=participant),
-        "participants.dataupdaterequest": DataUpdateRequest.objects.create(
+        "participants.dataupdaterequest": DataUpdateRequestFactory(
             participant=participant, kind="phone", values={"phone": "081200000002"}
         ),
         "documents.document": document,
         "complaints.ticket": TicketFactory(participant=participant),
-        "appointments.appointment": Appointment.objects.create(
+        "appointments.appointment": AppointmentFactory(
             participant=participant,
-            service_type=ServiceType.objects.get_or_create(
-                code="audit_visit",
-                defaults={"name_id": "Kunjungan", "name_en": "Visit", "duration_minutes": 30},
-            )[0],
+            service_type=ServiceTypeFactory(
+                code="audit_visit", name_id="Kunjungan", name_en="Visit", duration_minutes=30
+            ),
             branch_choice_1=participant.branch,
             branch=participant.branch,
             window_start=datetime.date(2026, 12, 1),
