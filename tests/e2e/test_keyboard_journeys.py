@@ -10,7 +10,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
@@ -20,6 +19,7 @@ from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 -
 from tests.documents.files import image_bytes
 from tests.factories import (
     TEST_PASSWORD,
+    EmailAddressFactory,
     KpjCardFactory,
     ParticipantFactory,
     UserFactory,
@@ -128,7 +128,7 @@ def test_file_a_claim_with_the_keyboard_only(
 ):
     page = keyboard_page
     user = UserFactory(email="dedi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
     give_bank_account(participant)  # verified in an earlier data update
