@@ -4,6 +4,7 @@ A test marked `postgres`, `redis`, `worker` or `e2e` skips with the reason when 
 is absent, and fails instead under REQUIRE_SERVICES=1 (CI), so CI cannot pass by skipping.
 """
 
+import datetime
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import uuid
 
 import pytest
 import redis
+import time_machine
 from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.core.cache import cache
@@ -79,6 +81,68 @@ def _clear_cache():
     # Eager tasks run in several threads at once (concurrency tests) can leave Celery's
     # process-wide "a join would block" flag set; a later test's result.get() would refuse.
     _set_task_join_will_block(False)
+
+
+class FrozenClock:
+    """The test's clock, stopped: timezone.now(), time.time() and date.today() all read it."""
+
+    def __init__(self):
+        self._travel = None
+        self._traveller = None
+
+    def move_to(self, moment):
+        """Stop the clock at `moment` (an aware datetime), or move it there if already stopped."""
+        if self._traveller is None:
+            self._travel = time_machine.travel(moment, tick=False)
+            self._traveller = self._travel.start()
+        else:
+            self._traveller.move_to(moment, tick=False)
+        return self
+
+    def shift(self, delta: datetime.timedelta):
+        """Move the stopped clock on (or back) by `delta`."""
+        if self._traveller is None:
+            raise RuntimeError("the clock is not stopped yet: call clock.move_to(moment) first")
+        self._traveller.shift(delta)
+        return self
+
+    def stop(self):
+        if self._travel is not None:
+            self._travel.stop()
+            self._travel = self._traveller = None
+
+
+@pytest.fixture
+def clock(request):
+    """The one frozen clock of the test kit; the real clock is back after the test.
+
+    Freeze a whole test (or class, or module through `pytestmark`) at a moment with the
+    `frozen_at` marker; the clock stops before the test's other fixtures run:
+
+        pytestmark = pytest.mark.frozen_at(datetime.datetime(2026, 1, 14, 9, tzinfo=JAKARTA))
+
+    Ask for `clock` to stop it yourself, or to move it during the test (it stays stopped):
+
+        def test_expiry(clock):
+            clock.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC))
+            ...
+            clock.shift(datetime.timedelta(hours=2))
+
+    A test with the marker that also asks for `clock` gets the same clock, already stopped.
+    """
+    frozen = FrozenClock()
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker:
+        frozen.move_to(*marker.args)
+    yield frozen
+    frozen.stop()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_at(request):
+    """Tests marked `frozen_at(moment)` run on the stopped `clock` (see its docstring)."""
+    if request.node.get_closest_marker("frozen_at"):
+        request.getfixturevalue("clock")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,23 +10,13 @@ from django.utils import timezone
 from appointments import services
 from appointments.models import Appointment
 from core.models import AuditEvent
-from tests.factories import BranchFactory, ParticipantFactory, UserFactory
+from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
 
 from .conftest import open_branch
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:appointments_appointment_queue")
-
-
-def staff_of(branch):
-    user = UserFactory(is_staff=True, branch=branch)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="appointments",
-            codename__in=["view_appointment", "change_appointment"],
-        )
-    )
-    return user
+PERMISSIONS = ["appointments.view_appointment", "appointments.change_appointment"]
 
 
 @pytest.fixture
@@ -44,7 +33,7 @@ def visits(service, branch, other_branch):
 
 
 def test_queue_lists_only_the_staff_members_branch_in_order(client, visits, branch):
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
     response = client.get(QUEUE, {"date": visits.isoformat()})
     assert response.status_code == 200
     queue = list(response.context["queue"])
@@ -57,7 +46,7 @@ def test_queue_lists_only_the_staff_members_branch_in_order(client, visits, bran
 
 
 def test_check_in_then_done_and_no_show(client, visits, branch):
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
     first, second = Appointment.objects.filter(branch=branch).order_by("scheduled_for")
     url = f"{QUEUE}?date={visits.isoformat()}"
     client.post(url, {"appointment": first.pk, "action": "check_in"})
@@ -71,7 +60,7 @@ def test_check_in_then_done_and_no_show(client, visits, branch):
 
 
 def test_staff_cannot_act_on_another_branchs_appointment(client, visits, branch):
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
     foreign = Appointment.objects.exclude(branch=branch).get()
     response = client.post(QUEUE, {"appointment": foreign.pk, "action": "check_in"})
     assert response.status_code == 404
@@ -84,7 +73,7 @@ def test_staff_cannot_act_on_another_branchs_appointment(client, visits, branch)
 def test_staff_without_permission_or_branch_get_no_queue(client, visits, service):
     client.force_login(UserFactory(is_staff=True, branch=open_branch(BranchFactory(), service)))
     assert client.get(QUEUE).status_code == 403
-    client.force_login(staff_of(None))
+    client.force_login(StaffFactory(branch=None, perms=PERMISSIONS))
     assert client.get(QUEUE).status_code == 403
 
 
@@ -99,7 +88,7 @@ def queue_views(**filters):
 
 
 def test_the_queue_records_each_visit_shown_once_per_window(client, visits, branch):
-    staff = staff_of(branch)
+    staff = StaffFactory(branch=branch, perms=PERMISSIONS)
     client.force_login(staff)
     response = client.get(QUEUE, {"date": visits.isoformat()})
     shown = response.context["queue"]
@@ -114,7 +103,7 @@ def test_the_queue_records_each_visit_shown_once_per_window(client, visits, bran
 
 
 def test_the_queue_of_another_branch_is_neither_shown_nor_audited(client, visits, branch):
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
     foreign = Appointment.objects.exclude(branch=branch).get()
     client.get(QUEUE, {"date": visits.isoformat(), "branch": foreign.branch_id})
     assert queue_views().count() == 2
@@ -133,7 +122,7 @@ def test_a_superuser_is_audited_for_the_branch_picked(client, visits, other_bran
 def test_the_queue_costs_the_same_queries_for_1_or_6_visits(client, service, branch):
     day = timezone.localdate() + datetime.timedelta(days=1)
     open_branch(branch, service, counters=6)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
     measured = []
     for more in (1, 5):
         for _ in range(more):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment
-from tests.factories import BranchFactory, ParticipantFactory
+from tests.factories import AppointmentFactory, BranchFactory, ParticipantFactory
 
 from .conftest import open_branch
 
@@ -54,7 +54,7 @@ def run_threads(*targets, timeout=30):
 
 def request(service, choice, start, end, **fields):
     """A stored request; written directly so that no eager scheduler run places it yet."""
-    return Appointment.objects.create(
+    return AppointmentFactory(
         participant=ParticipantFactory(), service_type=service,
         branch_choice_1=choice, window_start=start, window_end=end, **fields,
     )  # fmt: skip

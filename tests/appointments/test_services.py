@@ -3,26 +3,28 @@ import zoneinfo
 from collections import Counter
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import IntegrityError
 
 from appointments import services
-from appointments.models import Appointment, Holiday
+from appointments.models import Appointment
 from core.models import AuditEvent
-from tests.factories import BranchFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    BranchFactory,
+    HolidayFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 
 from .conftest import TODAY, day, open_branch
 
-pytestmark = pytest.mark.django_db
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.frozen_at(datetime.datetime(2026, 12, 7, 10, 0, tzinfo=JAKARTA)),
+]
 Status = Appointment.Status
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 12, 7, 10, 0, tzinfo=JAKARTA), tick=False):
-        yield
 
 
 def at(offset, hour, minute=0):
@@ -94,7 +96,7 @@ def test_capacity_is_slots_times_counters_and_never_exceeded(service):
 
 def test_holidays_and_closed_weekdays_get_no_appointments(service):
     branch = open_branch(BranchFactory(), service, weekdays=[1, 3])  # Tuesday, Thursday
-    Holiday.objects.create(date=day(1), name="Libur nasional")  # that Tuesday
+    HolidayFactory(date=day(1), name="Libur nasional")  # that Tuesday
     appointment = request(participant(), service, [branch], start=1, end=5)
     schedule(service)
     appointment.refresh_from_db()
@@ -102,7 +104,7 @@ def test_holidays_and_closed_weekdays_get_no_appointments(service):
 
 
 def test_branch_holiday_closes_only_that_branch(service, branch, other_branch):
-    Holiday.objects.create(branch=branch, date=day(1), name="Renovasi")
+    HolidayFactory(branch=branch, date=day(1), name="Renovasi")
     appointment = request(participant(), service, [branch, other_branch])
     schedule(service)
     appointment.refresh_from_db()
@@ -126,7 +128,7 @@ def test_one_active_appointment_per_participant_and_service(service, branch, oth
     assert error.value.code == "already_active"
     assert error.value.field == "service_type"
     with pytest.raises(IntegrityError):  # the database refuses it too
-        Appointment.objects.create(
+        AppointmentFactory(
             participant=person, service_type=service, branch_choice_1=branch,
             window_start=day(1), window_end=day(1),
         )  # fmt: skip

@@ -4,7 +4,13 @@ import uuid
 import pytest
 
 from claims.rules import CLAIM_TYPES_BY_CODE
-from tests.factories import KpjCardFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import (
+    BankAccountFactory,
+    KpjCardFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 RESIGNATION = CLAIM_TYPES_BY_CODE["JHT:full:resignation"]
 TODAY = datetime.date(2026, 1, 14)
@@ -24,9 +30,7 @@ def resigned():
 
 def give_bank_account(participant, *, name=None):
     """The verified payout account of pengkinian data (saved after its name check)."""
-    from participants.models import BankAccount
-
-    return BankAccount.objects.create(
+    return BankAccountFactory(
         participant=participant,
         bank="BRI",
         account_number="0123456789012",

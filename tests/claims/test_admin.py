@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,17 +13,7 @@ from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, St
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:claims_claim_changelist"
-
-
-def branch_staff(branch):
-    staff = StaffFactory(branch=branch, password=None)
-    staff.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="claims",
-            codename__in=["view_claim", "change_claim", "add_claim"],
-        )
-    )
-    return staff
+PERMISSIONS = ["claims.view_claim", "claims.change_claim", "claims.add_claim"]
 
 
 @pytest.fixture
@@ -39,7 +28,7 @@ def theirs():
 
 @pytest.fixture
 def staff(client, mine):
-    user = branch_staff(mine.participant.branch)
+    user = StaffFactory(branch=mine.participant.branch, password=None, perms=PERMISSIONS)
     client.force_login(user)
     return user
 
@@ -112,7 +101,7 @@ def test_staff_file_a_claim_at_the_counter(client):
     participant = ParticipantFactory(full_name="Ujang Hermawan")
     KpjCardFactory(participant=participant, status="non_active")
     give_bank_account(participant)
-    staff = branch_staff(participant.branch)
+    staff = StaffFactory(branch=participant.branch, password=None, perms=PERMISSIONS)
     client.force_login(staff)
     url = reverse("admin:claims_claim_file")
     assert client.get(reverse("admin:claims_claim_add")).url == url
@@ -142,7 +131,7 @@ def test_staff_file_a_claim_at_the_counter(client):
 def test_an_heirs_claim_at_the_counter_pays_into_the_heirs_account(client):
     participant = ParticipantFactory(full_name="Ujang Hermawan")
     KpjCardFactory(participant=participant, status="non_active")
-    client.force_login(branch_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, password=None, perms=PERMISSIONS))
     data = {
         "nik": participant.nik, "claim_type": "JHT:full:death", "event_date": "2025-11-01",
         "idempotency_key": "heir-1", "identity_checked": "on", "filed_by_heir": "on",
@@ -169,7 +158,7 @@ def test_counter_filing_finds_only_own_branch_participants(client, staff, theirs
 def test_counter_filing_needs_the_identity_check(client):
     participant = ParticipantFactory(full_name="Ujang Hermawan")
     KpjCardFactory(participant=participant, status="non_active")
-    client.force_login(branch_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, password=None, perms=PERMISSIONS))
     response = client.post(
         reverse("admin:claims_claim_file"),
         {"nik": participant.nik, "claim_type": "JHT:full:leaving_indonesia",

@@ -4,7 +4,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from appointments.models import Appointment, ServiceType
@@ -27,16 +26,13 @@ from tests.appointments.conftest import open_branch
 from tests.claims.conftest import give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, ParticipantFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.frozen_at(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA)),
+]
 TODAY = datetime.date(2026, 1, 14)  # a Wednesday
 TOMORROW = TODAY + datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA), tick=False):
-        yield
 
 
 @pytest.fixture

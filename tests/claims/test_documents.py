@@ -4,8 +4,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from claims.choices import Status
@@ -18,15 +16,13 @@ from tests.claims.conftest import checked_documents, submit_kwargs
 from tests.documents.files import image_bytes, upload
 from tests.factories import ClaimFactory, ParticipantFactory, StaffFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media_root"),
+    pytest.mark.frozen_at(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA)),
+]
 RESIGNATION_DOCUMENTS = ("kpj_card", "ktp", "bank_book", "resignation_letter")
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -191,10 +187,7 @@ def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):
     for document in documents.values():
         default_storage.save(document.storage_name, ContentFile(image_bytes()))
     claim = claim_submit(**submit_kwargs(resigned, documents=documents))
-    staff = StaffFactory(branch=resigned.branch, password=None)
-    staff.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="claims", codename="view_claim")
-    )
+    staff = StaffFactory(branch=resigned.branch, password=None, perms=["claims.view_claim"])
     client.force_login(staff)
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     link = reverse("documents:download", args=[documents["ktp"].pk])

@@ -2,7 +2,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from claims.choices import Status
@@ -12,14 +11,11 @@ from tests.claims.conftest import give_jht_balance
 from tests.documents.files import upload
 from tests.factories import ClaimFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA), tick=False):
-        yield
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.frozen_at(datetime.datetime(2026, 1, 14, 9, 0, tzinfo=JAKARTA)),
+]
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import pytest
-from allauth.account.models import EmailAddress
 
-from tests.factories import BranchFactory, ParticipantFactory, UserFactory
+from tests.factories import BranchFactory, EmailAddressFactory, ParticipantFactory, UserFactory
 
 
 @pytest.fixture
@@ -12,5 +11,5 @@ def branch():
 @pytest.fixture
 def participant(branch):
     user = UserFactory(email="budi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return ParticipantFactory(user=user, branch=branch, full_name="Budi Santoso")

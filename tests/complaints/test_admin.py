@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
@@ -7,19 +6,11 @@ from complaints.models import Ticket
 from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
+PERMISSIONS = ["complaints.view_ticket", "complaints.change_ticket"]
 
 
 # The read-only conversation inline's management form, as the browser sends it.
 THREAD = {"messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0"}
-
-
-def _staff(branch):
-    staff = StaffFactory(branch=branch)
-    staff.user_permissions.add(
-        Permission.objects.get(codename="view_ticket"),
-        Permission.objects.get(codename="change_ticket"),
-    )
-    return staff
 
 
 @pytest.fixture
@@ -31,7 +22,7 @@ def test_queue_is_scoped_to_the_staff_branch(client, two_branches):
     soreang, majalaya = two_branches
     mine = TicketFactory(participant=ParticipantFactory(branch=soreang), subject="Saldo hilang")
     theirs = TicketFactory(participant=ParticipantFactory(branch=majalaya), subject="Klaim ditolak")
-    client.force_login(_staff(soreang))
+    client.force_login(StaffFactory(branch=soreang, perms=PERMISSIONS))
 
     listing = client.get(reverse("admin:complaints_ticket_changelist"))
     body = listing.content.decode()
@@ -52,7 +43,7 @@ def test_staff_assign_reply_and_resolve_from_the_change_page(
     soreang, _ = two_branches
     participant = ParticipantFactory(branch=soreang, email="peserta@example.test")
     ticket = TicketFactory(participant=participant)
-    staff = _staff(soreang)
+    staff = StaffFactory(branch=soreang, perms=PERMISSIONS)
     client.force_login(staff)
     url = reverse("admin:complaints_ticket_change", args=[ticket.pk])
     assert client.get(url).status_code == 200
@@ -76,7 +67,7 @@ def test_staff_assign_reply_and_resolve_from_the_change_page(
 def test_staff_cannot_assign_to_another_branch(client, two_branches):
     soreang, majalaya = two_branches
     ticket = TicketFactory(participant=ParticipantFactory(branch=soreang))
-    client.force_login(_staff(soreang))
+    client.force_login(StaffFactory(branch=soreang, perms=PERMISSIONS))
     outsider = StaffFactory(branch=majalaya)
     response = client.post(
         reverse("admin:complaints_ticket_change", args=[ticket.pk]),
@@ -93,7 +84,7 @@ def test_staff_without_branch_or_permission_see_nothing(client, two_branches):
     TicketFactory(participant=ParticipantFactory(branch=soreang))
     client.force_login(StaffFactory(branch=soreang))
     assert client.get(reverse("admin:complaints_ticket_changelist")).status_code == 403
-    homeless = _staff(soreang)
+    homeless = StaffFactory(branch=soreang, perms=PERMISSIONS)
     homeless.branch = None
     homeless.save(update_fields=["branch"])
     client.force_login(homeless)

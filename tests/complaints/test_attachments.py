@@ -4,7 +4,6 @@ who may see the complaint."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -27,6 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 NIK = make_nik(birth_date=datetime.date(1991, 3, 14), gender="F", sequence=7)
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>" * 40
+TICKET_PERMISSIONS = ["complaints.view_ticket", "complaints.change_ticket"]
 
 
 def stored_files(media_root):
@@ -65,15 +65,6 @@ def _visitor_form(branch):
         "subject": "Akun ganda",
         "body": "Saya punya dua akun dengan NIK yang sama.",
     }
-
-
-def _staff(branch):
-    staff = StaffFactory(branch=branch)
-    staff.user_permissions.add(
-        Permission.objects.get(codename="view_ticket"),
-        Permission.objects.get(codename="change_ticket"),
-    )
-    return staff
 
 
 @pytest.fixture
@@ -436,7 +427,7 @@ def test_the_admin_complaint_page_lists_files_with_their_status(
             attachments=[pdf("surat-keterangan.pdf")],
         )
     document = TicketAttachment.objects.get().document
-    client.force_login(_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, perms=TICKET_PERMISSIONS))
 
     page = client.get(reverse("admin:complaints_ticket_change", args=[ticket.pk])).content.decode()
 
@@ -448,7 +439,7 @@ def test_the_admin_complaint_page_lists_files_with_their_status(
 def test_the_admin_shows_why_a_file_is_waiting_for_staff(client, visitor_ticket):
     ticket, document = visitor_ticket
     Document.objects.filter(pk=document.pk).update(status="needs_review")
-    client.force_login(_staff(ticket.branch))
+    client.force_login(StaffFactory(branch=ticket.branch, perms=TICKET_PERMISSIONS))
 
     page = client.get(reverse("admin:complaints_ticket_change", args=[ticket.pk])).content.decode()
 
@@ -485,7 +476,7 @@ def test_query_counts_do_not_grow_with_the_number_of_files(client, participant, 
     detail = [
         _queries_for(client, reverse("complaints:detail", args=[t.number])) for t in (one, many)
     ]
-    client.force_login(_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, perms=TICKET_PERMISSIONS))
     for ticket in (one, many):  # content types cached; each first view is audited once
         client.get(reverse("admin:complaints_ticket_change", args=[ticket.pk]))
     admin_page = [
@@ -518,10 +509,9 @@ def test_branch_staff_find_a_visitors_file_in_the_documents_admin_to_decide_it(
 ):
     """Files without an owner are scoped by the branch they name, like everyone else's."""
     ticket, document = visitor_ticket
-    codenames = ["view_document", "change_document"]
-    mine, other = StaffFactory(branch=ticket.branch), StaffFactory(branch=BranchFactory())
-    for staff in (mine, other):
-        staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    perms = ["documents.view_document", "documents.change_document"]
+    mine = StaffFactory(branch=ticket.branch, perms=perms)
+    other = StaffFactory(branch=BranchFactory(), perms=perms)
     change_url = reverse("admin:documents_document_change", args=[document.pk])
 
     client.force_login(mine)

@@ -1,12 +1,17 @@
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from appointments.models import Appointment
 from tests.appointments.conftest import open_branch
-from tests.factories import TEST_PASSWORD, BranchFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    BranchFactory,
+    EmailAddressFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -23,7 +28,7 @@ def service(db):
 def test_book_see_the_assigned_slot_and_move_it(live_server, page: Page, service, tmp_path):
     branch = open_branch(BranchFactory(name="KCP Soreang"), service, periods=((9, 10),))
     user = UserFactory(email="sri@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     ParticipantFactory(user=user, full_name="Sri Wahyuni", branch=branch)
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -2,8 +2,6 @@ import datetime
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -13,6 +11,7 @@ from tests.documents.files import image_bytes
 from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
+    EmailAddressFactory,
     KpjCardFactory,
     ParticipantFactory,
     StaffFactory,
@@ -41,17 +40,16 @@ def test_resigned_participant_files_a_jht_claim_and_sees_it_approved(
     claim_rules,  # noqa: F811
 ):
     user = UserFactory(email="dedi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
     give_bank_account(participant)  # verified in an earlier data update
-    staff = StaffFactory(email="staf@example.test", branch=participant.branch)
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    staff.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="claims", codename__in=["view_claim", "change_claim"]
-        )
+    staff = StaffFactory(
+        email="staf@example.test",
+        branch=participant.branch,
+        perms=["claims.view_claim", "claims.change_claim"],
     )
+    EmailAddressFactory(user=staff)
     resigned_on = timezone.localdate() - datetime.timedelta(days=45)
 
     log_in(page, live_server.url, user.email)

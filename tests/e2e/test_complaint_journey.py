@@ -3,8 +3,6 @@ import re
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -14,6 +12,7 @@ from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
     BranchFactory,
+    EmailAddressFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
@@ -35,14 +34,14 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     ensure_seeded_rules()
     branch = BranchFactory(code="majalaya", name="KCP Majalaya")
     user = UserFactory(email="budi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     ParticipantFactory(user=user, branch=branch, full_name="Budi Santoso")
-    staff = StaffFactory(branch=branch, email="staf.majalaya@example.test")
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    staff.user_permissions.add(
-        Permission.objects.get(codename="view_ticket"),
-        Permission.objects.get(codename="change_ticket"),
+    staff = StaffFactory(
+        branch=branch,
+        email="staf.majalaya@example.test",
+        perms=["complaints.view_ticket", "complaints.change_ticket"],
     )
+    EmailAddressFactory(user=staff)
 
     # The participant asks for help; the self-help step comes first.
     page.goto(f"{live_server.url}/accounts/login/")

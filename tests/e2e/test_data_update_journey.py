@@ -2,17 +2,21 @@ import re
 from urllib.parse import quote
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
 from tests.documents.files import image_bytes
 from tests.e2e.staff import staff_log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    EmailAddressFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
-STAFF_PERMISSIONS = ["view_dataupdaterequest", "change_dataupdaterequest"]
+STAFF_PERMISSIONS = ["data_updates.view_dataupdaterequest", "data_updates.change_dataupdaterequest"]
 
 
 def log_in(page: Page, base_url: str, email: str):
@@ -26,11 +30,12 @@ def log_in(page: Page, base_url: str, email: str):
 @pytest.mark.django_db(transaction=True)
 def test_update_phone_and_correct_name_with_a_document(live_server, page: Page, browser, tmp_path):
     user = UserFactory(email="rina@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(user=user, full_name="Rina Marlna", phone="081200000001")
-    staff = StaffFactory(email="staf@example.test", branch=participant.branch)
-    staff.user_permissions.set(Permission.objects.filter(codename__in=STAFF_PERMISSIONS))
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    staff = StaffFactory(
+        email="staf@example.test", branch=participant.branch, perms=STAFF_PERMISSIONS
+    )
+    EmailAddressFactory(user=staff)
 
     log_in(page, live_server.url, user.email)
     page.get_by_role("link", name="Perbarui data").first.click()

@@ -3,15 +3,18 @@ import re
 from urllib.parse import quote
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
-from participants.models import FamilyMember
 from tests.documents.files import image_bytes
 from tests.e2e.staff import staff_log_in
 from tests.e2e.test_data_update_journey import STAFF_PERMISSIONS, log_in
-from tests.factories import ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import (
+    EmailAddressFactory,
+    FamilyMemberFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 
 @pytest.mark.e2e
@@ -20,18 +23,19 @@ def test_correct_an_heirs_name_with_the_kk_and_staff_approve(
     live_server, page: Page, browser, tmp_path
 ):
     user = UserFactory(email="dedi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(user=user, full_name="Dedi Kurnia")
-    member = FamilyMember.objects.create(
+    member = FamilyMemberFactory(
         participant=participant,
         full_name="Sri Wahyuni",
         relationship="spouse",
         birth_date=datetime.date(1990, 4, 1),
         is_heir=True,
     )
-    staff = StaffFactory(email="staf.keluarga@example.test", branch=participant.branch)
-    staff.user_permissions.set(Permission.objects.filter(codename__in=STAFF_PERMISSIONS))
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    staff = StaffFactory(
+        email="staf.keluarga@example.test", branch=participant.branch, perms=STAFF_PERMISSIONS
+    )
+    EmailAddressFactory(user=staff)
 
     log_in(page, live_server.url, user.email)
     page.get_by_role("link", name="Perbarui data").first.click()

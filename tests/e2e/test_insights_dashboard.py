@@ -5,14 +5,11 @@ import os
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from insights.models import DailySummary
 from tests.e2e.staff import staff_log_in
-from tests.factories import BranchFactory, StaffFactory
+from tests.factories import BranchFactory, DailySummaryFactory, EmailAddressFactory, StaffFactory
 
 RESULTS = Path(os.environ.get("E2E_SCREENSHOTS") or "test-results")
 
@@ -23,7 +20,7 @@ def _history(branch, days=30):
     for n in range(days):
         day = last - datetime.timedelta(days=days - 1 - n)
         wave = (n * 7) % 11
-        DailySummary.objects.create(
+        DailySummaryFactory(
             branch=branch,
             day=day,
             registered=400 + 3 * n,
@@ -65,9 +62,10 @@ def test_branch_staff_open_the_dashboard_and_see_the_charts(live_server, page: P
     branch = BranchFactory(code="majalaya", name="KCP Majalaya")
     _history(branch)
     _history(BranchFactory(code="soreang", name="KCP Soreang"))  # must not show
-    staff = StaffFactory(branch=branch, email="staf.majalaya@example.test")
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_dailysummary"))
+    staff = StaffFactory(
+        branch=branch, email="staf.majalaya@example.test", perms=["insights.view_dailysummary"]
+    )
+    EmailAddressFactory(user=staff)
 
     page.goto(f"{live_server.url}/admin/")
     staff_log_in(page, "staf.majalaya@example.test")

@@ -10,7 +10,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
@@ -18,7 +17,14 @@ from playwright.sync_api import Locator, Page, expect
 from claims.models import Claim
 from tests.claims.conftest import claim_rules, give_bank_account  # noqa: F401 - fixture
 from tests.documents.files import image_bytes
-from tests.factories import TEST_PASSWORD, KpjCardFactory, ParticipantFactory, UserFactory, make_nik
+from tests.factories import (
+    TEST_PASSWORD,
+    EmailAddressFactory,
+    KpjCardFactory,
+    ParticipantFactory,
+    UserFactory,
+    make_nik,
+)
 
 MAX_TABS = 60
 PASSWORD = "Sawah-Hijau-Ciparay-9"
@@ -122,7 +128,7 @@ def test_file_a_claim_with_the_keyboard_only(
 ):
     page = keyboard_page
     user = UserFactory(email="dedi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(full_name="Dedi Kurniawan", user=user)
     KpjCardFactory(participant=participant, status="non_active")
     give_bank_account(participant)  # verified in an earlier data update

@@ -9,20 +9,24 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from appointments.models import Appointment, ServiceType
-from claims.models import ClaimEvent
-from complaints.models import SelfHelpOffer, Ticket
-from core.models import AuditEvent
-from data_updates.models import DataUpdateRequest, DataUpdateStep
+from appointments.models import ServiceType
+from complaints.models import SelfHelpOffer
 from insights.aggregation import insights_aggregate_day
 from insights.models import DailySummary
 from insights.tasks import insights_aggregate_day_task, insights_aggregate_yesterday_task
-from news.models import Guide, QuizAttempt
+from news.models import Guide
 from participants.models import User
 from tests.factories import (
+    AppointmentFactory,
+    AuditEventFactory,
     BranchFactory,
+    ClaimEventFactory,
     ClaimFactory,
+    DataUpdateRequestFactory,
+    DataUpdateStepFactory,
     ParticipantFactory,
+    QuizAttemptFactory,
+    SelfHelpOfferFactory,
     StaffFactory,
     TicketFactory,
     UserFactory,
@@ -51,12 +55,11 @@ def world():
     budi = _registered(x, "PPU", last_login=at(hours=10))  # active today
     _registered(x, "BPU", joined=at(hours=12))  # new today, never active
     rina = _registered(y, "PMI", joined=at(-40))
-    AuditEvent.objects.create(actor=rina.user, participant=rina, action="claim_submitted")
-    AuditEvent.objects.filter(participant=rina).update(at=at(-5))  # active 5 days ago
+    # Active 5 days ago.
+    AuditEventFactory(actor=rina.user, participant=rina, action="claim_submitted", at=at(-5))
     staff = StaffFactory(branch=x)
     # Staff acting on budi's record is not budi being active.
-    AuditEvent.objects.create(actor=staff, participant=budi, action="claim_approved")
-    AuditEvent.objects.filter(actor=staff).update(at=at(-20))
+    AuditEventFactory(actor=staff, participant=budi, action="claim_approved", at=at(-20))
     ParticipantFactory(branch=x)  # a member without a portal login: not registered
 
     # Claims: decided today after 60 h; still open; paid today 248 h after submission.
@@ -94,41 +97,36 @@ def world():
         status="cancelled",
         submitted_at=at(-1),
     )
-    ClaimEvent.objects.create(claim=cancelled, at=at(hours=9), from_status="submitted",
-                              to_status="cancelled")  # fmt: skip
+    ClaimEventFactory(claim=cancelled, at=at(hours=9), from_status="submitted",
+                      to_status="cancelled")  # fmt: skip
 
     # A complaint answered in time, resolved late and rated 4 today.
     TicketFactory(participant=budi, status="resolved", rating=4, rated_at=at(hours=15),
                   first_response_due=at(hours=8), first_responded_at=at(hours=7),
                   resolution_due=at(hours=12), resolved_at=at(hours=14))  # fmt: skip
-    filed_today = TicketFactory(participant=budi)
-    Ticket.objects.filter(pk=filed_today.pk).update(created_at=at(hours=16))
+    TicketFactory(participant=budi, created_at=at(hours=16))  # filed today
 
     # Two quiz attempts at the same guide (first one completes it) and a self-help offer.
     guide = Guide.objects.get(slug="register")
-    QuizAttempt.objects.create(guide=guide, participant=budi, score=2, total=4)
-    QuizAttempt.objects.create(guide=guide, participant=budi, score=4, total=4)
-    first, second = QuizAttempt.objects.order_by("pk")
-    QuizAttempt.objects.filter(pk=first.pk).update(at=at(hours=9))
-    QuizAttempt.objects.filter(pk=second.pk).update(at=at(hours=10))
-    offer = SelfHelpOffer.objects.create(category="cannot_log_in", participant=None, solved=True)
-    SelfHelpOffer.objects.filter(pk=offer.pk).update(at=at(hours=11))
+    QuizAttemptFactory(guide=guide, participant=budi, score=2, total=4, at=at(hours=9))
+    QuizAttemptFactory(guide=guide, participant=budi, score=4, total=4, at=at(hours=10))
+    SelfHelpOfferFactory(category="cannot_log_in", participant=None, solved=True,
+                         at=at(hours=11))  # fmt: skip
 
     # A visit today booked 3 days ahead, missed.
     service = ServiceType.objects.get(code="consultation")
-    visit = Appointment.objects.create(
+    AppointmentFactory(
         participant=budi, service_type=service, branch_choice_1=x, window_start=DAY,
         window_end=DAY, status="no_show", branch=x, scheduled_for=at(hours=9), seat=1,
+        requested_at=at(-3, hours=20),
     )  # fmt: skip
-    Appointment.objects.filter(pk=visit.pk).update(requested_at=at(-3, hours=20))
 
     # A data update rejected today.
-    request = DataUpdateRequest.objects.create(
+    request = DataUpdateRequestFactory(
         participant=rina, kind="bank_account", status="rejected", reason="Nama rekening beda"
     )
-    step = DataUpdateStep.objects.create(request=request, status="rejected", by_staff=True,
-                                         note="Nama rekening beda")  # fmt: skip
-    DataUpdateStep.objects.filter(pk=step.pk).update(at=at(hours=13))
+    DataUpdateStepFactory(request=request, status="rejected", by_staff=True,
+                          note="Nama rekening beda", at=at(hours=13))  # fmt: skip
     return {"x": x, "y": y, "budi": budi, "rina": rina}
 
 
@@ -256,12 +254,10 @@ def test_beat_schedule_has_the_nightly_job(settings):
 def test_a_guide_quiz_or_a_self_help_step_alone_counts_as_activity():
     branch = BranchFactory()
     quizzer, helped = _registered(branch), _registered(branch)
-    attempt = QuizAttempt.objects.create(
-        guide=Guide.objects.get(slug="register"), participant=quizzer, score=1, total=4
+    QuizAttemptFactory(
+        guide=Guide.objects.get(slug="register"), participant=quizzer, score=1, total=4, at=at(-3)
     )
-    QuizAttempt.objects.filter(pk=attempt.pk).update(at=at(-3))
-    offer = SelfHelpOffer.objects.create(category="other", participant=helped, solved=False)
-    SelfHelpOffer.objects.filter(pk=offer.pk).update(at=at(hours=7))
+    SelfHelpOfferFactory(category="other", participant=helped, solved=False, at=at(hours=7))
     insights_aggregate_day(day=DAY)
     row = DailySummary.objects.get(branch=branch, day=DAY)
     assert (row.active_1d, row.active_30d) == (1, 2)

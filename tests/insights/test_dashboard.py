@@ -5,14 +5,20 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights import metrics
 from insights.models import DailySummary
-from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.factories import (
+    BranchFactory,
+    DailySummaryFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +26,7 @@ URL = "/admin/insights/dailysummary/"
 START, END = datetime.date(2026, 11, 1), datetime.date(2026, 11, 3)
 EXCLUDED = {"id", "branch", "day", "is_total", "computed_at"}
 PERIOD = {"start": START.isoformat(), "end": END.isoformat()}
+DASHBOARD = ["insights.view_dailysummary"]
 
 
 def _summary(branch, day, *, is_total=False, **fields):
@@ -47,7 +54,7 @@ def _summary(branch, day, *, is_total=False, **fields):
         "rejection_reasons": {"Nama rekening beda": 1},
         **fields,
     }
-    return DailySummary.objects.create(branch=branch, day=day, is_total=is_total, **values)
+    return DailySummaryFactory(branch=branch, day=day, is_total=is_total, **values)
 
 
 def _total(day):
@@ -56,14 +63,7 @@ def _total(day):
     total = {}
     for row in DailySummary.objects.filter(day=day, is_total=False).values(*fields):
         metrics.add_fields(total, row)
-    return DailySummary.objects.create(day=day, is_total=True, **total)
-
-
-def _staff(branch, *, permission=True, **fields):
-    user = StaffFactory(branch=branch, **fields)
-    if permission:
-        user.user_permissions.add(Permission.objects.get(codename="view_dailysummary"))
-    return user
+    return DailySummaryFactory(branch=None, day=day, is_total=True, **total)
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def _csv(response):
 
 def test_branch_staff_see_their_branch_only(client, branches):
     x, y = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     response = client.get(URL, PERIOD)
     assert response.status_code == 200
     body = response.content.decode()
@@ -108,9 +108,10 @@ def test_participants_anonymous_and_staff_without_permission_or_branch_are_refus
     response = client.get(URL, PERIOD)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
-    client.force_login(_staff(x, permission=False))
+    client.force_login(StaffFactory(branch=x))
     assert client.get(URL, PERIOD).status_code == 403
-    client.force_login(_staff(None, permission=True))  # staff of no branch, not management
+    # Staff of no branch, not management:
+    client.force_login(StaffFactory(branch=None, perms=DASHBOARD))
     assert client.get(URL, PERIOD).status_code == 403
     export = reverse("admin:insights_dailysummary_export", args=["satisfaction"])
     assert client.get(export, PERIOD).status_code == 403
@@ -118,7 +119,7 @@ def test_participants_anonymous_and_staff_without_permission_or_branch_are_refus
 
 def test_management_sees_all_branches_and_filters(client, branches):
     x, y = branches
-    manager = _staff(None, permission=False)
+    manager = StaffFactory(branch=None)
     manager.groups.add(Group.objects.get_or_create(name="Management")[0])
     client.force_login(manager)
     response = client.get(URL, PERIOD)
@@ -131,15 +132,15 @@ def test_management_sees_all_branches_and_filters(client, branches):
 
 def test_dashboard_is_linked_from_the_admin_index_for_allowed_staff_only(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     assert URL in client.get("/admin/").content.decode()
-    client.force_login(_staff(x, permission=False, is_superuser=False))
+    client.force_login(StaffFactory(branch=x, is_superuser=False))
     assert URL not in client.get("/admin/").content.decode()
 
 
 def test_every_chart_is_an_svg_with_a_table_and_a_definition(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     response = client.get(URL, PERIOD)
     body = response.content.decode()
     tables = [table for section in response.context["sections"] for table in section.tables]
@@ -154,7 +155,7 @@ def test_every_chart_is_an_svg_with_a_table_and_a_definition(client, branches):
 
 def test_period_figures_from_the_summaries(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     sections = {s.key: s for s in client.get(URL, PERIOD).context["sections"]}
     assert dict(sections["processing"].headlines) == {
         "Median sampai keputusan (hari)": 1.0,  # 24 h x3, 48 h x3: rank 3 of 6 is 24 h
@@ -176,7 +177,7 @@ def test_period_figures_from_the_summaries(client, branches):
 
 def test_csv_export_has_the_table_under_the_chart(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     export = reverse("admin:insights_dailysummary_export", args=["active_daily"])
     response = client.get(export, PERIOD)
     assert response.status_code == 200
@@ -203,7 +204,7 @@ def test_csv_export_has_the_table_under_the_chart(client, branches):
 
 def test_every_table_exports(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     sections = client.get(URL, PERIOD).context["sections"]
     for table in (t for s in sections for t in s.tables):
         rows = _csv(client.get(table.csv_url))
@@ -213,7 +214,7 @@ def test_every_table_exports(client, branches):
 
 def test_period_errors_name_the_field_and_what_to_do(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     response = client.get(URL, {"start": "2026-11-05", "end": "2026-11-01"})
     assert response.status_code == 200
     assert "Sampai sebelum Dari" in response.content.decode()
@@ -225,7 +226,7 @@ def test_period_errors_name_the_field_and_what_to_do(client, branches):
 
 def test_no_data_renders_empty_tables(client):
     x = BranchFactory()
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     response = client.get(URL, PERIOD)
     assert response.status_code == 200
     assert "Tidak ada data pada periode ini." in response.content.decode()
@@ -233,7 +234,7 @@ def test_no_data_renders_empty_tables(client):
 
 def test_english_page(client, branches):
     x, _ = branches
-    client.force_login(_staff(x))
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
     client.cookies["django_language"] = "en"
     body = client.get(URL, PERIOD).content.decode()
     assert "Active users" in body
@@ -244,7 +245,7 @@ def test_english_page(client, branches):
 def test_query_count_does_not_grow_with_the_data(client, who, django_assert_num_queries):
     """The page reads the summary table once: 3 days or 90 days x 20 branches, same queries."""
     branches = [BranchFactory() for _ in range(20)]
-    user = _staff(branches[0])
+    user = StaffFactory(branch=branches[0], perms=DASHBOARD)
     if who == "management":
         user.groups.add(Group.objects.get_or_create(name="Management")[0])
     client.force_login(user)
@@ -271,7 +272,7 @@ def test_query_count_does_not_grow_with_the_data(client, who, django_assert_num_
 def test_csv_cells_cannot_become_spreadsheet_formulas(client):
     branch = BranchFactory()
     _summary(branch, START, rejection_reasons={'=HYPERLINK("http://x.test","klik")': 1, "-": 2})
-    client.force_login(_staff(branch))
+    client.force_login(StaffFactory(branch=branch, perms=DASHBOARD))
     export = reverse("admin:insights_dailysummary_export", args=["data_update_reasons"])
     rows = _csv(client.get(export, PERIOD))
     assert rows[1:] == [["-", "2"], ['\'=HYPERLINK("http://x.test","klik")', "1"]]

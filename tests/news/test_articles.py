@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from news.models import Article, ArticleCategory, validate_cover
+from news.models import Article, validate_cover
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +23,18 @@ def _png(size=(40, 20), image_format="PNG"):
     return SimpleUploadedFile("cover.png", buffer.getvalue(), content_type="image/png")
 
 
-def _article(slug, **fields):
-    defaults = {
-        "category": ArticleCategory.objects.get(slug="pengumuman"),
-        "title": f"Judul {slug}",
-        "title_en": f"Title {slug}",
-        "summary": "Ringkasan",
-        "body": "Paragraf satu.\n\nParagraf dua.",
-    }
-    return Article.objects.create(slug=slug, **{**defaults, **fields})
-
-
 @pytest.fixture
 def scheduled():
     return {
-        "draft": _article("draft"),
-        "live": _article("live", publish_at=NOW - HOUR),
-        "later": _article("later", publish_at=NOW + HOUR),
-        "withdrawn": _article("withdrawn", publish_at=NOW - 3 * HOUR, unpublish_at=NOW - HOUR),
-        "expiring": _article("expiring", publish_at=NOW - HOUR, unpublish_at=NOW + 2 * HOUR),
+        "draft": ArticleFactory(slug="draft"),
+        "live": ArticleFactory(slug="live", publish_at=NOW - HOUR),
+        "later": ArticleFactory(slug="later", publish_at=NOW + HOUR),
+        "withdrawn": ArticleFactory(
+            slug="withdrawn", publish_at=NOW - 3 * HOUR, unpublish_at=NOW - HOUR
+        ),
+        "expiring": ArticleFactory(
+            slug="expiring", publish_at=NOW - HOUR, unpublish_at=NOW + 2 * HOUR
+        ),
     }
 
 
@@ -81,8 +75,8 @@ def test_feeds_list_published_articles_in_the_chosen_language(client, scheduled)
 
 def test_cover_is_served_only_while_the_article_is_published(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    live = _article("live", publish_at=NOW - HOUR, cover=_png())
-    draft = _article("draft", cover=_png())
+    live = ArticleFactory(slug="live", publish_at=NOW - HOUR, cover=_png())
+    draft = ArticleFactory(slug="draft", cover=_png())
     assert live.cover.name.startswith("news/covers/")
     assert "cover.png" not in live.cover.name  # generated name
     with time_machine.travel(NOW, tick=False):
@@ -118,13 +112,13 @@ def test_unpublish_must_follow_publish():
 
 def test_list_and_detail_query_counts_are_constant(client, django_assert_num_queries):
     with time_machine.travel(NOW, tick=False):
-        _article("one", publish_at=NOW - HOUR)
+        ArticleFactory(slug="one", publish_at=NOW - HOUR)
         client.get(reverse("news:article_list"))  # warm the maintenance cache
         # categories, count, page
         with django_assert_num_queries(3):
             client.get(reverse("news:article_list"))
         for number in range(15):
-            _article(f"more-{number}", publish_at=NOW - HOUR)
+            ArticleFactory(slug=f"more-{number}", publish_at=NOW - HOUR)
         with django_assert_num_queries(3):
             client.get(reverse("news:article_list"))
         with django_assert_num_queries(1):

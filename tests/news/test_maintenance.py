@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from complaints.models import Ticket
 from news.models import MaintenanceWindow
-from tests.factories import ParticipantFactory, UserFactory
+from tests.factories import MaintenanceWindowFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ END = START + datetime.timedelta(hours=3)
 
 @pytest.fixture
 def window():
-    return MaintenanceWindow.objects.create(
+    return MaintenanceWindowFactory(
         starts_at=START,
         ends_at=END,
         announce_from=START - datetime.timedelta(days=2),
@@ -74,7 +74,7 @@ def test_during_the_window_reads_work_and_writes_get_a_clear_page(participant_cl
 def test_saving_a_window_takes_effect_at_once(client):
     with time_machine.travel(START + datetime.timedelta(minutes=1), tick=False):
         assert "maintenance-banner" not in client.get(reverse("home")).content.decode()  # cached
-        MaintenanceWindow.objects.create(starts_at=START, ends_at=END, announce_from=START)
+        MaintenanceWindowFactory(starts_at=START, ends_at=END, announce_from=START)
         assert "maintenance-banner" in client.get(reverse("home")).content.decode()
         MaintenanceWindow.objects.all().delete()
         assert "maintenance-banner" not in client.get(reverse("home")).content.decode()

@@ -5,8 +5,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from news.models import Article, ArticleCategory
+from news.models import ArticleCategory
 from news.search import site_search
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def articles():
     category = ArticleCategory.objects.get(slug="layanan")
     published = timezone.now() - datetime.timedelta(days=1)
-    Article.objects.create(
+    ArticleFactory(
         slug="klaim-jht-lebih-cepat",
         category=category,
         title="Pencairan klaim JHT kini lebih cepat",
@@ -25,7 +26,7 @@ def articles():
         body_en="Participants who file complete claims get their money faster.",
         publish_at=published,
     )
-    Article.objects.create(
+    ArticleFactory(
         slug="draf-rahasia",
         category=category,
         title="Klaim draf yang belum terbit",

@@ -21,7 +21,7 @@ from outbox.models import OutboxMessage
 from outbox.services import KEEP_SENT, RELAY_GRACE, backoff, outbox_prune, outbox_relay
 from outbox.tasks import outbox_relay_task
 from tests.documents.files import upload
-from tests.factories import ParticipantFactory
+from tests.factories import OutboxMessageFactory, ParticipantFactory
 
 
 def closed_port() -> int:
@@ -147,13 +147,13 @@ def test_when_the_broker_returns_the_relay_sends_it_and_a_worker_runs_it_once(ce
 def test_sent_rows_are_pruned_after_a_week_and_pending_ones_never():
     now = timezone.now()
     old = now - KEEP_SENT - datetime.timedelta(minutes=1)
-    sent_old = OutboxMessage.objects.create(
+    sent_old = OutboxMessageFactory(
         task_name="x", args=[1], status=OutboxMessage.Status.SENT, sent_at=old, next_attempt_at=old
     )
-    sent_new = OutboxMessage.objects.create(
+    sent_new = OutboxMessageFactory(
         task_name="x", args=[2], status=OutboxMessage.Status.SENT, sent_at=now, next_attempt_at=now
     )
-    pending_old = OutboxMessage.objects.create(task_name="x", args=[3], next_attempt_at=old)
+    pending_old = OutboxMessageFactory(task_name="x", args=[3], next_attempt_at=old)
 
     assert outbox_prune(now=now) == 1
     remaining = set(OutboxMessage.objects.values_list("pk", flat=True))

@@ -8,7 +8,6 @@ import time
 
 import pytest
 import redis
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -18,7 +17,13 @@ from jmo_portal import cache as fail_soft
 from outbox.models import OutboxMessage
 from participants.page_cache import page_fragment, participant_pages_changed
 from tests.conftest import service_unavailable
-from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory, ensure_seeded_rules
+from tests.factories import (
+    TEST_PASSWORD,
+    EmailAddressFactory,
+    ParticipantFactory,
+    UserFactory,
+    ensure_seeded_rules,
+)
 
 from .test_outbox import closed_port, dead_broker
 
@@ -133,7 +138,7 @@ def test_a_reachable_redis_is_an_ordinary_cache(settings):
 def test_with_redis_down_a_participant_logs_in_reads_and_files_a_complaint():
     ensure_seeded_rules()  # an earlier transactional test's flush removed the SLA rows
     user = UserFactory(email="siti@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     participant = ParticipantFactory(user=user, full_name="Siti Aminah")
     started = time.monotonic()
     with unreachable_cache(), dead_broker():

@@ -13,6 +13,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+VIEW = ["participants.view_participant", "participants.view_kpjcard"]
 
 
 @pytest.fixture
@@ -27,22 +28,11 @@ def test_staff_without_model_permission_are_refused(client, branches):
     assert response.status_code == 403
 
 
-def _staff_with_view_permission(branch):
-    from django.contrib.auth.models import Permission
-
-    staff = StaffFactory(branch=branch)
-    staff.user_permissions.add(
-        Permission.objects.get(codename="view_participant"),
-        Permission.objects.get(codename="view_kpjcard"),
-    )
-    return staff
-
-
 def test_branch_staff_list_is_scoped_and_masked(client, branches):
     soreang, majalaya = branches
     mine = ParticipantFactory(branch=soreang, full_name="Asep Sunandar")
     theirs = ParticipantFactory(branch=majalaya, full_name="Budi Santoso")
-    client.force_login(_staff_with_view_permission(soreang))
+    client.force_login(StaffFactory(branch=soreang, perms=VIEW))
 
     response = client.get(reverse("admin:participants_participant_changelist"))
 
@@ -70,7 +60,7 @@ def test_admin_login_goes_through_the_portal_login(client):
 
 def test_staff_without_branch_see_nobody(client, branches):
     ParticipantFactory(branch=branches[0])
-    staff = _staff_with_view_permission(branches[0])
+    staff = StaffFactory(branch=branches[0], perms=VIEW)
     staff.branch = None
     staff.save(update_fields=["branch"])
     client.force_login(staff)

@@ -2,7 +2,6 @@ import contextlib
 import threading
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 
 from core.models import AuditEvent
@@ -13,14 +12,9 @@ from tests.factories import BranchFactory, ParticipantFactory, StaffFactory, Use
 
 pytestmark = pytest.mark.usefixtures("media_root")
 Status = DataUpdateRequest.Status
-PERMISSIONS = ["view_dataupdaterequest", "change_dataupdaterequest", "view_participant",
-               "view_auditevent", "view_document"]  # fmt: skip
-
-
-def branch_staff(branch):
-    staff = StaffFactory(branch=branch)
-    staff.user_permissions.set(Permission.objects.filter(codename__in=PERMISSIONS))
-    return staff
+PERMISSIONS = ["data_updates.view_dataupdaterequest", "data_updates.change_dataupdaterequest",
+               "participants.view_participant", "core.view_auditevent",
+               "documents.view_document"]  # fmt: skip
 
 
 def name_request(participant, client, capture=None) -> DataUpdateRequest:
@@ -47,7 +41,7 @@ def test_branch_staff_approve_and_the_change_is_applied_with_history(
     client, participant, django_capture_on_commit_callbacks
 ):
     request = name_request(participant, client, django_capture_on_commit_callbacks)
-    staff = branch_staff(participant.branch)
+    staff = StaffFactory(branch=participant.branch, perms=PERMISSIONS)
     client.force_login(staff)
 
     queue = client.get("/admin/data_updates/dataupdaterequest/?status__exact=in_review")
@@ -77,7 +71,7 @@ def test_rejecting_needs_a_reason_that_the_participant_then_sees(
     client, participant, django_capture_on_commit_callbacks
 ):
     request = name_request(participant, client, django_capture_on_commit_callbacks)
-    client.force_login(branch_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, perms=PERMISSIONS))
 
     response = client.post(change_url(request), {"decision": "reject", "decision_reason": ""})
     assert response.status_code == 200
@@ -99,7 +93,7 @@ def test_staff_of_another_branch_cannot_see_or_decide(
     client, participant, django_capture_on_commit_callbacks
 ):
     request = name_request(participant, client, django_capture_on_commit_callbacks)
-    client.force_login(branch_staff(BranchFactory()))
+    client.force_login(StaffFactory(branch=BranchFactory(), perms=PERMISSIONS))
 
     assert client.get(change_url(request)).status_code == 302  # admin: "does not exist"
     client.post(change_url(request), {"decision": "approve"})
@@ -114,7 +108,7 @@ def test_staff_of_another_branch_cannot_see_or_decide(
 def test_two_staff_approving_at_once_one_wins(client, participant):
     request = name_request(participant, client)  # transaction=True: on-commit work runs
     assert request.status == Status.IN_REVIEW
-    staff = [branch_staff(participant.branch) for _ in range(2)]
+    staff = [StaffFactory(branch=participant.branch, perms=PERMISSIONS) for _ in range(2)]
     barrier = threading.Barrier(2)
     results = []
 
@@ -144,7 +138,7 @@ def test_staff_ask_for_another_document_and_the_request_comes_back(
     client, participant, django_capture_on_commit_callbacks, mailoutbox
 ):
     request = name_request(participant, client, django_capture_on_commit_callbacks)
-    client.force_login(branch_staff(participant.branch))
+    client.force_login(StaffFactory(branch=participant.branch, perms=PERMISSIONS))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(change_url(request), {"decision": "ask_document",
                                           "decision_reason": "Foto KTP buram."})  # fmt: skip

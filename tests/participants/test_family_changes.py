@@ -10,7 +10,13 @@ from data_updates import services as data_updates
 from data_updates.models import DataUpdateRequest
 from participants.models import FamilyMember
 from tests.documents.files import upload
-from tests.factories import ParticipantFactory, StaffFactory, UserFactory, make_nik
+from tests.factories import (
+    FamilyMemberFactory,
+    ParticipantFactory,
+    StaffFactory,
+    UserFactory,
+    make_nik,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 Status = DataUpdateRequest.Status
@@ -24,7 +30,7 @@ def participant():
 
 @pytest.fixture
 def member(participant):
-    return FamilyMember.objects.create(
+    return FamilyMemberFactory(
         participant=participant,
         full_name="Ani",
         relationship="child",
@@ -214,8 +220,6 @@ def test_an_unknown_member_page_is_404(logged_in, member):
 def test_the_admin_shows_the_member_on_record_next_to_the_change(
     client, logged_in, member, django_capture_on_commit_callbacks
 ):
-    from django.contrib.auth.models import Permission
-
     request = submitted(
         logged_in,
         member,
@@ -223,11 +227,9 @@ def test_the_admin_shows_the_member_on_record_next_to_the_change(
         change(member, full_name="Ani Lestari"),
         django_capture_on_commit_callbacks,
     )
-    staff = StaffFactory(branch=member.participant.branch)
-    staff.user_permissions.set(
-        Permission.objects.filter(
-            codename__in=["view_dataupdaterequest", "change_dataupdaterequest"]
-        )
+    staff = StaffFactory(
+        branch=member.participant.branch,
+        perms=["data_updates.view_dataupdaterequest", "data_updates.change_dataupdaterequest"],
     )
     client.force_login(staff)
 

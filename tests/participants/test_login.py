@@ -2,17 +2,15 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
+from tests.factories import TEST_PASSWORD, EmailAddressFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def account():
-    from allauth.account.models import EmailAddress
-
     user = UserFactory(email="budi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     ParticipantFactory(user=user, full_name="Budi Santoso")
     return user
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -182,12 +181,6 @@ def test_jht_page_draws_a_table_and_a_chart(client):
 # --- admin ------------------------------------------------------------------------------------
 
 
-def _staff(branch, *codenames):
-    staff = StaffFactory(branch=branch)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return staff
-
-
 def test_staff_see_only_their_branchs_postings_and_cannot_edit_them(client):
     soreang, majalaya = BranchFactory(code="soreang"), BranchFactory(code="majalaya")
     mine = KpjCardFactory(participant=ParticipantFactory(branch=soreang), number="30000000001")
@@ -196,8 +189,9 @@ def test_staff_see_only_their_branchs_postings_and_cannot_edit_them(client):
         services.contribution_post(kpj_card=card, month=datetime.date(2024, 1, 1), program="JHT",
                                    employer_amount=1, worker_amount=1,
                                    paid_on=datetime.date(2024, 2, 1))  # fmt: skip
-    client.force_login(_staff(soreang, "view_contributionposting", "change_contributionposting",
-                              "view_jhtbalance"))  # fmt: skip
+    perms = ["participants.view_contributionposting", "participants.change_contributionposting",
+             "participants.view_jhtbalance"]  # fmt: skip
+    client.force_login(StaffFactory(branch=soreang, perms=perms))
     body = client.get(reverse("admin:participants_contributionposting_changelist")).content
     assert b"30000000001" in body
     assert b"30000000002" not in body

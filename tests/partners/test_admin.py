@@ -1,7 +1,6 @@
 import hashlib
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from core.models import AuditEvent
@@ -63,10 +62,8 @@ def test_branch_staff_only_see_their_branchs_employers_keys(client):
     mine, theirs = EmployerFactory(), EmployerFactory()
     make_key(mine)
     make_key(theirs)
-    staff = StaffFactory(branch=mine.branch, password=None)
-    staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_partnercredential", "add_partnercredential"])
-    )
+    perms = ["partners.view_partnercredential", "partners.add_partnercredential"]
+    staff = StaffFactory(branch=mine.branch, password=None, perms=perms)
     client.force_login(staff)
     listed = client.get(reverse(CHANGELIST)).context["cl"].result_list
     assert [c.employer for c in listed] == [mine]

@@ -10,7 +10,7 @@ from participants import page_cache
 from participants.models import ContributionPosting, JhtBalance, KpjBalance, KpjCard
 from participants.services import balances_rebuild
 from partners.models import ContributionReport, IdempotencyRecord
-from tests.factories import KpjCardFactory, ParticipantFactory
+from tests.factories import ContributionReportFactory, KpjCardFactory, ParticipantFactory
 
 from .conftest import bearer, make_key
 
@@ -324,7 +324,7 @@ def test_a_key_without_the_contributions_scope_gets_403(client, employer_a, card
     response = post(client, key, {"rows": [row()]})
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    report = ContributionReport.objects.create(employer=employer_a, row_count=1)
+    report = ContributionReportFactory(employer=employer_a, row_count=1)
     assert client.get(f"{URL}/{report.pk}", **bearer(key)).status_code == 403
     assert not ContributionPosting.objects.exists()
 

@@ -13,10 +13,7 @@ from news.maintenance import maintenance_notice
 from participants.models import ContributionPosting, KpjBalance
 from partners.contribution_reports import contribution_reports_stuck
 from partners.models import ContributionReport
-from partners.tasks import (
-    contribution_report_process_task,
-    contribution_reports_requeue_stuck_task,
-)
+from partners.tasks import contribution_report_process_task, contribution_reports_requeue_stuck_task
 from tests.factories import ContributionReportFactory
 
 from .conftest import bearer, make_key

@@ -16,10 +16,7 @@ from core.models import AuditEvent
 from participants.models import ContributionPosting, JhtBalance, KpjBalance
 from participants.services import balances_rebuild
 from partners.models import ContributionReport
-from partners.tasks import (
-    contribution_report_process_task,
-    contribution_reports_requeue_stuck_task,
-)
+from partners.tasks import contribution_report_process_task, contribution_reports_requeue_stuck_task
 from tests.factories import KpjCardFactory
 from tests.polling import wait_for
 

@@ -16,7 +16,13 @@ from claims.services import claim_transition
 from partners.models import PartnerWebhook, WebhookDelivery
 from partners.tasks import webhook_retry_due_task
 from partners.webhooks import SIGNATURE_HEADER, backoff_seconds
-from tests.factories import ClaimFactory, KpjCardFactory, UserFactory
+from tests.factories import (
+    ClaimEventFactory,
+    ClaimFactory,
+    KpjCardFactory,
+    PartnerWebhookFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +82,7 @@ def test_a_status_change_is_posted_signed_without_amounts(
     employer_a, worker_claim, card_a, django_capture_on_commit_callbacks
 ):
     with PartnerServer([200]) as server:
-        hook = PartnerWebhook.objects.create(employer=employer_a, url=server.url)
+        hook = PartnerWebhookFactory(employer=employer_a, url=server.url)
         move(worker_claim, django_capture_on_commit_callbacks)
     assert len(server.calls) == 1
     call = server.calls[0]
@@ -100,7 +106,7 @@ def test_a_tampered_body_fails_the_signature(
     employer_a, worker_claim, django_capture_on_commit_callbacks
 ):
     with PartnerServer([200]) as server:
-        hook = PartnerWebhook.objects.create(employer=employer_a, url=server.url)
+        hook = PartnerWebhookFactory(employer=employer_a, url=server.url)
         move(worker_claim, django_capture_on_commit_callbacks)
     call = {**server.calls[0]}
     call["body"] = call["body"].replace(b"verifying", b"approved_")
@@ -111,8 +117,8 @@ def test_only_employers_of_the_worker_with_an_active_hook_hear_of_it(
     employer_a, employer_b, worker_claim, card_b, django_capture_on_commit_callbacks
 ):
     with PartnerServer([200]) as server:
-        PartnerWebhook.objects.create(employer=employer_a, url=server.url, active=False)
-        PartnerWebhook.objects.create(employer=employer_b, url=server.url)
+        PartnerWebhookFactory(employer=employer_a, url=server.url, active=False)
+        PartnerWebhookFactory(employer=employer_b, url=server.url)
         move(worker_claim, django_capture_on_commit_callbacks)
     assert server.calls == []
     assert not WebhookDelivery.objects.exists()
@@ -126,7 +132,7 @@ def test_a_failing_partner_is_retried_with_backoff_then_given_up(
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     settings.WEBHOOK_RETRY_GRACE_SECONDS = 0
     with PartnerServer([500]) as server:
-        PartnerWebhook.objects.create(employer=employer_a, url=server.url)
+        PartnerWebhookFactory(employer=employer_a, url=server.url)
         move(worker_claim, django_capture_on_commit_callbacks)
         delivery = WebhookDelivery.objects.get()
         assert (delivery.status, delivery.attempts) == ("pending", 1)
@@ -153,7 +159,7 @@ def test_backoff_doubles_and_is_capped(settings):
 def test_an_unreachable_partner_is_logged_not_crashed(employer_a, worker_claim, settings):
     from partners.webhooks import webhook_deliver
 
-    hook = PartnerWebhook.objects.create(employer=employer_a, url="http://127.0.0.1:9/none")
+    hook = PartnerWebhookFactory(employer=employer_a, url="http://127.0.0.1:9/none")
     claim_transition(claim=worker_claim, to_status="verifying", actor=None)
     delivery = WebhookDelivery.objects.get(webhook=hook)
     status, wait = webhook_deliver(delivery_id=delivery.pk)
@@ -168,7 +174,7 @@ def test_an_unreachable_partner_is_logged_not_crashed(employer_a, worker_claim, 
 
 def test_admin_lists_webhooks_deliveries_and_reports(client, employer_a):
     client.force_login(UserFactory(is_staff=True, is_superuser=True, password=None))
-    PartnerWebhook.objects.create(employer=employer_a, url="https://partner.example/hook")
+    PartnerWebhookFactory(employer=employer_a, url="https://partner.example/hook")
     for name in ("partnerwebhook", "webhookdelivery", "contributionreport"):
         response = client.get(reverse(f"admin:partners_{name}_changelist"))
         assert response.status_code == 200, name
@@ -185,7 +191,7 @@ def test_a_live_worker_retries_with_exponential_backoff_until_delivered(celery_w
     card = KpjCardFactory(employer=employer, joined_on=datetime.date(2020, 1, 1))
     claim = ClaimFactory(participant=card.participant)
     with PartnerServer([503, 503, 200]) as server:
-        hook = PartnerWebhook.objects.create(employer=employer, url=server.url)
+        hook = PartnerWebhookFactory(employer=employer, url=server.url)
         claim_transition(claim=claim, to_status="verifying", actor=None)
         delivery = WebhookDelivery.objects.get(webhook=hook)
         deadline = time.monotonic() + 30
@@ -206,12 +212,9 @@ def test_a_live_worker_retries_with_exponential_backoff_until_delivered(celery_w
 
 
 def test_without_webhooks_a_status_change_costs_one_query(worker_claim, django_assert_num_queries):
-    from claims.models import ClaimEvent
     from partners.webhooks import deliveries_for_claim_event
 
-    event = ClaimEvent.objects.create(
-        claim=worker_claim, at=timezone.now(), from_status="submitted", to_status="verifying"
-    )
+    event = ClaimEventFactory(claim=worker_claim, from_status="submitted", to_status="verifying")
     with django_assert_num_queries(1):
         assert deliveries_for_claim_event(event) == []
 

@@ -3,18 +3,18 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from appointments.models import Appointment, ServiceType
 from core.models import AuditEvent
-from data_updates.models import DataUpdateRequest
 from documents.services import document_upload
 from tests.documents.files import upload
 from tests.factories import (
+    AppointmentFactory,
     BranchFactory,
     ClaimFactory,
+    DataUpdateRequestFactory,
     ParticipantFactory,
+    ServiceTypeFactory,
     StaffFactory,
     TicketFactory,
 )
@@ -22,20 +22,14 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 VIEW_PERMISSIONS = [
-    "view_participant",
-    "view_claim",
-    "view_dataupdaterequest",
-    "view_document",
-    "view_ticket",
-    "view_auditevent",
-    "view_appointment",
+    "participants.view_participant",
+    "claims.view_claim",
+    "data_updates.view_dataupdaterequest",
+    "documents.view_document",
+    "complaints.view_ticket",
+    "core.view_auditevent",
+    "appointments.view_appointment",
 ]
-
-
-def branch_staff(branch, **extra):
-    staff = StaffFactory(branch=branch, **extra)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=VIEW_PERMISSIONS))
-    return staff
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def participant():
 
 @pytest.fixture
 def staff(client, participant):
-    user = branch_staff(participant.branch)
+    user = StaffFactory(branch=participant.branch, perms=VIEW_PERMISSIONS)
     client.force_login(user)
     return user
 
@@ -55,17 +49,16 @@ def records_of(participant):
     return {
         "participants.participant": participant,
         "claims.claim": ClaimFactory(participant=participant),
-        "data_updates.dataupdaterequest": DataUpdateRequest.objects.create(
+        "data_updates.dataupdaterequest": DataUpdateRequestFactory(
             participant=participant, kind="phone", values={"phone": "081200000002"}
         ),
         "documents.document": document,
         "complaints.ticket": TicketFactory(participant=participant),
-        "appointments.appointment": Appointment.objects.create(
+        "appointments.appointment": AppointmentFactory(
             participant=participant,
-            service_type=ServiceType.objects.get_or_create(
-                code="audit_visit",
-                defaults={"name_id": "Kunjungan", "name_en": "Visit", "duration_minutes": 30},
-            )[0],
+            service_type=ServiceTypeFactory(
+                code="audit_visit", name_id="Kunjungan", name_en="Visit", duration_minutes=30
+            ),
             branch_choice_1=participant.branch,
             branch=participant.branch,
             window_start=datetime.date(2026, 12, 1),
@@ -102,7 +95,7 @@ def test_reopening_within_the_window_is_one_event_but_each_staff_member_counts(
     client.get(url)
     assert viewed(participant=participant).count() == 1
 
-    colleague = branch_staff(participant.branch)
+    colleague = StaffFactory(branch=participant.branch, perms=VIEW_PERMISSIONS)
     client.force_login(colleague)
     client.get(url)
     assert set(viewed(participant=participant).values_list("actor", flat=True)) == {

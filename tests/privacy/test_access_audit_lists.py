@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,18 +21,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 LIST_PERMISSIONS = [
     *VIEW_PERMISSIONS,
-    "view_kpjcard",
-    "view_contributionposting",
-    "view_jhtbalance",
-    "view_kpjbalance",
+    "participants.view_kpjcard",
+    "participants.view_contributionposting",
+    "participants.view_jhtbalance",
+    "participants.view_kpjbalance",
 ]
 PARTICIPANTS = "admin:participants_participant_changelist"
-
-
-def staff_of(branch, **extra):
-    staff = StaffFactory(branch=branch, **extra)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=LIST_PERMISSIONS))
-    return staff
 
 
 def shown_records(participant):
@@ -69,7 +62,7 @@ def branch():
 def test_each_list_records_every_row_shown_with_the_participant_it_names(client, branch):
     people = [ParticipantFactory(branch=branch) for _ in range(2)]
     records = [shown_records(person) for person in people]
-    staff = staff_of(branch)
+    staff = StaffFactory(branch=branch, perms=LIST_PERMISSIONS)
     client.force_login(staff)
 
     for label in records[0]:
@@ -84,7 +77,7 @@ def test_each_list_records_every_row_shown_with_the_participant_it_names(client,
 
 def test_a_list_of_n_rows_writes_n_events_and_a_reload_in_the_window_none(client, branch):
     people = ParticipantFactory.create_batch(7, branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
 
     client.get(reverse(PARTICIPANTS))
     assert list_views().count() == 7
@@ -94,21 +87,21 @@ def test_a_list_of_n_rows_writes_n_events_and_a_reload_in_the_window_none(client
     assert set(list_views().values_list("participant", flat=True)) == {p.pk for p in people}
 
 
-def test_after_the_window_the_same_list_is_recorded_again(client, branch, settings, time_machine):
+def test_after_the_window_the_same_list_is_recorded_again(client, branch, settings, clock):
     # The process's own cache: Redis counts its expiry in real time, not the test's clock.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False)
+    clock.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC))
     ParticipantFactory.create_batch(3, branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
     client.get(reverse(PARTICIPANTS))
-    time_machine.shift(VIEW_WINDOW + datetime.timedelta(seconds=1))
+    clock.shift(VIEW_WINDOW + datetime.timedelta(seconds=1))
     client.get(reverse(PARTICIPANTS))
     assert list_views().count() == 6
 
 
 def test_a_list_view_does_not_hide_opening_the_record_nor_the_reverse(client, branch):
     participant = ParticipantFactory(branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
     change = reverse("admin:participants_participant_change", args=[participant.pk])
 
     client.get(reverse(PARTICIPANTS))
@@ -125,7 +118,7 @@ def test_a_list_view_does_not_hide_opening_the_record_nor_the_reverse(client, br
 def test_only_the_rows_of_the_page_shown_are_recorded(client, branch, monkeypatch):
     monkeypatch.setattr(ParticipantAdmin, "list_per_page", 5)
     people = ParticipantFactory.create_batch(7, branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
 
     page = client.get(reverse(PARTICIPANTS))
     shown = {p.pk for p in page.context["cl"].result_list}
@@ -166,7 +159,7 @@ class CacheCalls:
 def _first_load(client, rows, monkeypatch):
     branch = BranchFactory()
     ParticipantFactory.create_batch(rows, branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
     client.get(reverse("admin:index"))  # content types and session settled
     calls = CacheCalls(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
@@ -192,7 +185,7 @@ def test_the_list_costs_the_same_queries_and_cache_calls_for_5_or_20_rows(client
 
 def test_a_reload_in_the_window_costs_no_insert(client, branch):
     ParticipantFactory.create_batch(4, branch=branch)
-    client.force_login(staff_of(branch))
+    client.force_login(StaffFactory(branch=branch, perms=LIST_PERMISSIONS))
     client.get(reverse(PARTICIPANTS))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse(PARTICIPANTS))
@@ -203,7 +196,7 @@ def test_staff_of_another_branch_see_and_audit_nothing_of_branch_a(client, branc
     people = [ParticipantFactory(branch=branch, full_name=f"Warga Cabang A {n}") for n in (1, 2)]
     for person in people:
         shown_records(person)
-    outsider = staff_of(BranchFactory())
+    outsider = StaffFactory(branch=BranchFactory(), perms=LIST_PERMISSIONS)
     labels = shown_records(ParticipantFactory(branch=outsider.branch))
     client.force_login(outsider)
 
@@ -228,8 +221,7 @@ def test_superusers_are_audited_for_every_branch_they_see(client, branch):
 
 def test_an_action_or_a_redirect_writes_no_list_event(client, branch):
     card = KpjCardFactory(participant=ParticipantFactory(branch=branch))
-    staff = staff_of(branch)
-    staff.user_permissions.add(Permission.objects.get(codename="change_kpjcard"))
+    staff = StaffFactory(branch=branch, perms=[*LIST_PERMISSIONS, "participants.change_kpjcard"])
     client.force_login(staff)
     url = reverse("admin:participants_kpjcard_changelist")
 
@@ -243,7 +235,7 @@ def test_the_autocomplete_records_the_participants_it_suggests(client, branch):
     found = [ParticipantFactory(branch=branch, full_name=f"Sari Cari {n}") for n in range(3)]
     ParticipantFactory(branch=branch, full_name="Budi Lain")
     ParticipantFactory(branch=BranchFactory(), full_name="Sari Cari Jauh")
-    staff = staff_of(branch)
+    staff = StaffFactory(branch=branch, perms=LIST_PERMISSIONS)
     client.force_login(staff)
     query = {
         "app_label": "participants",
@@ -278,8 +270,7 @@ def test_the_login_list_records_the_participants_whose_logins_it_shows(client, b
 
 def test_the_counter_filing_page_records_the_participant_found_by_nik(client, branch):
     participant = ParticipantFactory(branch=branch)
-    staff = staff_of(branch)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_claim"]))
+    staff = StaffFactory(branch=branch, perms=[*LIST_PERMISSIONS, "claims.add_claim"])
     client.force_login(staff)
     url = reverse("admin:claims_claim_file")
 

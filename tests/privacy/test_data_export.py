@@ -16,24 +16,29 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from appointments.models import Appointment, ServiceType
-from claims.models import ClaimEvent
-from complaints.models import TicketMessage
 from complaints.services import ticket_create, ticket_create_anonymous, ticket_reply
 from core.models import AuditEvent
-from data_updates.models import DataUpdateRequest, DataUpdateStep
 from documents.content import archive_file_name
 from documents.models import Document
 from documents.services import document_upload
-from participants.models import BankAccount, Enrolment, FamilyMember, KpjCard
+from participants.models import KpjCard
 from privacy.data_export import participant_data_collect, participant_data_export
 from tests.documents.files import image_bytes, pdf_bytes, upload
 from tests.factories import (
+    AppointmentFactory,
+    BankAccountFactory,
+    ClaimEventFactory,
     ClaimFactory,
+    DataUpdateRequestFactory,
+    DataUpdateStepFactory,
+    EnrolmentFactory,
+    FamilyMemberFactory,
     KpjCardFactory,
     ParticipantFactory,
+    ServiceTypeFactory,
     StaffFactory,
     TicketFactory,
+    TicketMessageFactory,
     UserFactory,
 )
 
@@ -46,44 +51,41 @@ def fill(participant, *, times: int):
     """`times` of everything a participant can have, each with children."""
     for n in range(times):
         card = KpjCardFactory(participant=participant)
-        Enrolment.objects.create(kpj_card=card, program="JKK", started_on=datetime.date(2024, 1, 1))
+        EnrolmentFactory(kpj_card=card, program="JKK", started_on=datetime.date(2024, 1, 1))
         claim = ClaimFactory(  # one open claim per program: the older ones were rejected
             participant=participant,
             idempotency_key=f"k-{participant.pk}-{n}",
             status="submitted" if n == 0 else "rejected",
         )
-        ClaimEvent.objects.create(
-            claim=claim, at=timezone.now(), from_status="", to_status="submitted"
-        )
-        request = DataUpdateRequest.objects.create(
+        ClaimEventFactory(claim=claim, from_status="", to_status="submitted")
+        request = DataUpdateRequestFactory(
             participant=participant,
             kind="address",
             values={"city": f"Kota {n}"},
             status="draft" if n == 0 else "applied",  # one open request per kind
         )
-        DataUpdateStep.objects.create(request=request, status="draft")
+        DataUpdateStepFactory(request=request, status="draft")
         with TestCase.captureOnCommitCallbacks(execute=True):  # verification runs
             document_upload(owner=participant, kind="ktp", upload=upload(), actor=None)
         ticket = TicketFactory(participant=participant)
-        TicketMessage.objects.create(ticket=ticket, body=f"Pesan {n}")
-        service, _ = ServiceType.objects.get_or_create(
-            code=f"export_{n}",
-            defaults={"name_id": f"Layanan {n}", "name_en": f"Service {n}", "duration_minutes": 30},
+        TicketMessageFactory(ticket=ticket, body=f"Pesan {n}")
+        service = ServiceTypeFactory(
+            code=f"export_{n}", name_id=f"Layanan {n}", name_en=f"Service {n}", duration_minutes=30
         )
-        Appointment.objects.create(
+        AppointmentFactory(
             participant=participant,
             service_type=service,
             branch_choice_1=participant.branch,
             window_start=datetime.date(2026, 12, 1),
             window_end=datetime.date(2026, 12, 14),
         )
-        FamilyMember.objects.create(
+        FamilyMemberFactory(
             participant=participant,
             full_name=f"Anak {n}",
             relationship="child",
             birth_date=datetime.date(2015, 1, 1),
         )
-    BankAccount.objects.create(
+    BankAccountFactory(
         participant=participant, bank="BRI", account_number="5550001112223", account_name="X"
     )
 

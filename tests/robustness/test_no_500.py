@@ -26,8 +26,13 @@ from rest_framework.request import Request
 from complaints.models import Category
 from core.models import Branch
 from data_updates.views import PAGES
-from participants.models import FamilyMember
-from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    ClaimFactory,
+    FamilyMemberFactory,
+    KpjCardFactory,
+    ParticipantFactory,
+    UserFactory,
+)
 from tests.robustness import strategies
 from tests.robustness.discovery import forms_in_project, serializers_in_project
 
@@ -52,7 +57,7 @@ def world(db):
     request = RequestFactory().post("/")
     request.user = user
     request.session = {}
-    member = FamilyMember.objects.create(
+    member = FamilyMemberFactory(
         participant=participant,
         full_name="Anak Rina",
         relationship="child",

@@ -22,10 +22,12 @@ from partners.auth import partner_credential_create
 from partners.models import PartnerScope
 from tests.appointments.conftest import open_branch
 from tests.factories import (
+    ArticleFactory,
     BranchFactory,
     ClaimFactory,
     ContributionReportFactory,
     EmployerFactory,
+    FamilyMemberFactory,
     KpjCardFactory,
     ParticipantFactory,
     StaffFactory,
@@ -94,9 +96,9 @@ def _appointment(participant, branch):
 
 
 def _article():
-    from news.models import Article, ArticleCategory
+    from news.models import ArticleCategory
 
-    return Article.objects.create(
+    return ArticleFactory(
         slug="matrix-news",
         category=ArticleCategory.objects.order_by("pk").first(),
         title="Kabar",
@@ -110,7 +112,6 @@ def _article():
 def build_world() -> World:
     from data_updates import services as data_updates
     from documents.services import document_upload
-    from participants.models import FamilyMember
     from tests.documents.files import upload
 
     world = World()
@@ -139,7 +140,7 @@ def build_world() -> World:
         participant=a, kind=DataUpdateRequest.Kind.ADDRESS, values={"street": "Jl. A"}
     )
     o["appointment_a"] = _appointment(a, o["branch_x"])
-    o["family_member_a"] = FamilyMember.objects.create(
+    o["family_member_a"] = FamilyMemberFactory(
         participant=a,
         full_name="Anak A",
         relationship="child",

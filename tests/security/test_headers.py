@@ -123,11 +123,9 @@ def test_with_production_transport_settings_the_answers_carry_hsts_and_secure_co
     values = production_settings()
     values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
     user = UserFactory(email="budi@example.test")
-    from allauth.account.models import EmailAddress
+    from tests.factories import TEST_PASSWORD, EmailAddressFactory
 
-    from tests.factories import TEST_PASSWORD
-
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     with override_settings(**values):
         plain = client.get("/news/")
         assert plain.status_code == 301

@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
+from tests.factories import TEST_PASSWORD, EmailAddressFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "kata-sandi-baru-2027"
@@ -16,7 +16,7 @@ NEW_PASSWORD = "kata-sandi-baru-2027"
 @pytest.fixture
 def budi():
     user = UserFactory(email="budi@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     ParticipantFactory(user=user)
     return user
 

@@ -3,7 +3,6 @@
 from unittest import mock
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
@@ -12,6 +11,7 @@ from django.urls import reverse
 from tests.factories import (
     STAFF_TOTP_SECRET,
     TEST_PASSWORD,
+    EmailAddressFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
@@ -24,7 +24,7 @@ SETUP = reverse("mfa_activate_totp")
 
 
 def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddressFactory(user=user)
     return user
 
 
