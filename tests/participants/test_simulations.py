@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
-from participants import services
+from participants import ledger
 from participants.models import ContributionPosting
 from tests.factories import BranchFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
@@ -193,9 +193,9 @@ def test_staff_see_only_their_branchs_postings_and_cannot_edit_them(client):
     mine = KpjCardFactory(participant=ParticipantFactory(branch=soreang), number="30000000001")
     theirs = KpjCardFactory(participant=ParticipantFactory(branch=majalaya), number="30000000002")
     for card in (mine, theirs):
-        services.contribution_post(kpj_card=card, month=datetime.date(2024, 1, 1), program="JHT",
-                                   employer_amount=1, worker_amount=1,
-                                   paid_on=datetime.date(2024, 2, 1))  # fmt: skip
+        ledger.ledger_contribution_post(kpj_card=card, month=datetime.date(2024, 1, 1),
+                                        program="JHT", employer_amount=1, worker_amount=1,
+                                        paid_on=datetime.date(2024, 2, 1))  # fmt: skip
     client.force_login(_staff(soreang, "view_contributionposting", "change_contributionposting",
                               "view_jhtbalance"))  # fmt: skip
     body = client.get(reverse("admin:participants_contributionposting_changelist")).content
