@@ -479,11 +479,13 @@ def ledger_returns_credit_year(*, year: int) -> dict:
 
 def ledger_card_move(*, kpj_card_id: int, from_participant_id: int, to_participant_id: int) -> int:
     """Move a card's postings and JHT balance from one participant to another, in the
-    caller's transaction, which holds the card's row lock.
+    caller's transaction, which holds the card's row lock and has already given the card to
+    `to_participant_id`.
 
     The card's balance row stays with the card; both participants' totals shift by the
     card's balance and posting count (so their sum is unchanged), and their last
-    contribution month is recomputed from their cards' rows. Returns the postings moved.
+    contribution month is recomputed from the cards each one now holds. Returns the
+    postings moved.
     """
     card_balance, _ = KpjBalance.objects.get_or_create(kpj_card_id=kpj_card_id)
     moved = ContributionPosting.objects.filter(kpj_card_id=kpj_card_id).update(

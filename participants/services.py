@@ -70,10 +70,12 @@ def kpj_card_link(*, participant: Participant, kpj_card: KpjCard, actor: User | 
     previous = card.participant_id
     if previous == participant.pk:
         return card
+    # The card changes hands first: the ledger recomputes each side's last contribution
+    # month from the cards each one holds.
+    KpjCard.objects.filter(pk=card.pk).update(participant=participant, updated_at=timezone.now())
     ledger.ledger_card_move(
         kpj_card_id=card.pk, from_participant_id=previous, to_participant_id=participant.pk
     )
-    KpjCard.objects.filter(pk=card.pk).update(participant=participant, updated_at=timezone.now())
     card.participant = participant
     AuditEvent.objects.create(
         actor=actor,

@@ -236,6 +236,16 @@ class TestMembership:
         assert ledger.ledger_balances_rebuild() == []
         assert AuditEvent.objects.filter(action="kpj_card_linked", participant=owner).exists()
 
+    def test_the_last_contribution_month_moves_with_the_linked_card(self):
+        owner = ParticipantFactory()
+        post(KpjCardFactory(participant=owner), D(2020, 1, 1))
+        stray = KpjCardFactory()
+        post(stray, D(2024, 5, 1))
+        old_record = stray.participant
+        services.kpj_card_link(participant=owner, kpj_card=stray, actor=None)
+        assert JhtBalance.objects.get(participant=owner).last_contribution_month == D(2024, 5, 1)
+        assert JhtBalance.objects.get(participant=old_record).last_contribution_month is None
+
     def test_employer_reporting_a_leaver_makes_the_card_non_active_once(self):
         card = KpjCardFactory()
         services.enrolment_start(kpj_card=card, programs=["JHT", "JKK"], started_on=D(2020, 1, 1))
