@@ -28,7 +28,7 @@ def months(count, start=EPOCH):
 
 
 def with_history(card, count, amount=100_000):
-    """`count` months of JHT postings in bulk, balances set as the posting service would."""
+    """`count` months of JHT postings in bulk, balances set as the ledger would."""
     ContributionPosting.objects.bulk_create(
         ContributionPosting(
             kpj_card=card, participant_id=card.participant_id, kind="contribution",
