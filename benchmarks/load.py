@@ -1,10 +1,11 @@
 """Load test (issue 10): gunicorn on 127.0.0.1 with production settings, driven by locust.
 
-On PostgreSQL with the 100,000 participants that benchmarks/balance.py seeds (COPY), LOAD_USERS
-participants (default 50) log in and browse; phases of LOAD_PHASE_SECONDS (default 20) measure
-the bare Django view, the dashboard and the balance page alone, then LOAD_SECONDS (default 60) of
-the participant mix (login, dashboard, balance, claims list, news). Ratios are each page's
-requests/s over the bare view's, from this same run (target: dashboard and balance >= 0.40).
+On PostgreSQL with the 100,000 participants that benchmarks/balance.py seeds (COPY, and the
+ledger's bulk post for their postings and balances), LOAD_USERS participants (default 50) log
+in and browse; phases of LOAD_PHASE_SECONDS (default 20) measure the bare Django view, the
+dashboard and the balance page alone, then LOAD_SECONDS (default 60) of the participant mix
+(login, dashboard, balance, claims list, news). Ratios are each page's requests/s over the
+bare view's, from this same run (target: dashboard and balance >= 0.40).
 
 `python -m benchmarks` runs it after the balance benchmark on the same database;
 `python -m benchmarks.load` runs it alone (seeding BENCH_PARTICIPANTS, default 100,000).

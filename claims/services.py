@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEvent
 from documents.models import Document
 from outbox.services import enqueue_on_commit
-from participants import services as participant_services
+from participants import ledger
 from participants.models import Participant, User
 
 from . import selectors
@@ -388,14 +388,14 @@ def _post_jht_withdrawal(*, claim: Claim, actor: User | None, paid_at) -> None:
     it paid: the running balance and the claim can never disagree. Only the caller that won
     the conditional UPDATE above gets here, so two confirmations post once."""
     try:
-        participant_services.jht_withdrawal_post(
+        ledger.ledger_withdrawal_post(
             participant_id=claim.participant_id,
             amount=claim.amount_paid,
             claim_id=claim.pk,
             paid_on=timezone.localdate(paid_at),
             actor=actor,
         )
-    except participant_services.PostingError as error:
+    except ledger.PostingError as error:
         raise ClaimTransitionError(error.message, claim=claim) from error
 
 

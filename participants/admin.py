@@ -1,4 +1,3 @@
-
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access_audit import AuditedAccessAdmin
 from core.admin import BranchScopedAdmin
 
-from . import services
+from . import ledger, services
 from .models import (
     ContributionPosting,
     ContributionRate,
@@ -227,14 +226,14 @@ class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAd
         done = 0
         for posting in queryset:
             try:
-                services.contribution_reverse(
+                ledger.ledger_posting_reverse(
                     posting=posting,
                     actor=request.user,
                     reason="admin",
                     on=timezone.localdate(),
                 )
                 done += 1
-            except services.PostingError as error:
+            except ledger.PostingError as error:
                 self.message_user(request, f"{posting}: {error.message}", messages.WARNING)
         self.message_user(request, _("%(count)d posting(s) reversed.") % {"count": done})
 

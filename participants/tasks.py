@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import ledger, services
 
 
 @shared_task(ignore_result=False)
@@ -15,4 +15,4 @@ def jht_returns_credit_task(year: int | None = None) -> dict:
     year and card, so a retry or a second run credits nothing twice."""
     if year is None:
         year = timezone.localdate().year - 1
-    return services.jht_returns_credit_year(year=year)
+    return ledger.ledger_returns_credit_year(year=year)

@@ -3,9 +3,9 @@
 Flow: `report_rows_parse` checks the shape of every row (fast, no database) and normalises
 it; `contribution_report_create` stores the report; `contribution_report_process` checks the
 rows against the employer's cards and the dated rules in chunks (progress is committed per
-chunk), then writes every posting in bulk (one statement per 50,000 on PostgreSQL, bulk_create
-elsewhere) and moves the running balances with one grouped upsert per 5,000 keys, in one
-transaction with the report's final status.
+chunk), then posts every contribution with `ledger_contributions_post_bulk` (the postings and
+the running balances in a constant number of statements per batch), in one transaction with
+the report's final status.
 
 Re-reporting a worker's month is refused per row, never counted twice: the ledger's unique
 constraint (one contribution per card, program and month) is the last guard, also against
@@ -16,11 +16,10 @@ by hand, not by a nested DRF serializer: 100,000 rows through DRF fields take mi
 import datetime
 import re
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
@@ -28,16 +27,14 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
 from participants import rules, selectors
+from participants.ledger import ContributionLine, PostingConflict, ledger_contributions_post_bulk
 from participants.models import (
     Category,
     ContributionPosting,
     Employer,
-    JhtBalance,
-    KpjBalance,
     KpjCard,
     Program,
 )
-from participants.page_cache import participant_pages_changed
 
 from .models import ContributionReport, PartnerCredential
 
@@ -192,16 +189,6 @@ def contribution_report_create(
 # --- checking rows against cards, the ledger and the rules -------------------------------
 
 
-@dataclass(frozen=True)
-class Planned:
-    card_id: int
-    participant_id: int
-    month: datetime.date
-    program: str
-    employer: int
-    worker: int
-
-
 class _Checker:
     """Checks rows chunk by chunk; remembers rule results and worker-months already seen."""
 
@@ -212,7 +199,7 @@ class _Checker:
         self.memo: dict[tuple, rules.ContributionResult | dict] = {}
         self.seen: dict[tuple[int, datetime.date], int] = {}
         self.errors: dict[str, list[str]] = {}
-        self.planned: list[Planned] = []
+        self.planned: list[ContributionLine] = []
         self.results: list[dict] = []
 
     def _cards(self, chunk: list[Row]) -> tuple[dict, dict]:
@@ -297,7 +284,7 @@ class _Checker:
                 continue  # nothing more is planned once the report is refused anyway
             for program in computed:
                 self.planned.append(
-                    Planned(card["pk"], card["participant_id"], month, program.program,
+                    ContributionLine(card["pk"], card["participant_id"], month, program.program,
                             program.employer, program.worker)
                 )  # fmt: skip
             if self.keep_results:
@@ -381,123 +368,10 @@ def _row_result(index: int, kpj: str, row: Row, computed: list) -> dict:
     }
 
 
-# --- writing: postings in bulk, balances set-based ----------------------------------------
-
-BATCH = 5000
-UNNEST_BATCH = 50_000
-
-
-def _postings_write(planned: list[Planned], *, paid_on: datetime.date) -> None:
-    """Every posting in bulk, in card order: concurrent reports then queue on the unique index
-    in the same order instead of deadlocking.
-
-    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per 50,000 postings: the rows
-    bulk_create would send, without Django compiling each field of each object (that was
-    three quarters of the ingest time, see benchmarks/ingest.py). bulk_create elsewhere."""
-    planned.sort(key=lambda p: (p.card_id, p.program, p.month))
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _postings_insert_unnest(planned, paid_on=paid_on)
-            else:
-                _postings_bulk_create(planned, paid_on=paid_on)
-    except IntegrityError:
-        # Another report posted some of these months after we checked (it committed while
-        # we waited on the unique index): the caller names the rows, nothing is posted.
-        raise ReportRefused({}) from None
-
-
-def _postings_bulk_create(planned: list[Planned], *, paid_on: datetime.date) -> None:
-    contribution = ContributionPosting.Kind.CONTRIBUTION
-    ContributionPosting.objects.bulk_create(
-        (
-            ContributionPosting(
-                kpj_card_id=p.card_id, participant_id=p.participant_id, kind=contribution,
-                program=p.program, month=p.month, employer_amount=p.employer,
-                worker_amount=p.worker, amount=p.employer + p.worker, paid_on=paid_on,
-            )
-            for p in planned
-        ),
-        batch_size=BATCH,
-    )  # fmt: skip
-
-
-def _postings_insert_unnest(planned: list[Planned], *, paid_on: datetime.date) -> None:
-    table = ContributionPosting._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (kpj_card_id, participant_id, kind, program, month, "  # noqa: S608
-        "employer_amount, worker_amount, amount, paid_on, posted_at) "
-        "SELECT c, p, %s, g, m, e, w, e + w, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
-        "%s::varchar[], %s::date[], %s::bigint[], %s::bigint[]) AS t(c, p, g, m, e, w)"
-    )
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        for start in range(0, len(planned), UNNEST_BATCH):
-            chunk = planned[start : start + UNNEST_BATCH]
-            cursor.execute(
-                sql,
-                [ContributionPosting.Kind.CONTRIBUTION.value, paid_on, now,
-                 [p.card_id for p in chunk], [p.participant_id for p in chunk],
-                 [p.program for p in chunk], [p.month for p in chunk],
-                 [p.employer for p in chunk], [p.worker for p in chunk]],
-            )  # fmt: skip
-
-
-def _balances_upsert(table: str, key: str, values: list[tuple], *, count: bool) -> None:
-    """One grouped INSERT ... ON CONFLICT DO UPDATE per batch of keys, in key order: the
-    UPDATE ... FROM of the rows that exist and the creation of the missing ones in one
-    statement; the same key order in every report keeps concurrent reports deadlock-free."""
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    row_sql = "(%s, %s" + (", %s" if count else "") + f", {date}, %s)"
-    columns = f"{key}, balance" + (", posting_count" if count else "")
-    set_count = f"posting_count = {table}.posting_count + excluded.posting_count, " if count else ""
-    last = "last_contribution_month"
-    now = timezone.now()
-    for start in range(0, len(values), BATCH):
-        batch = values[start : start + BATCH]
-        params: list = []
-        for item in batch:
-            params.extend((*item, now))
-        sql = (
-            f"INSERT INTO {table} ({columns}, {last}, updated_at) "  # noqa: S608 - fixed names
-            f"VALUES {', '.join([row_sql] * len(batch))} "
-            f"ON CONFLICT ({key}) DO UPDATE SET balance = {table}.balance + excluded.balance, "
-            f"{set_count}{last} = {greatest}(COALESCE({table}.{last}, excluded.{last}), "
-            f"COALESCE(excluded.{last}, {table}.{last})), updated_at = excluded.updated_at"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-def _balances_apply_bulk(planned: list[Planned]) -> None:
-    """What `services._balances_apply` does per posting, for the whole report at once: JHT
-    moves the balances and the last month, every posting counts on the participant."""
-    cards: dict[int, list] = defaultdict(lambda: [0, None])
-    people: dict[int, list] = defaultdict(lambda: [0, 0, None])
-    for p in planned:
-        people[p.participant_id][1] += 1
-        if p.program != Program.JHT:
-            cards[p.card_id]  # noqa: B018 - the card gets a balance row, as contribution_post does
-            continue
-        amount = p.employer + p.worker
-        for entry, index in ((cards[p.card_id], 1), (people[p.participant_id], 2)):
-            entry[0] += amount
-            entry[index] = p.month if entry[index] is None else max(entry[index], p.month)
-    _balances_upsert(
-        KpjBalance._meta.db_table, "kpj_card_id",
-        sorted((card, delta, last) for card, (delta, last) in cards.items()), count=False,
-    )  # fmt: skip
-    _balances_upsert(
-        JhtBalance._meta.db_table, "participant_id",
-        sorted((pid, delta, n, last) for pid, (delta, n, last) in people.items()), count=True,
-    )  # fmt: skip
-
-
 # --- processing ------------------------------------------------------------------------------
 
 
-def _totals(planned: list[Planned], rows: int) -> dict:
+def _totals(planned: list[ContributionLine], rows: int) -> dict:
     programs: dict[str, dict[str, int]] = {}
     for p in planned:
         entry = programs.setdefault(p.program, {"employer": 0, "worker": 0})
@@ -533,8 +407,8 @@ def _check_all(report: ContributionReport, rows: list[Row], *, progress=None) ->
 def _post(report: ContributionReport, checker: _Checker, rows: list[Row]) -> None:
     """In the caller's transaction: postings, balances, the report's final state, the audit."""
     try:
-        _postings_write(checker.planned, paid_on=timezone.localdate())
-    except ReportRefused:
+        ledger_contributions_post_bulk(lines=checker.planned, paid_on=timezone.localdate())
+    except PostingConflict:
         # The race lost: recheck the worker-months now that the other report has committed.
         posted = _Checker._already_posted({(p.card_id, p.month) for p in checker.planned})
         errors = {}
@@ -549,8 +423,6 @@ def _post(report: ContributionReport, checker: _Checker, rows: list[Row]) -> Non
                 ]
             }  # fmt: skip
         raise ReportRefused(errors) from None
-    _balances_apply_bulk(checker.planned)
-    participant_pages_changed(planned.participant_id for planned in checker.planned)
     now = timezone.now()
     report.status, report.finished_at = ContributionReport.Status.DONE, now
     report.processed_rows, report.payload = report.row_count, []

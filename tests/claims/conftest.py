@@ -107,12 +107,12 @@ def seed_pension_ages():
 
 
 def give_jht_balance(participant, amount: int, *, month=datetime.date(2025, 1, 1)):
-    """A real JHT contribution through the ledger service, so the running balance is `amount`
+    """A real JHT contribution through the ledger, so the running balance is `amount`
     more (no patched reader: the claim sees what cek saldo shows)."""
-    from participants.services import contribution_post
+    from participants.ledger import ledger_contribution_post
 
     card = participant.kpj_cards.order_by("pk").first() or KpjCardFactory(participant=participant)
-    return contribution_post(
+    return ledger_contribution_post(
         kpj_card=card,
         month=month,
         program="JHT",

@@ -12,8 +12,8 @@ from claims.inputs import (
 )
 from claims.models import ClaimRuleValue, RuleKey
 from claims.selectors import ClaimRuleValueMissing, claim_rule_set_on
+from participants.ledger import ledger_contribution_post, ledger_posting_reverse
 from participants.models import PensionAge
-from participants.services import contribution_post, contribution_reverse
 from tests.factories import ClaimFactory, EmployerFactory, KpjCardFactory, ParticipantFactory
 
 D = datetime.date
@@ -125,13 +125,14 @@ def _ledger(participant, *, jp_months, jht_amount):
     for index in range(jp_months):
         month = D(2010 + index // 12, index % 12 + 1, 1)
         postings.append(
-            contribution_post(kpj_card=first, month=month, program="JP", employer_amount=200,
-                              worker_amount=100, paid_on=month)
+            ledger_contribution_post(kpj_card=first, month=month, program="JP",
+                                     employer_amount=200, worker_amount=100, paid_on=month)
         )  # fmt: skip
         if index < 3:  # a second employer in the same months: still one month each
-            contribution_post(kpj_card=second, month=month, program="JP", employer_amount=200,
-                              worker_amount=100, paid_on=month)  # fmt: skip
-    contribution_post(
+            ledger_contribution_post(kpj_card=second, month=month, program="JP",
+                                     employer_amount=200, worker_amount=100,
+                                     paid_on=month)  # fmt: skip
+    ledger_contribution_post(
         kpj_card=first,
         month=D(2024, 1, 1),
         program="JHT",
@@ -151,7 +152,7 @@ def test_jp_months_count_distinct_unreversed_months_from_the_ledger(
     participant = ParticipantFactory(birth_date=D(1962, 5, 1))
     postings = _ledger(participant, jp_months=months, jht_amount=12_500_000)
     for posting in postings[len(postings) - reversed_months :]:
-        contribution_reverse(posting=posting, actor=None, reason="wrong month", on=D(2025, 1, 1))
+        ledger_posting_reverse(posting=posting, actor=None, reason="wrong month", on=D(2025, 1, 1))
 
     with django_assert_num_queries(1):
         assert jp_contribution_months_for(participant) == expected

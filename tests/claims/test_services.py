@@ -20,9 +20,9 @@ from claims.services import (
     claim_verify,
 )
 from core.models import AuditEvent
+from participants.ledger import ledger_balances_rebuild, ledger_contribution_post
 from participants.models import BankAccount, ContributionPosting, JhtBalance, KpjBalance
 from participants.selectors import statement_get_for_participant
-from participants.services import balances_rebuild, contribution_post
 from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs
 from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
 
@@ -232,9 +232,9 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
     """30 % for housing leaves the ledger when paid, largest card first; never twice."""
     second_card = KpjCardFactory(participant=resigned, joined_on=datetime.date(2014, 1, 1))
     give_jht_balance(resigned, 6_000_000)
-    contribution_post(kpj_card=second_card, month=datetime.date(2025, 2, 1), program="JHT",
-                      employer_amount=4_000_000, worker_amount=0,
-                      paid_on=datetime.date(2025, 2, 3))  # fmt: skip
+    ledger_contribution_post(kpj_card=second_card, month=datetime.date(2025, 2, 1), program="JHT",
+                             employer_amount=4_000_000, worker_amount=0,
+                             paid_on=datetime.date(2025, 2, 3))  # fmt: skip
     claim = claim_submit(**_partial(resigned))
     assert claim.amount_estimated == 3_000_000
     claim_verify(claim_id=claim.pk)
@@ -250,7 +250,7 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
     assert list(
         ContributionPosting.objects.filter(kind="withdrawal").values_list("amount", "claim_id")
     ) == [(-3_000_000, claim.pk)]
-    assert balances_rebuild() == []  # the running totals still equal the ledger
+    assert ledger_balances_rebuild() == []  # the running totals still equal the ledger
     year = ContributionPosting.objects.get(kind="withdrawal").month.year
     lines, _postings = statement_get_for_participant(participant=resigned, year=year)
     assert sum(line.withdrawals for line in lines) == -3_000_000

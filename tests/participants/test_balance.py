@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from participants import services
+from participants import ledger, services
 from participants.card import card_token
 from participants.models import ContributionPosting, JhtBalance, KpjBalance
 from tests.factories import KpjCardFactory, ParticipantFactory, UserFactory
@@ -28,7 +28,7 @@ def months(count, start=EPOCH):
 
 
 def with_history(card, count, amount=100_000):
-    """`count` months of JHT postings in bulk, balances set as the posting service would."""
+    """`count` months of JHT postings in bulk, balances set as the ledger would."""
     ContributionPosting.objects.bulk_create(
         ContributionPosting(
             kpj_card=card, participant_id=card.participant_id, kind="contribution",
@@ -58,11 +58,11 @@ def owner():
     first = KpjCardFactory(participant=participant, number="10000000011")
     second = KpjCardFactory(participant=participant, number="10000000012", employer=None)
     services.enrolment_start(kpj_card=first, programs=["JHT", "JKK"], started_on=D(2015, 1, 1))
-    services.contribution_post(
+    ledger.ledger_contribution_post(
         kpj_card=first, month=D(2024, 1, 1), program="JHT", employer_amount=185_000,
         worker_amount=100_000, paid_on=D(2024, 2, 10),
     )  # fmt: skip
-    services.contribution_post(
+    ledger.ledger_contribution_post(
         kpj_card=second, month=D(2024, 2, 1), program="JHT", employer_amount=0,
         worker_amount=60_000, paid_on=D(2024, 3, 10),
     )  # fmt: skip

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from core.models import AuditEvent
-from participants import services
+from participants import ledger, services
 from participants.models import (
     ContributionPosting,
     Enrolment,
@@ -29,7 +29,7 @@ D = datetime.date
 
 
 def post(card, month, amount=285_000, program="JHT"):
-    return services.contribution_post(
+    return ledger.ledger_contribution_post(
         kpj_card=card, month=month, program=program, employer_amount=amount - amount // 3,
         worker_amount=amount // 3, paid_on=month + datetime.timedelta(days=40),
     )  # fmt: skip
@@ -67,30 +67,75 @@ class TestPosting:
     def test_the_same_month_and_program_cannot_be_posted_twice(self):
         card = KpjCardFactory()
         post(card, D(2024, 1, 1))
-        with pytest.raises(services.PostingError):
+        with pytest.raises(ledger.PostingError):
             post(card, D(2024, 1, 15))  # any day of the month is the same month
         assert JhtBalance.objects.get(participant=card.participant).balance == 285_000
 
     def test_reversal_cancels_once_and_is_audited(self):
         card = KpjCardFactory()
         original = post(card, D(2024, 1, 1))
-        reversal = services.contribution_reverse(
+        reversal = ledger.ledger_posting_reverse(
             posting=original, actor=None, reason="wrong wage", on=D(2024, 3, 1)
         )
         assert reversal.amount == -285_000
         assert JhtBalance.objects.get(participant=card.participant).balance == 0
         assert AuditEvent.objects.filter(action="posting_reversed").count() == 1
-        with pytest.raises(services.PostingError):
-            services.contribution_reverse(posting=original, actor=None, reason="", on=D(2024, 3, 1))
-        with pytest.raises(services.PostingError):
-            services.contribution_reverse(posting=reversal, actor=None, reason="", on=D(2024, 3, 1))
+        with pytest.raises(ledger.PostingError):
+            ledger.ledger_posting_reverse(posting=original, actor=None, reason="", on=D(2024, 3, 1))
+        with pytest.raises(ledger.PostingError):
+            ledger.ledger_posting_reverse(posting=reversal, actor=None, reason="", on=D(2024, 3, 1))
         original.refresh_from_db()
         assert original.amount == 285_000  # the ledger row itself is never edited
 
     def test_negative_contribution_is_refused(self):
         card = KpjCardFactory()
-        with pytest.raises(services.PostingError):
+        with pytest.raises(ledger.PostingError):
             post(card, D(2024, 1, 1), amount=-3)
+
+
+@pytest.mark.django_db
+class TestBulkPosting:
+    def test_bulk_posting_moves_the_balances_as_single_postings_do(self):
+        one, bulk = KpjCardFactory(), KpjCardFactory()
+        entries = [(D(2024, 3, 1), "JHT", 190_000, 95_000), (D(2024, 1, 1), "JHT", 100, 50),
+                   (D(2024, 5, 1), "JKK", 20_000, 0)]  # fmt: skip
+        for month, program, employer, worker in entries:
+            ledger.ledger_contribution_post(
+                kpj_card=one, month=month, program=program, employer_amount=employer,
+                worker_amount=worker, paid_on=D(2024, 6, 10),
+            )  # fmt: skip
+        ledger.ledger_contributions_post_bulk(
+            lines=[
+                ledger.ContributionLine(card_id=bulk.pk, participant_id=bulk.participant_id,
+                                        month=month, program=program, employer=employer,
+                                        worker=worker)
+                for month, program, employer, worker in entries
+            ],
+            paid_on=D(2024, 6, 10),
+        )  # fmt: skip
+
+        def state(card):
+            total = JhtBalance.objects.get(participant_id=card.participant_id)
+            row = KpjBalance.objects.get(kpj_card=card)
+            return (total.balance, total.posting_count, total.last_contribution_month,
+                    row.balance, row.last_contribution_month)  # fmt: skip
+
+        assert state(bulk) == state(one) == (285_150, 3, D(2024, 3, 1), 285_150, D(2024, 3, 1))
+        assert ledger.ledger_balances_rebuild() == []
+
+    def test_a_month_already_posted_refuses_the_whole_bulk(self):
+        card = KpjCardFactory()
+        post(card, D(2024, 2, 1))
+        lines = [
+            ledger.ContributionLine(card_id=card.pk, participant_id=card.participant_id,
+                                    month=month, program="JHT", employer=1_000, worker=0)
+            for month in (D(2024, 1, 1), D(2024, 2, 1))
+        ]  # fmt: skip
+        with pytest.raises(ledger.PostingConflict):
+            ledger.ledger_contributions_post_bulk(lines=lines, paid_on=D(2024, 3, 1))
+        assert ContributionPosting.objects.filter(kpj_card=card).count() == 1
+        total = JhtBalance.objects.get(participant=card.participant)
+        assert (total.balance, total.posting_count) == (285_000, 1)
 
 
 class LedgerPropertyTests(HypothesisTestCase):
@@ -126,10 +171,10 @@ class LedgerPropertyTests(HypothesisTestCase):
                         .first()
                     )
                     if target:
-                        services.contribution_reverse(
+                        ledger.ledger_posting_reverse(
                             posting=target, actor=None, reason="", on=D(2025, 1, 1)
                         )
-            except services.PostingError:
+            except ledger.PostingError:
                 pass
         total = JhtBalance.objects.filter(participant=participant).first()
         assert (total.balance if total else 0) == ledger_sum(participant)
@@ -141,7 +186,7 @@ class LedgerPropertyTests(HypothesisTestCase):
                 )
             )
             assert (row.balance if row else 0) == card_sum
-        assert services.balances_rebuild() == []
+        assert ledger.ledger_balances_rebuild() == []
 
 
 @pytest.mark.django_db
@@ -161,7 +206,7 @@ class TestReturnsAndRebuild:
 
     def test_a_year_without_a_declared_rate_credits_nothing(self):
         post(KpjCardFactory(), D(2024, 6, 1))
-        assert services.jht_returns_credit_year(year=2024)["credited"] == 0
+        assert ledger.ledger_returns_credit_year(year=2024)["credited"] == 0
         assert not ContributionPosting.objects.filter(kind="returns").exists()
 
     def test_rebuild_reports_and_fixes_a_drifted_balance(self):
@@ -188,8 +233,18 @@ class TestMembership:
         assert JhtBalance.objects.get(participant=owner).balance == 385_000
         assert JhtBalance.objects.get(participant=old_record).balance == 0
         assert ledger_sum(owner) == 385_000
-        assert services.balances_rebuild() == []
+        assert ledger.ledger_balances_rebuild() == []
         assert AuditEvent.objects.filter(action="kpj_card_linked", participant=owner).exists()
+
+    def test_the_last_contribution_month_moves_with_the_linked_card(self):
+        owner = ParticipantFactory()
+        post(KpjCardFactory(participant=owner), D(2020, 1, 1))
+        stray = KpjCardFactory()
+        post(stray, D(2024, 5, 1))
+        old_record = stray.participant
+        services.kpj_card_link(participant=owner, kpj_card=stray, actor=None)
+        assert JhtBalance.objects.get(participant=owner).last_contribution_month == D(2024, 5, 1)
+        assert JhtBalance.objects.get(participant=old_record).last_contribution_month is None
 
     def test_employer_reporting_a_leaver_makes_the_card_non_active_once(self):
         card = KpjCardFactory()

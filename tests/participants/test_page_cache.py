@@ -18,7 +18,7 @@ from django.utils.translation import override as language
 from appointments import services as appointments
 from appointments.models import Appointment, ServiceType
 from complaints import services as complaints
-from participants import page_cache, services
+from participants import ledger, page_cache, services
 from participants.models import ContributionPosting, Employer, JhtBalance, KpjBalance, Program
 from partners import contribution_reports as reports
 from tests.appointments.conftest import open_branch
@@ -50,7 +50,7 @@ def world(db, client):
     user = UserFactory()
     participant = ParticipantFactory(user=user, full_name="Siti Rahayu")
     card = KpjCardFactory(participant=participant, number="31111111111")
-    services.contribution_post(
+    ledger.ledger_contribution_post(
         kpj_card=card, month=MONTH, program=Program.JHT, employer_amount=185_000,
         worker_amount=100_000, paid_on=PAID,
     )  # fmt: skip
@@ -81,7 +81,7 @@ def follows(world, django_capture_on_commit_callbacks):
 
 
 def test_a_contribution(world, follows):
-    follows(lambda: services.contribution_post(
+    follows(lambda: ledger.ledger_contribution_post(
         kpj_card=world["card"], month=MONTH.replace(month=2), program=Program.JHT,
         employer_amount=185_000, worker_amount=100_000, paid_on=PAID,
     ))  # fmt: skip
@@ -89,14 +89,14 @@ def test_a_contribution(world, follows):
 
 def test_a_reversal(world, follows):
     posting = ContributionPosting.objects.get(kpj_card=world["card"])
-    follows(lambda: services.contribution_reverse(
+    follows(lambda: ledger.ledger_posting_reverse(
         posting=posting, actor=None, reason="salah bulan", on=PAID
     ))  # fmt: skip
 
 
 def test_a_paid_jht_claim(world, follows):
     claim = ClaimFactory(participant=world["participant"])
-    follows(lambda: services.jht_withdrawal_post(
+    follows(lambda: ledger.ledger_withdrawal_post(
         participant_id=world["participant"].pk, amount=100_000, claim_id=claim.pk, paid_on=PAID
     ))  # fmt: skip
 
@@ -104,14 +104,14 @@ def test_a_paid_jht_claim(world, follows):
 def test_yearly_returns(world, follows):
     from decimal import Decimal
 
-    follows(lambda: services.jht_returns_credit_card(
+    follows(lambda: ledger.ledger_returns_credit_card(
         kpj_card_id=world["card"].pk, year=2025, rate=Decimal("0.0525")
     ))  # fmt: skip
 
 
 def test_a_card_found_and_linked(world, follows):
     found = KpjCardFactory(number="32222222222")
-    services.contribution_post(
+    ledger.ledger_contribution_post(
         kpj_card=found, month=MONTH, program=Program.JHT, employer_amount=370_000,
         worker_amount=200_000, paid_on=PAID,
     )  # fmt: skip
@@ -171,7 +171,7 @@ def test_balances_rebuilt_from_the_ledger(world, follows):
     # Running totals that drifted without anyone noticing (written past the services).
     KpjBalance.objects.filter(kpj_card=world["card"]).update(balance=1)
     JhtBalance.objects.filter(participant=world["participant"]).update(balance=1)
-    follows(lambda: services.balances_rebuild(fix=True))
+    follows(lambda: ledger.ledger_balances_rebuild(fix=True))
 
 
 def test_an_employer_renamed(world, follows):

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Branch
+from participants.ledger import ledger_balances_rebuild
 from participants.models import Category, KpjCard, Participant, User
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,7 @@ def test_seed_demo_is_idempotent_and_covers_every_category(capsys):
         KpjCard.objects.count(),
         User.objects.count(),
     )
+    assert ledger_balances_rebuild() == []  # postings and running balances agree
     call_command("seed_demo")
     assert counts == (
         Branch.objects.count(),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.throttling import ScopedRateThrottle
 
-from participants import services
+from participants import ledger
 from participants.models import ContributionPosting
 from tests.factories import BranchFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
@@ -186,9 +186,9 @@ def test_staff_see_only_their_branchs_postings_and_cannot_edit_them(client):
     mine = KpjCardFactory(participant=ParticipantFactory(branch=soreang), number="30000000001")
     theirs = KpjCardFactory(participant=ParticipantFactory(branch=majalaya), number="30000000002")
     for card in (mine, theirs):
-        services.contribution_post(kpj_card=card, month=datetime.date(2024, 1, 1), program="JHT",
-                                   employer_amount=1, worker_amount=1,
-                                   paid_on=datetime.date(2024, 2, 1))  # fmt: skip
+        ledger.ledger_contribution_post(kpj_card=card, month=datetime.date(2024, 1, 1),
+                                        program="JHT", employer_amount=1, worker_amount=1,
+                                        paid_on=datetime.date(2024, 2, 1))  # fmt: skip
     perms = ["participants.view_contributionposting", "participants.change_contributionposting",
              "participants.view_jhtbalance"]  # fmt: skip
     client.force_login(StaffFactory(branch=soreang, perms=perms))

@@ -7,8 +7,8 @@ import pytest
 
 from core.models import AuditEvent
 from participants import page_cache
+from participants.ledger import ledger_balances_rebuild
 from participants.models import ContributionPosting, JhtBalance, KpjBalance, KpjCard
-from participants.services import balances_rebuild
 from partners.models import ContributionReport, IdempotencyRecord
 from tests.factories import ContributionReportFactory, KpjCardFactory, ParticipantFactory
 
@@ -55,7 +55,7 @@ def test_ppu_amounts_follow_domain_rates_for_risk_class_2(client, key_a, card_a)
     total = JhtBalance.objects.get(participant=card_a.participant)
     assert (total.balance, total.posting_count) == (285_000, 4)
     assert total.last_contribution_month == datetime.date(2026, 1, 1)
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def test_jp_wage_is_capped_at_the_cap_in_force_that_month(client, key_a, card_a):
@@ -125,7 +125,7 @@ def test_rows_by_nik_and_balances_add_up_across_months(client, key_a, card_a):
     balance = KpjBalance.objects.get(kpj_card=card_a)
     assert balance.balance == 285_000 + 342_000
     assert balance.last_contribution_month == datetime.date(2025, 12, 1)
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def test_sent_amounts_that_match_are_accepted(client, key_a, card_a):
@@ -283,7 +283,7 @@ def test_reporting_a_posted_month_again_is_refused_per_row_not_counted_twice(cli
     assert "already posted" in fields["rows[1].month"][0]
     assert ContributionPosting.objects.count() == 4
     assert KpjBalance.objects.get(kpj_card=card_a).balance == 285_000
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 # Idempotency ------------------------------------------------------------------------------

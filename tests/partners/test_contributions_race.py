@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import AuditEvent
+from participants.ledger import ledger_balances_rebuild
 from participants.models import ContributionPosting, JhtBalance, KpjBalance
-from participants.services import balances_rebuild
 from partners.contribution_reports import contribution_report_create, report_rows_parse
 from partners.models import ContributionReport
 from partners.tasks import contribution_report_process_task
@@ -73,7 +73,7 @@ def test_two_reports_of_the_same_worker_months_at_once_count_once(employer_a, ca
     winner = next(body for status, body in answers if status == 201)
     jht = sum(p["total"] for r in winner["rows"] for p in r["programs"] if p["program"] == "JHT")
     assert sum(KpjBalance.objects.values_list("balance", flat=True)) == jht
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def test_two_reports_of_other_months_of_the_same_workers_both_add_up(employer_a, cards):
@@ -85,7 +85,7 @@ def test_two_reports_of_other_months_of_the_same_workers_both_add_up(employer_a,
     for card in cards:
         assert KpjBalance.objects.get(kpj_card=card).balance == 24 * 285_000
         assert JhtBalance.objects.get(participant=card.participant).posting_count == 24 * 4
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def waiting_on_locks() -> int:
@@ -166,4 +166,4 @@ def test_a_cancel_and_a_workers_claim_at_once_exactly_one_wins(employer_a, cards
         posted = AuditEvent.objects.filter(action="contribution_report_posted",
                                            detail__report=report.pk)  # fmt: skip
         assert (cancels.count(), posted.count()) in ((1, 0), (0, 1))
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []

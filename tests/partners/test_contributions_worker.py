@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 
 from core.models import AuditEvent
+from participants.ledger import ledger_balances_rebuild
 from participants.models import ContributionPosting, JhtBalance, KpjBalance
-from participants.services import balances_rebuild
 from partners.models import ContributionReport
 from partners.tasks import contribution_report_process_task, contribution_reports_requeue_stuck_task
 from tests.factories import KpjCardFactory
@@ -68,7 +68,7 @@ def test_a_10000_row_report_is_processed_by_the_worker_with_progress_to_100(
     assert ContributionPosting.objects.count() == 40_000
     assert KpjBalance.objects.get(kpj_card=cards[0]).balance == 100 * 285_000
     assert JhtBalance.objects.get(participant=cards[0].participant).posting_count == 400
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def claimed(report_id):
@@ -111,7 +111,7 @@ def test_killing_the_child_mid_import_still_posts_the_report_exactly_once(
     assert late.get(timeout=20) == "done"
     assert ContributionPosting.objects.count() == 6 * 4
     assert ContributionReport.objects.get(pk=report_id).attempts == 2
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []
 
 
 def test_a_dead_worker_is_replaced_and_the_beat_job_finishes_the_report(
@@ -138,4 +138,4 @@ def test_a_dead_worker_is_replaced_and_the_beat_job_finishes_the_report(
     assert ContributionPosting.objects.count() == 6 * 4
     assert AuditEvent.objects.filter(action="contribution_report_posted").count() == 1
     assert contribution_reports_requeue_stuck_task() == 0
-    assert balances_rebuild() == []
+    assert ledger_balances_rebuild() == []

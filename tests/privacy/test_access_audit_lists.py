@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.access_audit import VIEW_WINDOW
 from core.models import AuditEvent
-from participants import services
+from participants import ledger
 from participants.admin import ParticipantAdmin
 from participants.models import JhtBalance, KpjBalance
 from tests.factories import BranchFactory, KpjCardFactory, ParticipantFactory, StaffFactory
@@ -32,7 +32,7 @@ PARTICIPANTS = "admin:participants_participant_changelist"
 def shown_records(participant):
     """Every kind of row an audited change list shows, each naming `participant`."""
     card = KpjCardFactory(participant=participant)
-    posting = services.contribution_post(
+    posting = ledger.ledger_contribution_post(
         kpj_card=card, month=datetime.date(2026, 1, 1), program="JHT", employer_amount=190_000,
         worker_amount=95_000, paid_on=datetime.date(2026, 2, 10),
     )  # fmt: skip

@@ -243,9 +243,11 @@ class Command(BaseCommand):
         self._contributions()
 
     def _contributions(self):
-        """Enrolments, monthly postings (bulk) and running balances, once per card."""
+        """Enrolments and monthly postings through the ledger, once per card: each month
+        as a report paid on the 10th of the month after, moving the running balances."""
         from participants import rules
-        from participants.models import ContributionPosting, Enrolment, JhtBalance, KpjBalance
+        from participants.ledger import ContributionLine, ledger_contributions_post_bulk
+        from participants.models import ContributionPosting, Enrolment
         from participants.selectors import rules_load
         from participants.services import kpj_card_report_leaver
 
@@ -259,12 +261,12 @@ class Command(BaseCommand):
                 continue
             month = datetime.date.fromisoformat(first)
             end = datetime.date.fromisoformat(last) if last else last_month
-            postings, enrolled = [], set()
+            enrolled = set()
             while month <= end:
                 result = rules.contribution_calculate(
                     rule_rows, rules.ContributionInput(on_date=month, **inputs)
                 )
-                paid_on = month.replace(day=10) + datetime.timedelta(days=31)
+                lines = []
                 for program in result.programs:
                     if program.total == 0:
                         continue
@@ -276,49 +278,23 @@ class Command(BaseCommand):
                     else:
                         code = program.program
                         enrolled.add(code)
-                    postings.append(
-                        ContributionPosting(
-                            kpj_card=card, participant_id=card.participant_id,
-                            kind=ContributionPosting.Kind.CONTRIBUTION, program=code,
-                            month=month, employer_amount=program.employer,
-                            worker_amount=program.worker, amount=program.total,
-                            paid_on=paid_on,
+                    lines.append(
+                        ContributionLine(
+                            card_id=card.pk, participant_id=card.participant_id, month=month,
+                            program=code, employer=program.employer, worker=program.worker,
                         )
                     )  # fmt: skip
+                if lines:
+                    paid_on = month.replace(day=10) + datetime.timedelta(days=31)
+                    ledger_contributions_post_bulk(lines=lines, paid_on=paid_on)
                 month = (month + datetime.timedelta(days=32)).replace(day=1)
-            ContributionPosting.objects.bulk_create(postings, batch_size=1000)
             for program in sorted(enrolled):
                 Enrolment.objects.get_or_create(
                     kpj_card=card, program=program, started_on=datetime.date.fromisoformat(first)
                 )
-            jht = [p for p in postings if p.program == "JHT"]
-            last_jht = max((p.month for p in jht), default=None)
-            KpjBalance.objects.update_or_create(
-                kpj_card=card,
-                defaults={
-                    "balance": sum(p.amount for p in jht),
-                    "last_contribution_month": last_jht,
-                },
-            )
             if leaver:
                 kpj_card_report_leaver(kpj_card=card, left_on=end + datetime.timedelta(days=30),
                                        actor=None)  # fmt: skip
-        # Participant totals from the card rows just written (not from the ledger).
-        for participant_id in {card.participant_id for card in cards.values()}:
-            card_rows = KpjBalance.objects.filter(kpj_card__participant_id=participant_id)
-            JhtBalance.objects.update_or_create(
-                participant_id=participant_id,
-                defaults={
-                    "balance": sum(row.balance for row in card_rows),
-                    "last_contribution_month": max(
-                        (row.last_contribution_month for row in card_rows
-                         if row.last_contribution_month), default=None,
-                    ),
-                    "posting_count": ContributionPosting.objects.filter(
-                        participant_id=participant_id
-                    ).count(),
-                },
-            )  # fmt: skip
 
     def _user(self, email, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)

@@ -6,7 +6,7 @@ with --fix it rewrites the differing rows in one transaction.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.services import balances_rebuild
+from participants.ledger import ledger_balances_rebuild
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--fix", action="store_true", help="Rewrite differing balances.")
 
     def handle(self, *args, fix=False, **options):
-        differences = balances_rebuild(fix=fix)
+        differences = ledger_balances_rebuild(fix=fix)
         for diff in differences:
             self.stdout.write(f"{diff.kind} {diff.key}: stored {diff.stored} ledger {diff.ledger}")
         if not differences:
