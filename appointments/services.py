@@ -4,14 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Branch
+from core.notifications import BILINGUAL, notification_recipient, notify, send_once
 from outbox.services import enqueue_on_commit
 from participants.models import Participant, User
 from participants.page_cache import participant_pages_changed
@@ -383,42 +382,22 @@ def appointment_record_visit(*, appointment: Appointment, action: str, actor: Us
     return appointment
 
 
-def _recipient(appointment: Appointment) -> str:
-    participant = appointment.participant
-    return participant.user.email if participant.user_id else participant.email
-
-
-def _send(appointment: Appointment, template: str):
-    """One e-mail in Bahasa Indonesia with the English text below it."""
-    path = reverse("appointments:detail", args=[appointment.pk])
-    context = {"appointment": appointment, "path": path}
-    parts, subject = [], ""
-    for language in ("id", "en"):
-        with translation.override(language):
-            parts.append(render_to_string(f"appointments/email/{template}.txt", context).strip())
-            if not subject:
-                subject = render_to_string(
-                    f"appointments/email/{template}_subject.txt", context
-                ).strip()
-    send_mail(subject, "\n\n----\n\n".join(parts), settings.DEFAULT_FROM_EMAIL,
-              [_recipient(appointment)])  # fmt: skip
-
-
 def _mail_once(appointment_id: int, *, stamp: str, statuses, template: str) -> bool:
-    """Send one mail at most once: the row lock and the stamp make a repeated task a no-op;
-    a failed send rolls the stamp back so the next run tries again."""
-    with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("participant__user", "service_type", "branch")
-            .filter(pk=appointment_id, status__in=statuses, **{f"{stamp}__isnull": True})
-            .first()
+    """One mail per stamp, while the appointment is in one of `statuses`."""
+
+    def send() -> bool:
+        appointment = Appointment.objects.select_related(
+            "participant__user", "service_type", "branch"
+        ).get(pk=appointment_id)
+        return notify(
+            to=notification_recipient(appointment.participant),
+            template=f"appointments/email/{template}.txt",
+            context={"appointment": appointment},
+            links={"url": reverse("appointments:detail", args=[appointment.pk])},
+            languages=BILINGUAL,
         )
-        if appointment is None or not _recipient(appointment):
-            return False
-        _send(appointment, template)
-        Appointment.objects.filter(pk=appointment_id).update(**{stamp: timezone.now()})
-        return True
+
+    return send_once(Appointment, appointment_id, stamp=stamp, send=send, status__in=statuses)
 
 
 def appointment_assigned_mail_send(*, appointment_id: int) -> bool:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from participants.selectors import participant_get_for_user
@@ -29,11 +30,7 @@ def _own(request, pk):
     )
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
+@never_cache
 @login_required
 def book(request):
     """Ask for a service at up to three branches within a date window (`?service=<code>`)."""
@@ -49,20 +46,22 @@ def book(request):
         form = BookingForm(
             participant=participant, initial={"service_type": request.GET.get("service")}
         )
-    return _no_store(render(request, "appointments/book.html", {"form": form}))
+    return render(request, "appointments/book.html", {"form": form})
 
 
+@never_cache
 @login_required
 def appointment_list(request):
     participant = _participant(request)
     appointments = selectors.appointments_for_participant(participant=participant)
-    return _no_store(render(request, "appointments/list.html", {"appointments": appointments}))
+    return render(request, "appointments/list.html", {"appointments": appointments})
 
 
+@never_cache
 @login_required
 def detail(request, pk):
     appointment = _own(request, pk)
-    return _no_store(render(request, "appointments/detail.html", {"appointment": appointment}))
+    return render(request, "appointments/detail.html", {"appointment": appointment})
 
 
 def _state_change(request, pk, change, done_message):
@@ -93,6 +92,7 @@ def cancel(request, pk):
     )
 
 
+@never_cache
 @login_required
 def move(request, pk):
     """Pick a free time on one day at the chosen branches; `?date=` moves between days."""
@@ -133,9 +133,10 @@ def move(request, pk):
         "previous_day": day - one_day if day > earliest else None,
         "next_day": day + one_day,
     }
-    return _no_store(render(request, "appointments/move.html", context))
+    return render(request, "appointments/move.html", context)
 
 
+@never_cache
 @login_required
 def ics(request, pk):
     appointment = _own(request, pk)
@@ -147,4 +148,4 @@ def ics(request, pk):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
-    return _no_store(response)
+    return response

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_rupiah
+
 from .choices import DocumentType, Kind, Program, Reason
 
 
@@ -149,7 +151,7 @@ class Blocker:
         }
         for key in ("amount", "limit", "maximum"):
             if key in params:
-                params[key] = rupiah(params[key])
+                params[key] = format_rupiah(params[key])
         return str(BLOCKER_MESSAGES[self.code]) % params
 
 
@@ -240,11 +242,6 @@ class Eligibility:
 
 BENEFIT_MONTHLY = "monthly"
 BENEFIT_LUMP_SUM = "lump_sum"
-
-
-def rupiah(amount: int) -> str:
-    """Rp1.234.567, the way Indonesian readers write it."""
-    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def add_months(start: datetime.date, months: int) -> datetime.date:
@@ -484,7 +481,7 @@ def _jkm(request, facts, rules, blockers, not_before) -> dict:
                 )
                 % {
                     "children": rules.jkm_scholarship_max_children,
-                    "amount": rupiah(rules.jkm_scholarship_per_child),
+                    "amount": format_rupiah(rules.jkm_scholarship_per_child),
                 }
             ),
         )
@@ -507,9 +504,11 @@ def _jkk(request, facts, rules, blockers, not_before) -> dict:
                     "%(months)s months, then %(after)s a month until you recover."
                 )
                 % {
-                    "full": rupiah(facts.monthly_wage * rules.jkk_stmb_full_percent // 100),
+                    "full": format_rupiah(facts.monthly_wage * rules.jkk_stmb_full_percent // 100),
                     "months": rules.jkk_stmb_full_months,
-                    "after": rupiah(facts.monthly_wage * rules.jkk_stmb_after_percent // 100),
+                    "after": format_rupiah(
+                        facts.monthly_wage * rules.jkk_stmb_after_percent // 100
+                    ),
                 }
             )
         )

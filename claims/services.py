@@ -3,15 +3,14 @@
 import datetime
 from collections.abc import Mapping
 
-from django.contrib.sites.models import Site
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
+from core.notifications import notification_recipient, notify, send_once
 from documents.models import Document
 from outbox.services import enqueue_on_commit
 from participants import ledger
@@ -512,41 +511,26 @@ def claim_document_replace(
     return requirement
 
 
+def _claim_status_message(context: dict) -> tuple[str, str]:
+    status = Status(context["status"]).label
+    subject = gettext("Your claim #%(id)s: %(status)s") % {"id": context["id"], "status": status}
+    body = gettext(
+        "The status of your claim #%(id)s is now: %(status)s.\n%(note)s\n"
+        "Follow it on Lacak Klaim: %(link)s"
+    ) % {"id": context["id"], "status": status, "note": context["note"], "link": context["link"]}
+    return subject, body
+
+
 def claim_notify(*, event_id: int) -> bool:
     """E-mail the participant about one timeline step, once (the UPDATE claims the event)."""
-    claimed = ClaimEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    event = ClaimEvent.objects.select_related("claim__participant__user").get(pk=event_id)
-    participant = event.claim.participant
-    address = participant.user.email if participant.user else participant.email
-    if not address:
-        return False
-    try:
-        with translation.override("id"):
-            link = "https://{}{}".format(
-                Site.objects.get_current().domain,
-                reverse("claims:detail", args=[event.claim_id]),
-            )
-            send_mail(
-                subject=gettext("Your claim #%(id)s: %(status)s")
-                % {"id": event.claim_id, "status": Status(event.to_status).label},
-                message=gettext(
-                    "The status of your claim #%(id)s is now: %(status)s.\n%(note)s\n"
-                    "Follow it on Lacak Klaim: %(link)s"
-                )
-                % {
-                    "id": event.claim_id,
-                    "status": Status(event.to_status).label,
-                    "note": event.note,
-                    "link": link,
-                },
-                from_email=None,
-                recipient_list=[address],
-            )
-    except Exception:
-        ClaimEvent.objects.filter(pk=event_id).update(notified_at=None)  # let the retry send
-        raise
-    return True
+
+    def send() -> bool:
+        event = ClaimEvent.objects.select_related("claim__participant__user").get(pk=event_id)
+        return notify(
+            to=notification_recipient(event.claim.participant),
+            message=_claim_status_message,
+            context={"id": event.claim_id, "status": event.to_status, "note": event.note},
+            links={"link": reverse("claims:detail", args=[event.claim_id])},
+        )
+
+    return send_once(ClaimEvent, event_id, stamp="notified_at", send=send)

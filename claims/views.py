@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from participants.selectors import participant_get_for_user
@@ -25,11 +26,6 @@ def _participant(request):
     return participant
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _eligibility(participant, form):
     return selectors.claim_eligibility(
         participant=participant,
@@ -38,28 +34,29 @@ def _eligibility(participant, form):
     )
 
 
+@never_cache
 @login_required
 def claim_list(request):
     participant = _participant(request)
     claims = list(selectors.claims_for_participant(participant=participant))
-    return _no_store(render(request, "claims/claim_list.html", {"claims": claims}))
+    return render(request, "claims/claim_list.html", {"claims": claims})
 
 
+@never_cache
 @login_required
 def claim_check(request):
     """Eligibility before filing: when, what to bring, how much (a GET form, no JS)."""
     participant = _participant(request)
     form = EligibilityForm(request.GET or None)
     eligibility = _eligibility(participant, form) if form.is_valid() else None
-    return _no_store(
-        render(
-            request,
-            "claims/claim_check.html",
-            {"form": form, "eligibility": eligibility, "query": request.GET.urlencode()},
-        )
+    return render(
+        request,
+        "claims/claim_check.html",
+        {"form": form, "eligibility": eligibility, "query": request.GET.urlencode()},
     )
 
 
+@never_cache
 @login_required
 def claim_file(request):
     participant = _participant(request)
@@ -114,19 +111,18 @@ def claim_file(request):
                     return redirect("claims:detail", claim.pk)
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
-    return _no_store(
-        render(
-            request,
-            "claims/claim_file.html",
-            {
-                "form": form,
-                "eligibility": eligibility,
-                "payout_account": selectors.payout_account_for(participant=participant),
-            },
-        )
+    return render(
+        request,
+        "claims/claim_file.html",
+        {
+            "form": form,
+            "eligibility": eligibility,
+            "payout_account": selectors.payout_account_for(participant=participant),
+        },
     )
 
 
+@never_cache
 @login_required
 def claim_detail(request, claim_id: int):
     """Lacak Klaim: the timeline, the current step, the next action and the expected date."""
@@ -141,19 +137,17 @@ def claim_detail(request, claim_id: int):
     tracking = claim_tracking(
         status=claim.status, complete_on=complete_on, processing_working_days=days
     )
-    return _no_store(
-        render(
-            request,
-            "claims/claim_detail.html",
-            {
-                "claim": claim,
-                "events": claim.events.all(),
-                "documents": claim.requirements.all(),
-                "tracking": tracking,
-                "participant_user_id": participant.user_id,
-                "needs_documents": claim.status == Status.NEEDS_DOCUMENTS,
-            },
-        )
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "events": claim.events.all(),
+            "documents": claim.requirements.all(),
+            "tracking": tracking,
+            "participant_user_id": participant.user_id,
+            "needs_documents": claim.status == Status.NEEDS_DOCUMENTS,
+        },
     )
 
 
@@ -207,6 +201,7 @@ def claim_cancel(request, claim_id: int):
     return redirect("claims:detail", claim.pk)
 
 
+@never_cache
 @login_required
 def claim_branch_visit(request, claim_id: int):
     """Book the priority branch visit of a claim above the online limit."""
@@ -223,7 +218,7 @@ def claim_branch_visit(request, claim_id: int):
         if appointment is not None:
             messages.success(request, _("Your visit request is saved. We are finding a slot."))
             return redirect("appointments:detail", appointment.pk)
-    return _no_store(render(request, "claims/branch_visit.html", {"form": form, "claim": claim}))
+    return render(request, "claims/branch_visit.html", {"form": form, "claim": claim})
 
 
 @login_required

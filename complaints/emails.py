@@ -2,14 +2,10 @@
 
 import logging
 
-from django.conf import settings
-from django.contrib.sites.models import Site
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 
+from core.notifications import BILINGUAL, notification_recipient, notify, send_once
 from participants.models import User
 
 from .models import Ticket, TicketMessage
@@ -20,49 +16,30 @@ logger = logging.getLogger(__name__)
 BRANCH_HEAD_GROUP = "Branch head"
 
 
-def absolute_url(path: str) -> str:
-    scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}{path}"
-
-
-def ticket_url(ticket: Ticket) -> str:
+def ticket_path(ticket: Ticket) -> str:
     """Where the person follows the ticket: their account, or the anonymous status link."""
     if ticket.is_anonymous:
-        path = reverse(
+        return reverse(
             "complaints:status",
             kwargs={"number": ticket.number, "token": ticket_status_token(ticket=ticket)},
         )
-    else:
-        path = reverse("complaints:detail", kwargs={"number": ticket.number})
-    return absolute_url(path)
+    return reverse("complaints:detail", kwargs={"number": ticket.number})
 
 
 def _recipient(ticket: Ticket) -> str:
     if ticket.is_anonymous:
         return ticket.contact_email
-    participant = ticket.participant
-    return (participant.user.email if participant.user_id else "") or participant.email
-
-
-def _bilingual(template: str, context: dict) -> tuple[str, str]:
-    parts, subjects = [], []
-    for language in ("id", "en"):
-        with translation.override(language):
-            text = render_to_string(template, context).strip()
-            subject, _, body = text.partition("\n")
-            subjects.append(subject.strip())
-            parts.append(body.strip())
-    return " / ".join(subjects), "\n\n----\n\n".join(parts) + "\n"
+    return notification_recipient(ticket.participant)
 
 
 def _send(ticket: Ticket, template: str, **context) -> bool:
-    recipient = _recipient(ticket)
-    if not recipient:
-        logger.info("complaint %s: no e-mail address to notify", ticket.number)
-        return False
-    subject, body = _bilingual(template, {"ticket": ticket, "url": ticket_url(ticket), **context})
-    send_mail(subject, body, None, [recipient])
-    return True
+    return notify(
+        to=_recipient(ticket),
+        template=template,
+        context={"ticket": ticket, **context},
+        links={"url": ticket_path(ticket)},
+        languages=BILINGUAL,
+    )
 
 
 def _ticket(ticket_id: int) -> Ticket | None:
@@ -75,18 +52,13 @@ def send_confirmation(*, ticket_id: int) -> bool:
 
 
 def send_reply(*, message_id: int) -> bool:
-    """Once per message: the claim on `emailed_at` is the guard; a failed send releases it."""
-    claimed = TicketMessage.objects.filter(
-        pk=message_id, from_staff=True, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if not claimed:
-        return False
-    message = TicketMessage.objects.get(pk=message_id)
-    try:
+    """Once per staff message, guarded by `emailed_at`."""
+
+    def send() -> bool:
+        message = TicketMessage.objects.get(pk=message_id)
         return _send(_ticket(message.ticket_id), "complaints/email/reply.txt", message=message)
-    except Exception:
-        TicketMessage.objects.filter(pk=message_id).update(emailed_at=None)
-        raise
+
+    return send_once(TicketMessage, message_id, stamp="emailed_at", send=send, from_staff=True)
 
 
 def send_resolved(*, ticket_id: int) -> bool:
@@ -114,10 +86,10 @@ def send_escalation(*, ticket_id: int, deadline: str) -> bool:
     if not recipients:
         logger.warning("complaint %s escalated, but nobody to tell", ticket.number)
         return False
-    admin_url = absolute_url(reverse("admin:complaints_ticket_change", args=[ticket.pk]))
-    subject, body = _bilingual(
-        "complaints/email/escalation.txt",
-        {"ticket": ticket, "url": admin_url, "deadline": deadline},
+    return notify(
+        to=recipients,
+        template="complaints/email/escalation.txt",
+        context={"ticket": ticket, "deadline": deadline},
+        links={"url": reverse("admin:complaints_ticket_change", args=[ticket.pk])},
+        languages=BILINGUAL,
     )
-    send_mail(subject, body, None, recipients)
-    return True

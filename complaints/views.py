@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from documents.views import document_file_response
@@ -18,11 +19,6 @@ from .tokens import ticket_status_token
 
 # Anonymous complaints: per address and per NIK, on the shared cache.
 ANONYMOUS_LIMITS = {"ip": (5, 60 * 60), "nik": (3, 24 * 60 * 60)}
-
-
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _category_or_404(value: str) -> Category:
@@ -80,6 +76,7 @@ def complaint_self_help(request, category):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_create(request, category):
     category = _category_or_404(category)
@@ -106,12 +103,10 @@ def complaint_create(request, category):
                 return _file_complaint(request, form.cleaned_data, category, participant)
             except ValidationError as refusal:  # a file refused by the upload after the form
                 form.add_error("attachments", refusal.messages)
-    return _no_store(
-        render(
-            request,
-            "complaints/form.html",
-            {"form": form, "category": category, "anonymous": participant is None},
-        )
+    return render(
+        request,
+        "complaints/form.html",
+        {"form": form, "category": category, "anonymous": participant is None},
     )
 
 
@@ -148,13 +143,14 @@ def _file_complaint(request, data, category, participant):
     return redirect(f"{status_url}?new=1")
 
 
+@never_cache
 @login_required
 def complaint_list(request):
     participant, refused = _complainant(request)
     if refused:
         return refused
     tickets = selectors.tickets_for_participant(participant=participant)
-    return _no_store(render(request, "complaints/list.html", {"tickets": tickets}))
+    return render(request, "complaints/list.html", {"tickets": tickets})
 
 
 def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool, token: str = ""):
@@ -203,9 +199,10 @@ def _ticket_page(request, ticket: Ticket, *, actor, anonymous: bool, token: str 
         "just_filed": anonymous and request.GET.get("new") == "1",
         "page_url": request.build_absolute_uri(request.path),
     }
-    return _no_store(render(request, "complaints/detail.html", context))
+    return render(request, "complaints/detail.html", context)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_detail(request, number):
@@ -216,6 +213,7 @@ def complaint_detail(request, number):
     return _ticket_page(request, ticket, actor=request.user, anonymous=False)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_status(request, number, token):
     """An anonymous complaint, reached by its status link: no account needed."""

@@ -9,17 +9,21 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
+from core.notifications import notification_recipient, notify, send_once
 from documents.models import Document
 from outbox.services import enqueue_on_commit
 from participants.masking import mask
 from participants.models import BankAccount, EmergencyContact, FamilyMember, Participant, User
 from participants.nik import normalise_name
 
+from . import notifications
 from .models import DataUpdateRequest, DataUpdateStep
 
 Kind = DataUpdateRequest.Kind
@@ -231,15 +235,15 @@ def _send_code_on_commit(request_id: int) -> None:
 
 
 def code_recipient(request: DataUpdateRequest) -> str:
-    """The new address proves itself; a phone code goes to the account's e-mail (no SMS yet)."""
+    """The new address proves itself; a phone code goes to the participant's mail (no SMS yet)."""
     if request.kind == Kind.EMAIL:
         return request.values["email"]
-    return request.participant.user.email
+    return notification_recipient(request.participant)
 
 
 @transaction.atomic
-def data_update_issue_code(*, request_id: int) -> tuple[str, str] | None:
-    """A fresh code for a request waiting for one: (recipient, code), or None. Task-only.
+def data_update_issue_code(*, request_id: int) -> tuple[DataUpdateRequest, str] | None:
+    """A fresh code for a request waiting for one: (request, code), or None. Task-only.
 
     The code is made here, in the worker, so it never travels through the broker.
     """
@@ -261,7 +265,21 @@ def data_update_issue_code(*, request_id: int) -> tuple[str, str] | None:
         update_fields=["code_hash", "code_sent_at", "code_expires_at", "code_attempts",
                        "updated_at"]
     )  # fmt: skip
-    return code_recipient(request), code
+    return request, code
+
+
+def data_update_send_code(*, request_id: int) -> bool:
+    """Make a fresh code and e-mail it; committed first, so a failed send is retried with a
+    new code rather than a code the database does not know."""
+    issued = data_update_issue_code(request_id=request_id)
+    if issued is None:
+        return False
+    request, code = issued
+    return notify(
+        to=code_recipient(request),
+        message=notifications.code_message,
+        context={"kind_label": request.get_kind_display(), "code": code},
+    )
 
 
 @transaction.atomic
@@ -498,22 +516,24 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
 # Notifications ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def data_update_claim_notification(*, request_id: int) -> DataUpdateRequest | None:
-    """Claim the right to notify about the current status once (duplicate tasks get None)."""
-    request = (
-        DataUpdateRequest.objects.select_for_update(of=("self",))
-        .select_related("participant__user")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None or request.status == request.notified_status:
-        return None
-    request.notified_status = request.status
-    request.save(update_fields=["notified_status", "updated_at"])
-    return request
+def data_update_notify(*, request_id: int) -> bool:
+    """E-mail the participant about the request's current status, once per status."""
 
+    def send() -> bool:
+        request = DataUpdateRequest.objects.select_related("participant__user").get(pk=request_id)
+        return notify(
+            to=notification_recipient(request.participant),
+            message=notifications.status_message,
+            context={
+                "kind_label": request.get_kind_display(),
+                "status_label": request.get_status_display(),
+                "reason": request.reason,
+            },
+            links={"url": reverse("data_update_detail", args=[request.pk])},
+        )
 
-def notification_recipient(request: DataUpdateRequest) -> str:
-    participant = request.participant
-    return participant.email or (participant.user.email if participant.user_id else "")
+    # `notified_status` remembers the status last told: the claim copies the current status in.
+    return send_once(
+        DataUpdateRequest, request_id, stamp="notified_status", send=send,
+        value=F("status"), unsent=~Q(notified_status=F("status")), released="",
+    )  # fmt: skip

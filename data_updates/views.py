@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from documents.services import document_upload
@@ -54,11 +55,6 @@ def _participant_or_404(request):
     return participant
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -67,6 +63,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+@never_cache
 @login_required
 def data_update_home(request):
     participant = _participant_or_404(request)
@@ -77,7 +74,7 @@ def data_update_home(request):
         "emergency_contact": EmergencyContact.objects.filter(participant=participant).first(),
         "family": FamilyMember.objects.filter(participant=participant),
     }
-    return _no_store(render(request, "participants/data_updates/home.html", context))
+    return render(request, "participants/data_updates/home.html", context)
 
 
 def _raw_values(form_class, post, member=None) -> dict:
@@ -155,9 +152,10 @@ def _edit(request, slug, *, participant=None, member=None):
         "participant": participant,
         "member": member,
     }
-    return _no_store(render(request, "participants/data_updates/edit.html", context))
+    return render(request, "participants/data_updates/edit.html", context)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_update_edit(request, slug):
@@ -173,6 +171,7 @@ def _edit_after_reauthentication(request, slug):
     return _edit(request, slug)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_update_family_member(request, member_id, slug):
@@ -184,6 +183,7 @@ def data_update_family_member(request, member_id, slug):
     return _edit(request, slug, participant=participant, member=member)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 @reauthentication_required
@@ -192,6 +192,7 @@ def data_update_bank_account(request):
     return _edit(request, "bank-account")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_update_detail(request, request_id):
@@ -245,4 +246,4 @@ def data_update_detail(request, request_id):
         "document_form": document_form,
         "participant": participant,
     }
-    return _no_store(render(request, "participants/data_updates/detail.html", context))
+    return render(request, "participants/data_updates/detail.html", context)

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
 from .models import MaintenanceWindow
@@ -94,7 +95,7 @@ class MaintenanceMiddleware:
             body = render_to_string("news/maintenance.html", {"notice": notice}, request=request)
             response = HttpResponse(body, status=503)
             response["Retry-After"] = str(seconds)
-            response["Cache-Control"] = "no-store"
+            add_never_cache_headers(response)
             return response
         return self.get_response(request)
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_rupiah
+
 from . import services
 from .models import kpj_validator
 from .nik import nik_matches_birth_date, normalise_name, parse_nik
@@ -182,7 +184,7 @@ class ContributionSimulationForm(forms.Form):
     include_jht = forms.BooleanField(label=_("Include JHT (BPU, PMI)"), required=False)
     jht_amount = forms.TypedChoiceField(
         label=_("Monthly JHT amount (PMI)"), required=False, coerce=int, empty_value=None,
-        choices=[("", "-")] + [(n, f"Rp{n:,}".replace(",", ".")) for n in
+        choices=[("", "-")] + [(n, format_rupiah(n)) for n in
                                (50_000, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000)],
     )  # fmt: skip
 

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from core.errors import RuleInputError
+from core.money import format_rupiah
 
 PPU, BPU, JAKON, PMI = "PPU", "BPU", "JAKON", "PMI"
 CATEGORIES = (PPU, BPU, JAKON, PMI)
@@ -420,7 +421,7 @@ def _pmi(rules, data, programs, errors):
             errors.add(
                 "jht_amount",
                 _("Pick one of these monthly JHT amounts: %(options)s.")
-                % {"options": ", ".join(f"{amount:,}".replace(",", ".") for amount in options)},
+                % {"options": ", ".join(format_rupiah(amount) for amount in options)},
             )
         else:
             jht = data.jht_amount

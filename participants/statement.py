@@ -5,13 +5,10 @@ import datetime
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from core.money import format_rupiah
+
 from .models import Participant
 from .selectors import StatementLine
-
-
-def _rp(amount: int) -> str:
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
 def statement_pdf(
@@ -55,12 +52,12 @@ def statement_pdf(
         pdf.cell(widths[0], 6, line.kpj_number, border=1)
         for index, value in enumerate(values):
             totals[index] += value
-            pdf.cell(widths[index + 1], 6, _rp(value), border=1, align="R")
+            pdf.cell(widths[index + 1], 6, format_rupiah(value), border=1, align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(widths[0], 6, _("Total"), border=1)
     for index, value in enumerate(totals):
-        pdf.cell(widths[index + 1], 6, _rp(value), border=1, align="R")
+        pdf.cell(widths[index + 1], 6, format_rupiah(value), border=1, align="R")
     pdf.ln(10)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, _("JHT postings in %(year)s") % {"year": year}, new_x="LMARGIN", new_y="NEXT")
@@ -71,7 +68,7 @@ def statement_pdf(
         pdf.cell(20, 5, posting.month.strftime("%m/%Y"))
         pdf.cell(28, 5, posting.kpj_card.number)
         pdf.cell(40, 5, str(posting.get_kind_display()))
-        pdf.cell(30, 5, _rp(posting.amount), align="R")
+        pdf.cell(30, 5, format_rupiah(posting.amount), align="R")
         pdf.cell(0, 5, posting.paid_on.strftime("%d/%m/%Y"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "I", 8)

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 
 from . import rules
 from .card import card_id_from_token, card_token, qr_svg
@@ -42,12 +43,13 @@ def home(request):
     return render(request, "home.html")
 
 
+@never_cache
 @login_required
 def dashboard(request):
     content = page_fragment(
         user=request.user, name="dashboard", render=lambda: _dashboard_content(request.user)
     )
-    return _private(render(request, "participants/dashboard.html", {"content": content}))
+    return render(request, "participants/dashboard.html", {"content": content})
 
 
 def _dashboard_content(user) -> str:
@@ -65,11 +67,7 @@ def _participant_or_404(request) -> Participant:
     return participant
 
 
-def _private(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
+@never_cache
 @login_required
 def balance(request):
     """Cek saldo: total JHT, per-card breakdown and a page of recent postings."""
@@ -83,7 +81,7 @@ def balance(request):
         name=f"balance:{page}:{this_year}",
         render=lambda: _balance_content(request, page=page, this_year=this_year),
     )
-    return _private(render(request, "participants/balance.html", {"content": content}))
+    return render(request, "participants/balance.html", {"content": content})
 
 
 def _balance_content(request, *, page: int, this_year: int) -> str:
@@ -97,6 +95,7 @@ def _balance_content(request, *, page: int, this_year: int) -> str:
     )
 
 
+@never_cache
 @login_required
 def statement(request, year: int):
     """The annual JHT statement of the logged-in participant, as a PDF download."""
@@ -110,9 +109,10 @@ def statement(request, year: int):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="jht-statement-{year}.pdf"'
-    return _private(response)
+    return response
 
 
+@never_cache
 @login_required
 def card(request, card_id: int):
     """The digital membership card, with a QR code anyone can scan to check it is valid."""
@@ -121,20 +121,19 @@ def card(request, card_id: int):
     verify_url = request.build_absolute_uri(
         reverse("card_verify", args=[card_token(kpj_card_id=kpj_card.pk)])
     )
-    return _private(
-        render(
-            request,
-            "participants/card.html",
-            {
-                "participant": participant,
-                "card": kpj_card,
-                "verify_url": verify_url,
-                "qr_svg": mark_safe(qr_svg(verify_url)),  # noqa: S308 - our own generated SVG
-            },
-        )
+    return render(
+        request,
+        "participants/card.html",
+        {
+            "participant": participant,
+            "card": kpj_card,
+            "verify_url": verify_url,
+            "qr_svg": mark_safe(qr_svg(verify_url)),  # noqa: S308 - our own generated SVG
+        },
     )
 
 
+@never_cache
 def card_verify(request, token: str):
     """Public check of a scanned card: valid or not, with no personal data."""
     card_id = card_id_from_token(token)
@@ -145,7 +144,6 @@ def card_verify(request, token: str):
         {"card": kpj_card, "checked_at": timezone.localtime()},
         status=200 if kpj_card else 404,
     )
-    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 

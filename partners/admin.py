@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BranchScopedAdmin
@@ -87,7 +88,7 @@ class PartnerCredentialAdmin(BranchScopedAdmin):
                 "opts": self.opts,
             },
         )
-        response["Cache-Control"] = "no-store"  # the only copy of the key: never cached
+        add_never_cache_headers(response)  # the only copy of the key: never cached
         return response
 
     @admin.action(description=_("Revoke the selected API keys"))

@@ -114,6 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # django-allauth: e-mail login, mandatory verification, rate limits on the shared cache.
 # https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "core.account_adapter.PortalAccountAdapter"  # links in its mails: PORTAL_BASE_URL
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -210,7 +211,8 @@ CONTENT_SECURITY_POLICY = {
 
 # EMAIL
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-# Links in e-mails sent by workers, which have no request to build them from.
+# The one base of every link in every e-mail (core.notifications.absolute_url), allauth's
+# included: workers have no request to build links from, and a Host header is not a source.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>")
 

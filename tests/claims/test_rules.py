@@ -21,9 +21,9 @@ from claims.rules import (
     add_years,
     check_eligibility,
     months_between,
-    rupiah,
     stmb_amount,
 )
+from core.money import format_rupiah
 
 D = datetime.date
 RULES = ClaimRuleSet(
@@ -410,7 +410,7 @@ def test_working_days_skip_weekends():
 
 
 def test_rupiah_uses_dots():
-    assert rupiah(15_000_000) == "Rp15.000.000"
+    assert format_rupiah(15_000_000) == "Rp15.000.000"
 
 
 @pytest.mark.parametrize("code", sorted(BLOCKER_MESSAGES))

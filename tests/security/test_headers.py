@@ -11,7 +11,15 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import ParticipantFactory, StaffFactory, UserFactory
+from complaints.tokens import ticket_status_token
+from participants.card import card_token
+from tests.factories import (
+    KpjCardFactory,
+    ParticipantFactory,
+    StaffFactory,
+    TicketFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +55,26 @@ def test_every_page_of_a_logged_in_participant_is_no_store(participant_client, u
     response = participant_client.get(url)
     assert response.status_code == 200, url
     assert "no-store" in response["Cache-Control"], url
+
+
+def test_pages_anonymous_visitors_reach_by_a_private_link_or_form_are_no_store(client):
+    """The middleware covers logged-in people; these views say no-store themselves."""
+    card = KpjCardFactory()
+    ticket = TicketFactory(
+        participant=None,
+        branch=card.participant.branch,
+        contact_nik=card.participant.nik,
+        contact_email="siti@example.test",
+    )
+    urls = [
+        reverse("card_verify", args=[card_token(kpj_card_id=card.pk)]),
+        reverse("complaints:create", args=["cannot_log_in"]),
+        reverse("complaints:status", args=[ticket.number, ticket_status_token(ticket=ticket)]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
 
 
 def test_staff_pages_are_no_store(client):

@@ -5,6 +5,7 @@ again changes nothing and never duplicates.
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -180,8 +181,10 @@ class Command(BaseCommand):
         insights_aggregate_range(first=first, last=yesterday)
 
     def _seed(self):
+        # allauth names the site in its mails; the same host as every link in them.
+        domain = urlsplit(settings.PORTAL_BASE_URL).netloc
         Site.objects.update_or_create(
-            pk=settings.SITE_ID, defaults={"domain": "127.0.0.1:8000", "name": "JMO Portal"}
+            pk=settings.SITE_ID, defaults={"domain": domain, "name": "JMO Portal"}
         )
         branches = {}
         for code, name, address, lat, lon in BRANCHES:
