@@ -1,5 +1,6 @@
 """Writes for documents: upload, the verification pipeline's claim and finish, staff review."""
 
+import contextlib
 import datetime
 import hashlib
 import time
@@ -151,6 +152,25 @@ def document_upload(
         raise
     _enqueue_verification(document.pk)
     return document
+
+
+def document_files_discard(*, documents) -> None:
+    """Delete the files of uploads whose rows the caller's transaction rolled back (what they
+    came with was refused after they were stored): the storage is not part of a transaction."""
+    for document in documents:
+        default_storage.delete(document.storage_name)
+
+
+@contextlib.contextmanager
+def documents_discarded_on_error():
+    """Around a transaction that stores uploads: the caller appends each upload to the list
+    it gets, and if the block fails their files are deleted with the rolled-back rows."""
+    stored: list[Document] = []
+    try:
+        yield stored
+    except BaseException:
+        document_files_discard(documents=stored)
+        raise
 
 
 def _maybe_pause_for_tests() -> None:
