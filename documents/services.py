@@ -321,3 +321,11 @@ def document_review(*, document: Document, staff: User, accept: bool, note: str 
     )
     document_checked.send(sender=Document, document=document)
     return True
+
+
+def document_staff_note_set(*, document: Document, note: str) -> Document:
+    """Staff's note on a document: the reason the reject action passes on to the participant.
+    Only the note is written; the status changes through `document_review`."""
+    document.staff_note = Document._meta.get_field("staff_note").clean(note, document)
+    document.save(update_fields=["staff_note", "updated_at"])
+    return document
