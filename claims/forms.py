@@ -10,6 +10,7 @@ from participants.models import Participant
 from .choices import DocumentType, Kind, Program, Reason
 from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
 from .selectors import PayoutAccount
+from .services import ClaimDocumentsRefused
 
 
 def claim_type_choices():
@@ -119,11 +120,10 @@ class ClaimFileForm(EligibilityForm):
     def add_filing_error(self, error) -> None:
         """A refusal of `claims.services.claim_file`: a document's problems at its file input
         (at the top for a document the form does not offer), anything else at the top."""
-        problems = getattr(error, "problems", None)
-        if not problems:
+        if not isinstance(error, ClaimDocumentsRefused):
             self.add_error(None, error.message)
             return
-        for code, messages in problems.items():
+        for code, messages in error.problems.items():
             field = f"document_{code}"
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
