@@ -224,3 +224,13 @@ def reminders_due(*, day: datetime.date) -> list[int]:
             scheduled_for__lt=local_datetime(day + datetime.timedelta(days=1), datetime.time.min),
         ).values_list("pk", flat=True)
     )
+
+
+def service_types_with_pending() -> list[int]:
+    """The services that have requests waiting for the scheduler, each once."""
+    waiting = Appointment.objects.filter(status=Appointment.Status.PENDING).values(
+        "service_type_id"
+    )
+    return list(
+        ServiceType.objects.filter(pk__in=waiting).order_by("pk").values_list("pk", flat=True)
+    )

@@ -6,7 +6,6 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import selectors, services
-from .models import Appointment, ServiceType
 
 
 @shared_task(ignore_result=False)
@@ -17,17 +16,12 @@ def appointments_schedule_task(service_type_id: int) -> dict:
 
 
 @shared_task
-def appointments_schedule_all_task() -> None:
+def appointments_schedule_all_task() -> int:
     """The periodic batch: every service with pending requests gets a scheduler run."""
-    service_ids = (
-        Appointment.objects.filter(status=Appointment.Status.PENDING)
-        .values_list("service_type_id", flat=True)
-        .distinct()
-    )
-    for service_type_id in ServiceType.objects.filter(pk__in=service_ids).values_list(
-        "pk", flat=True
-    ):
+    service_type_ids = selectors.service_types_with_pending()
+    for service_type_id in service_type_ids:
         appointments_schedule_task.delay(service_type_id)
+    return len(service_type_ids)
 
 
 @shared_task(ignore_result=False)

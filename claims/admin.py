@@ -15,7 +15,6 @@ from . import selectors, services
 from .choices import Channel, Status
 from .forms import ReasonForm, StaffClaimFileForm
 from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
-from .uploads import store_uploads
 
 
 @admin.register(ClaimRuleValue)
@@ -206,7 +205,7 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         return HttpResponseRedirect(reverse("admin:claims_claim_file"))
 
     def file_view(self, request):
-        """Staff file for a participant present at the counter, through claim_submit."""
+        """Staff file for a participant present at the counter, through claim_file."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         # The NIK travels in the POST body only: URLs end up in access logs.
@@ -233,28 +232,25 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 form = StaffClaimFileForm(request.POST, request.FILES, participant=participant)
                 if form.is_valid():
                     data = form.cleaned_data
-                    # Scans made at the counter go through the documents app like any upload.
-                    documents = store_uploads(
-                        uploads=form.uploads, form=form, participant=participant, user=request.user
-                    )
-                if form.is_valid() and not form.errors:
                     try:
-                        claim = services.claim_submit(
+                        # Scans made at the counter are stored like any upload, in the filing.
+                        filed = services.claim_file(
                             participant=participant,
                             idempotency_key=data["idempotency_key"],
                             **form.claim_fields(),
                             heir_account=form.heir_account,
-                            documents=documents,
+                            uploads=form.uploads,
                             channel=Channel.BRANCH,
                             created_by=request.user,
                             identity_checked=data["identity_checked"],
                             filed_by_heir=data["filed_by_heir"],
                         )
                     except services.ClaimError as error:
-                        form.add_error(None, error.message)
+                        form.add_filing_error(error)
                         for reason in error.eligibility.reasons if error.eligibility else []:
                             form.add_error(None, reason)
                     else:
+                        claim = filed.claim
                         messages.success(request, _("Claim #%(id)s filed.") % {"id": claim.pk})
                         return HttpResponseRedirect(
                             reverse("admin:claims_claim_change", args=[claim.pk])

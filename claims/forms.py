@@ -10,6 +10,7 @@ from participants.models import Participant
 from .choices import DocumentType, Kind, Program, Reason
 from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
 from .selectors import PayoutAccount
+from .services import ClaimDocumentsRefused
 
 
 def claim_type_choices():
@@ -68,7 +69,7 @@ class EligibilityForm(forms.Form):
 
     def claim_fields(self) -> dict:
         """The claim asked for, from a valid form: what the rules judge (ClaimRequest) and
-        what claim_submit files."""
+        what claim_file files."""
         data = self.cleaned_data
         return {
             "claim_type": self.selected_type,
@@ -99,7 +100,6 @@ class ClaimFileForm(EligibilityForm):
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    documents_required = True  # online every document is uploaded with the claim
 
     def __init__(self, *args, participant: Participant, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
@@ -117,19 +117,16 @@ class ClaimFileForm(EligibilityForm):
     def document_field_names(self) -> list[str]:
         return [f"document_{code}" for code in self.document_codes]
 
-    def require_documents(self) -> bool:
-        """Online, every required document is chosen; asked only once the claim is known to
-        be possible, so nobody uploads files to learn they must wait. False: errors added."""
-        if not self.documents_required:
-            return True
-        for code in self.document_codes:
-            if not self.cleaned_data.get(f"document_{code}"):
-                self.add_error(
-                    f"document_{code}",
-                    _("%(document)s: choose the photo or PDF scan to upload.")
-                    % {"document": DocumentType(code).label},
-                )
-        return not self.errors
+    def add_filing_error(self, error) -> None:
+        """A refusal of `claims.services.claim_file`: a document's problems at its file input
+        (at the top for a document the form does not offer), anything else at the top."""
+        if not isinstance(error, ClaimDocumentsRefused):
+            self.add_error(None, error.message)
+            return
+        for code, messages in error.problems.items():
+            field = f"document_{code}"
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
     @property
     def uploads(self) -> dict:
@@ -173,7 +170,6 @@ class StaffClaimFileForm(ClaimFileForm):
     )
 
     HEIR_FIELDS = ("heir_bank_name", "heir_account_number", "heir_account_holder")
-    documents_required = False  # staff may have seen the originals at the counter
 
     def clean(self):
         cleaned = super().clean()

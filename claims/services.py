@@ -2,7 +2,10 @@
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +15,26 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
 from documents.models import Document
+from documents.services import (
+    document_check_upload,
+    document_files_discard,
+    document_upload,
+    documents_discarded_on_error,
+)
 from outbox.services import enqueue_on_commit
 from participants import ledger
 from participants.models import Participant, User
 
 from . import selectors
-from .choices import TRANSITIONS, Channel, DocumentType, Program, Status
+from .choices import (
+    DOCUMENT_KIND_OTHER,
+    DOCUMENT_KINDS,
+    TRANSITIONS,
+    Channel,
+    DocumentType,
+    Program,
+    Status,
+)
 from .models import Claim, ClaimDocument, ClaimEvent
 from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
 from .selectors import PayoutAccount
@@ -45,6 +62,30 @@ class ClaimTransitionError(ClaimError):
     pass
 
 
+class ClaimDocumentsRefused(ClaimError):
+    """Documents missing or refused. `problems` maps each document type to the messages for
+    its file input; `message` has them all, each naming its document."""
+
+    def __init__(self):
+        super().__init__("")
+        self.problems: dict[str, list[str]] = {}
+        self.message = ""
+
+    def add(self, code: str, *messages, named: bool = True) -> None:
+        label = DocumentType(code).label
+        for message in messages:
+            shown = message % {"document": label} if named else message
+            self.problems.setdefault(code, []).append(shown)
+            # The documents app's refusals do not name the file: outside the form, say which.
+            line = (
+                shown
+                if named
+                else gettext("%(file)s: %(problem)s") % {"file": label, "problem": message}
+            )
+            self.message = f"{self.message} {line}".strip()
+            self.args = (self.message,)
+
+
 REJECTED, VERIFIED = Document.Status.REJECTED, Document.Status.VERIFIED
 BRANCH_VISIT_SERVICE = "jht_verification"  # appointments' seeded service type
 STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
@@ -66,14 +107,23 @@ def _staff_serves(user: User | None, participant: Participant) -> bool:
     )
 
 
-@transaction.atomic
-def claim_submit(
+@dataclass(frozen=True)
+class ClaimFiled:
+    """What `claim_file` did: filed `claim` now, or found it filed by an earlier attempt
+    with the same idempotency key (`repeated`: a double click or a retried request)."""
+
+    claim: Claim
+    repeated: bool = False
+
+
+def claim_file(
     *,
     participant: Participant,
     claim_type: ClaimType,
     idempotency_key: str,
     event_date: datetime.date | None = None,
     heir_account: PayoutAccount | None = None,
+    uploads: Mapping[str, UploadedFile] | None = None,
     documents: Mapping[str, Document] | None = None,
     requested_amount: int | None = None,
     channel: str = Channel.ONLINE,
@@ -82,153 +132,199 @@ def claim_submit(
     filed_by_heir: bool = False,
     accident_reported: bool = False,
     on_date: datetime.date | None = None,
-) -> Claim:
-    """File a claim, from any channel. The same idempotency key returns the first claim.
+) -> ClaimFiled:
+    """File a claim, from every door (the portal form, the branch counter, tests and seeds),
+    in one transaction: the same idempotency key returns the first claim; an open claim of
+    the program, the eligibility rules and the documents are checked in that order, so no
+    file is stored for a claim that cannot be filed.
 
-    `documents` maps each required document type (the eligibility list) to the participant's
-    upload (`documents.services.document_upload`). Online every one is needed; at the branch
-    counter staff may instead have seen the original, and the row stays without a file.
+    `uploads` maps required document types to files still to store (through
+    `documents.services.document_upload`); `documents` to the participant's stored uploads.
+    Online every required document is needed; at the branch counter staff may instead have
+    seen the original, and the row stays without a file. Refusals raise ClaimError:
+    ClaimAlreadyOpen (with the open claim), ClaimNotEligible (with the eligibility) or
+    ClaimDocumentsRefused (the problems by document type, for the file inputs).
     """
-    existing = Claim.objects.filter(participant=participant, idempotency_key=idempotency_key)
-    if first := existing.first():
-        return first
-    if channel == Channel.BRANCH and not (_staff_serves(created_by, participant)):
-        raise ClaimError(_("Only staff of the participant's branch can file at the counter."))
-    if channel == Channel.BRANCH and not identity_checked:
-        raise ClaimError(
-            _("Check the participant's KTP at the counter and tick 'identity checked' first.")
-        )
-    if channel != Channel.BRANCH and filed_by_heir:
-        raise ClaimError(_("An heir files a claim at a branch office."))
-    if filed_by_heir and heir_account is None:
-        raise ClaimError(_("Payout account: enter the heir's bank, account number and name."))
-    if heir_account is not None and not filed_by_heir:
-        raise ClaimError(
-            _(
-                "Payout account: a claim pays into the participant's verified account from "
-                "their data; another account is accepted only for an heir."
-            )
-        )
     on_date = on_date or timezone.localdate()
-    request = ClaimRequest(
-        claim_type=claim_type,
-        event_date=event_date,
-        requested_amount=requested_amount,
-        filed_by_heir=filed_by_heir,
-        accident_reported=accident_reported,
-    )
-    eligibility = selectors.claim_eligibility(
-        participant=participant, request=request, on_date=on_date
-    )
-    if not eligibility.eligible:
-        raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
-    # Above the online limit the claim is still filed online (documents and all), but it is
-    # finished at a branch visit: the participant books it next, with priority.
-    branch_visit = channel != Channel.BRANCH and not eligibility.online_allowed
     documents = dict(documents or {})
-    _check_documents(
-        participant=participant,
-        documents=documents,
-        required=eligibility.documents,
-        all_needed=channel != Channel.BRANCH,
-    )
-    account = heir_account or selectors.payout_account_for(participant=participant)
-    if account is None:  # removed or renamed since the check above
-        raise ClaimNotEligible(
-            str(BLOCKER_MESSAGES["bank_account_missing"]), eligibility=eligibility
+    with documents_discarded_on_error() as stored, transaction.atomic():
+        if first := selectors.claim_get_by_key(
+            participant=participant, idempotency_key=idempotency_key
+        ):
+            return ClaimFiled(claim=first, repeated=True)
+        if channel == Channel.BRANCH and not (_staff_serves(created_by, participant)):
+            raise ClaimError(_("Only staff of the participant's branch can file at the counter."))
+        if channel == Channel.BRANCH and not identity_checked:
+            raise ClaimError(
+                _("Check the participant's KTP at the counter and tick 'identity checked' first.")
+            )
+        if channel != Channel.BRANCH and filed_by_heir:
+            raise ClaimError(_("An heir files a claim at a branch office."))
+        if filed_by_heir and heir_account is None:
+            raise ClaimError(_("Payout account: enter the heir's bank, account number and name."))
+        if heir_account is not None and not filed_by_heir:
+            raise ClaimError(
+                _(
+                    "Payout account: a claim pays into the participant's verified account from "
+                    "their data; another account is accepted only for an heir."
+                )
+            )
+        # Before any file is asked for: a second claim of the program waits for the first.
+        if open_claim := selectors.claim_get_open(
+            participant=participant, program=claim_type.program
+        ):
+            if open_claim.idempotency_key == idempotency_key:
+                return ClaimFiled(claim=open_claim, repeated=True)  # committed meanwhile
+            raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
+                                   claim=open_claim)  # fmt: skip
+        request = ClaimRequest(
+            claim_type=claim_type,
+            event_date=event_date,
+            requested_amount=requested_amount,
+            filed_by_heir=filed_by_heir,
+            accident_reported=accident_reported,
         )
-    if open_claim := selectors.claim_get_open(participant=participant, program=claim_type.program):
-        if open_claim.idempotency_key == idempotency_key:
-            return open_claim  # a retry whose first attempt committed meanwhile
-        raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
-                               claim=open_claim)  # fmt: skip
+        eligibility = selectors.claim_eligibility(
+            participant=participant, request=request, on_date=on_date
+        )
+        if not eligibility.eligible:
+            raise ClaimNotEligible(_("This claim cannot be made yet."), eligibility=eligibility)
+        # Above the online limit the claim is still filed online (documents and all), but it is
+        # finished at a branch visit: the participant books it next, with priority.
+        branch_visit = channel != Channel.BRANCH and not eligibility.online_allowed
+        actor = created_by if channel == Channel.BRANCH else participant.user
+        _documents_check(
+            participant=participant,
+            uploads=uploads or {},
+            documents=documents,
+            required=eligibility.documents,
+            all_needed=channel != Channel.BRANCH,
+        )
+        for code, upload in (uploads or {}).items():
+            documents[code] = _upload(
+                participant=participant, code=code, upload=upload, actor=actor
+            )
+            stored.append(documents[code])
+        account = heir_account or selectors.payout_account_for(participant=participant)
+        if account is None:  # removed or renamed since the check above
+            raise ClaimNotEligible(
+                str(BLOCKER_MESSAGES["bank_account_missing"]), eligibility=eligibility
+            )
 
-    claim = Claim(
-        participant=participant,
-        program=claim_type.program,
-        kind=claim_type.kind,
-        reason=claim_type.reason,
-        event_date=event_date,
-        channel=channel,
-        created_by=created_by if channel == Channel.BRANCH else None,
-        filed_by_heir=filed_by_heir,
-        branch_visit=branch_visit,
-        amount_requested=requested_amount,
-        amount_estimated=eligibility.estimated_amount,
-        submitted_at=timezone.now(),
-        bank_name=account.bank.strip(),
-        bank_account_number=account.number.strip(),
-        bank_account_holder=account.holder.strip(),
-        idempotency_key=idempotency_key,
-    )
-    claim.full_clean(validate_unique=False, validate_constraints=False)
+        claim = Claim(
+            participant=participant,
+            program=claim_type.program,
+            kind=claim_type.kind,
+            reason=claim_type.reason,
+            event_date=event_date,
+            channel=channel,
+            created_by=created_by if channel == Channel.BRANCH else None,
+            filed_by_heir=filed_by_heir,
+            branch_visit=branch_visit,
+            amount_requested=requested_amount,
+            amount_estimated=eligibility.estimated_amount,
+            submitted_at=timezone.now(),
+            bank_name=account.bank.strip(),
+            bank_account_number=account.number.strip(),
+            bank_account_holder=account.holder.strip(),
+            idempotency_key=idempotency_key,
+        )
+        claim.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                claim.save()
+        except IntegrityError:
+            # Lost a race: the same key (a retried request) or another open claim won.
+            if first := selectors.claim_get_by_key(
+                participant=participant, idempotency_key=idempotency_key
+            ):
+                transaction.set_rollback(True)  # this attempt's uploads go; the first has its own
+                document_files_discard(documents=stored)
+                return ClaimFiled(claim=first, repeated=True)
+            open_claim = selectors.claim_get_open(participant=participant, program=claim.program)
+            if open_claim is None:
+                raise
+            raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
+                                   claim=open_claim) from None  # fmt: skip
+
+        ClaimDocument.objects.bulk_create(
+            ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
+            for code in eligibility.documents
+        )
+        note = ""
+        if channel == Channel.BRANCH:
+            note = gettext("Filed at the branch counter; identity checked by %(staff)s.") % {
+                "staff": created_by.email
+            }
+        event = ClaimEvent.objects.create(
+            claim=claim, at=claim.submitted_at, to_status=Status.SUBMITTED, actor=actor, note=note
+        )
+        AuditEvent.objects.create(
+            actor=actor,
+            participant=participant,
+            action="claim_submitted",
+            detail={
+                "claim_id": claim.pk,
+                "program": claim.program,
+                "reason": claim.reason,
+                "channel": channel,
+                "identity_checked_by": created_by.pk if channel == Channel.BRANCH else None,
+            },
+        )
+        _after_commit(claim_id=claim.pk, event_id=event.pk, verify=True)
+        return ClaimFiled(claim=claim)
+
+
+def claim_submit(**kwargs) -> Claim:
+    """`claim_file` for callers that only need the claim (the same checks, the same path)."""
+    return claim_file(**kwargs).claim
+
+
+def _upload(*, participant: Participant, code: str, upload: UploadedFile, actor) -> Document:
     try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        # Lost a race: the same key (a retried request) or another open claim won.
-        if first := existing.first():
-            return first
-        open_claim = selectors.claim_get_open(participant=participant, program=claim.program)
-        if open_claim is None:
-            raise
-        raise ClaimAlreadyOpen(_("You already have an open claim for this program."),
-                               claim=open_claim) from None  # fmt: skip
-
-    ClaimDocument.objects.bulk_create(
-        ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
-        for code in eligibility.documents
-    )
-    actor = created_by if channel == Channel.BRANCH else participant.user
-    note = ""
-    if channel == Channel.BRANCH:
-        note = gettext("Filed at the branch counter; identity checked by %(staff)s.") % {
-            "staff": created_by.email
-        }
-    event = ClaimEvent.objects.create(
-        claim=claim, at=claim.submitted_at, to_status=Status.SUBMITTED, actor=actor, note=note
-    )
-    AuditEvent.objects.create(
-        actor=actor,
-        participant=participant,
-        action="claim_submitted",
-        detail={
-            "claim_id": claim.pk,
-            "program": claim.program,
-            "reason": claim.reason,
-            "channel": channel,
-            "identity_checked_by": created_by.pk if channel == Channel.BRANCH else None,
-        },
-    )
-    _after_commit(claim_id=claim.pk, event_id=event.pk, verify=True)
-    return claim
+        return document_upload(
+            owner=participant,
+            kind=DOCUMENT_KINDS.get(code, DOCUMENT_KIND_OTHER),
+            upload=upload,
+            actor=actor,
+        )
+    except ValidationError as refusal:  # checked before, or refused again on storing
+        refused = ClaimDocumentsRefused()
+        refused.add(code, *refusal.messages, named=False)
+        raise refused from None
 
 
-def _check_documents(
+def _documents_check(
     *,
     participant: Participant,
+    uploads: Mapping[str, UploadedFile],
     documents: Mapping[str, Document],
     required: tuple[str, ...],
     all_needed: bool,
 ) -> None:
-    """Only the participant's own uploads, only for documents the claim needs; online, all."""
-    for code, document in documents.items():
+    """Every document, before the first file is stored (so a refusal stores nothing): only
+    the documents the claim needs, only the participant's own uploads, files the documents
+    app accepts and, online, all of them."""
+    refused = ClaimDocumentsRefused()
+    for code in [*documents, *uploads]:
         if code not in required:
-            raise ClaimError(
-                _("%(document)s: this claim does not need it. Remove the file.")
-                % {"document": DocumentType(code).label}
+            refused.add(code, _("%(document)s: this claim does not need it. Remove the file."))
+    for code, document in documents.items():
+        if code in required and document.owner_id != participant.pk:
+            refused.add(
+                code, _("%(document)s: the file is not one of your uploads. Upload it again.")
             )
-        if document.owner_id != participant.pk:
-            raise ClaimError(
-                _("%(document)s: the file is not one of your uploads. Upload it again.")
-                % {"document": DocumentType(code).label}
-            )
-    missing = [code for code in required if code not in documents]
-    if all_needed and missing:
-        raise ClaimError(
-            _("Documents: upload %(documents)s, then file the claim.")
-            % {"documents": ", ".join(str(DocumentType(code).label) for code in missing)}
-        )
+    for code, upload in uploads.items():
+        if code in required:
+            try:
+                document_check_upload(upload)
+            except ValidationError as refusal:
+                refused.add(code, *refusal.messages, named=False)
+    for code in required:
+        if all_needed and code not in documents and code not in uploads:
+            refused.add(code, _("%(document)s: choose the photo or PDF scan to upload."))
+    if refused.problems:
+        raise refused
 
 
 def _after_commit(*, claim_id: int, event_id: int, verify: bool = False, notify: bool = True):
@@ -466,49 +562,67 @@ def claim_verify_on_document_checked(*, document: Document) -> None:
         enqueue_on_commit(claim_verify_task, claim_id)
 
 
-@transaction.atomic
 def claim_document_replace(
-    *, claim: Claim, document_type: str, document: Document, actor: User
+    *,
+    claim: Claim,
+    document_type: str,
+    actor: User,
+    upload: UploadedFile | None = None,
+    document: Document | None = None,
 ) -> ClaimDocument:
-    """The participant sends a new upload for one required document while the claim asks
-    for documents. When no requirement is left rejected, the claim is checked again."""
-    if claim.status != Status.NEEDS_DOCUMENTS:
-        raise ClaimTransitionError(
-            _("Documents can be sent again only while the claim asks for documents.")
+    """The participant sends a new file for one required document while the claim asks for
+    documents: an `upload`, stored through the documents app in this transaction once the
+    claim is known to take it, or an upload already stored (`document`). When no requirement
+    is left rejected, the claim is checked again. A refused file raises
+    ClaimDocumentsRefused."""
+    if (upload is None) == (document is None):
+        raise ValueError("send either an upload or a stored document")
+    with documents_discarded_on_error() as stored, transaction.atomic():
+        if claim.status != Status.NEEDS_DOCUMENTS:
+            raise ClaimTransitionError(
+                _("Documents can be sent again only while the claim asks for documents.")
+            )
+        foreign = document is not None and document.owner_id != claim.participant_id
+        if foreign or actor.pk != claim.participant.user_id:
+            raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
+        requirement = (
+            ClaimDocument.objects.select_for_update()
+            .filter(claim=claim, document_type=document_type)
+            .first()
         )
-    if document.owner_id != claim.participant_id or actor.pk != claim.participant.user_id:
-        raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
-    requirement = (
-        ClaimDocument.objects.select_for_update()
-        .filter(claim=claim, document_type=document_type)
-        .first()
-    )
-    if requirement is None:
-        raise ClaimError(
-            _("Document: this claim does not need that document. Choose one from the list.")
-        )
-    previous = requirement.document_id
-    requirement.document = document
-    requirement.save(update_fields=["document", "updated_at"])
-    AuditEvent.objects.create(
-        actor=actor,
-        participant_id=claim.participant_id,
-        action="claim_document_replaced",
-        detail={"claim_id": claim.pk, "type": document_type, "from": previous,
-                "to": document.pk},
-    )  # fmt: skip
-    still_rejected = ClaimDocument.objects.filter(claim=claim, document__status=REJECTED).exists()
-    if not still_rejected:
-        claim_transition(
-            claim=claim,
-            to_status=Status.VERIFYING,
+        if requirement is None:
+            raise ClaimError(
+                _("Document: this claim does not need that document. Choose one from the list.")
+            )
+        if upload is not None:
+            document = _upload(
+                participant=claim.participant, code=document_type, upload=upload, actor=actor
+            )
+            stored.append(document)
+        previous = requirement.document_id
+        requirement.document = document
+        requirement.save(update_fields=["document", "updated_at"])
+        AuditEvent.objects.create(
             actor=actor,
-            reason=gettext("New documents sent; they are being checked."),
-        )
-        from .tasks import claim_verify_task
+            participant_id=claim.participant_id,
+            action="claim_document_replaced",
+            detail={"claim_id": claim.pk, "type": document_type, "from": previous,
+                    "to": document.pk},
+        )  # fmt: skip
+        still_rejected = ClaimDocument.objects.filter(
+            claim=claim, document__status=REJECTED
+        ).exists()
+        if not still_rejected:
+            claim_transition(
+                claim=claim,
+                to_status=Status.VERIFYING,
+                actor=actor,
+                reason=gettext("New documents sent; they are being checked."),
+            )
+            from .tasks import claim_verify_task
 
-        enqueue_on_commit(claim_verify_task, claim.pk)
-    return requirement
+            enqueue_on_commit(claim_verify_task, claim.pk)
+        return requirement
 
 
 def _claim_status_message(context: dict) -> tuple[str, str]:

@@ -16,7 +16,6 @@ from .forms import BranchVisitForm, ClaimFileForm, EligibilityForm, ReplaceDocum
 from .models import RuleKey
 from .rules import ClaimRequest
 from .tracking import claim_tracking
-from .uploads import store_uploads
 
 
 def _participant(request):
@@ -64,51 +63,34 @@ def claim_file(request):
     if request.method == "POST":
         form = ClaimFileForm(request.POST, request.FILES, participant=participant)
         if form.is_valid():
-            data = form.cleaned_data
-            first = selectors.claim_get_by_key(
-                participant=participant, idempotency_key=data["idempotency_key"]
-            )
-            if first is not None:  # a double click: the files were stored the first time
-                return redirect("claims:detail", first.pk)
-            open_claim = selectors.claim_get_open(
-                participant=participant, program=form.selected_type.program
-            )
-            if open_claim is not None:  # before any file is asked for
-                messages.info(request, _("You already have an open claim for this program."))
-                return redirect("claims:detail", open_claim.pk)
-            checked = _eligibility(participant, form)
-            # Files are stored only for a claim that can be filed (no orphans).
-            documents = {}
-            if checked.eligible and form.require_documents():
-                documents = store_uploads(
-                    uploads=form.uploads, form=form, participant=participant, user=request.user
+            try:
+                filed = services.claim_file(
+                    participant=participant,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    uploads=form.uploads,
+                    **form.claim_fields(),
                 )
-            if not form.errors:
-                try:
-                    claim = services.claim_submit(
-                        participant=participant,
-                        idempotency_key=data["idempotency_key"],
-                        documents=documents,
-                        **form.claim_fields(),
-                    )
-                except services.ClaimAlreadyOpen as error:
-                    messages.info(request, error.message)
-                    return redirect("claims:detail", error.claim.pk)
-                except services.ClaimError as error:
-                    form.add_error(None, error.message)
-                    eligibility = error.eligibility
-                else:
-                    if claim.branch_visit:
-                        messages.success(
-                            request,
-                            _(
-                                "Your claim was filed. Your JHT balance is above the online "
-                                "limit, so it is finished at a branch: book your visit now."
-                            ),
-                        )
-                        return redirect("claims:branch_visit", claim.pk)
-                    messages.success(request, _("Your claim was filed. Follow it here."))
+            except services.ClaimAlreadyOpen as error:
+                messages.info(request, error.message)
+                return redirect("claims:detail", error.claim.pk)
+            except services.ClaimError as error:
+                form.add_filing_error(error)
+                eligibility = error.eligibility
+            else:
+                claim = filed.claim
+                if filed.repeated:  # a double click: the first post filed it
                     return redirect("claims:detail", claim.pk)
+                if claim.branch_visit:
+                    messages.success(
+                        request,
+                        _(
+                            "Your claim was filed. Your JHT balance is above the online "
+                            "limit, so it is finished at a branch: book your visit now."
+                        ),
+                    )
+                    return redirect("claims:branch_visit", claim.pk)
+                messages.success(request, _("Your claim was filed. Follow it here."))
+                return redirect("claims:detail", claim.pk)
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
     return render(
@@ -160,26 +142,22 @@ def claim_document_send(request, claim_id: int, document_type: str):
     claim.participant = participant
     form = ReplaceDocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        stored = store_uploads(
-            uploads={document_type: form.cleaned_data["file"]},
-            form=form,
-            participant=participant,
-            user=request.user,
-            field_for=lambda _code: "file",
-        )
-        if document_type in stored:
-            try:
-                services.claim_document_replace(
-                    claim=claim,
-                    document_type=document_type,
-                    document=stored[document_type],
-                    actor=request.user,
-                )
-            except services.ClaimError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Thank you: the document was sent and is checked."))
-                return redirect("claims:detail", claim.pk)
+        try:
+            services.claim_document_replace(
+                claim=claim,
+                document_type=document_type,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except services.ClaimDocumentsRefused as error:
+            for problems in error.problems.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        except services.ClaimError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you: the document was sent and is checked."))
+            return redirect("claims:detail", claim.pk)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)

@@ -69,7 +69,7 @@ class DocumentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         # Only the staff note is editable; the status changes through the actions.
-        obj.save(update_fields=["staff_note", "updated_at"])
+        services.document_staff_note_set(document=obj, note=form.cleaned_data["staff_note"])
 
     def _review(self, request, queryset, *, accept):
         done = 0

@@ -1,5 +1,6 @@
 """Writes for documents: upload, the verification pipeline's claim and finish, staff review."""
 
+import contextlib
 import datetime
 import hashlib
 import time
@@ -153,6 +154,25 @@ def document_upload(
     return document
 
 
+def document_files_discard(*, documents) -> None:
+    """Delete the files of uploads whose rows the caller's transaction rolled back (what they
+    came with was refused after they were stored): the storage is not part of a transaction."""
+    for document in documents:
+        default_storage.delete(document.storage_name)
+
+
+@contextlib.contextmanager
+def documents_discarded_on_error():
+    """Around a transaction that stores uploads: the caller appends each upload to the list
+    it gets, and if the block fails their files are deleted with the rolled-back rows."""
+    stored: list[Document] = []
+    try:
+        yield stored
+    except BaseException:
+        document_files_discard(documents=stored)
+        raise
+
+
 def _maybe_pause_for_tests() -> None:
     """Test-only seam: the worker-kill test slows a verification to kill it mid-way.
 
@@ -301,3 +321,11 @@ def document_review(*, document: Document, staff: User, accept: bool, note: str 
     )
     document_checked.send(sender=Document, document=document)
     return True
+
+
+def document_staff_note_set(*, document: Document, note: str) -> Document:
+    """Staff's note on a document: the reason the reject action passes on to the participant.
+    Only the note is written; the status changes through `document_review`."""
+    document.staff_note = Document._meta.get_field("staff_note").clean(note, document)
+    document.save(update_fields=["staff_note", "updated_at"])
+    return document

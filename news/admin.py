@@ -13,6 +13,7 @@ from .models import (
     QuizChoice,
     QuizQuestion,
 )
+from .services import articles_unpublish
 
 
 @admin.register(ArticleCategory)
@@ -46,10 +47,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected articles now"))
     def unpublish_now(self, request, queryset):
-        now = timezone.now()
-        queryset.filter(publish_at__lte=now).exclude(unpublish_at__lte=now).update(
-            unpublish_at=now, updated_at=now
-        )
+        articles_unpublish(articles=queryset)
 
 
 class GuideStepInline(admin.StackedInline):

@@ -10,7 +10,6 @@ by `contribution_reports.report_rows_parse` (see there for why).
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +19,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from jmo_portal.api_errors import ApiError, ErrorSerializer
-from outbox.services import enqueue_on_commit
 from participants.models import Program
-from partners.tasks import contribution_report_process_task
 
 from . import contribution_reports as reports
 from .api_schema import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, PartnerPagination
@@ -242,31 +239,24 @@ class ContributionReportApi(PartnerApi):
     def post(self, request):
         def perform():
             try:
-                with transaction.atomic():
-                    return self._perform(request)
+                rows = reports.report_rows_parse(request.data, today=timezone.localdate())
+                submitted = reports.contribution_report_submit(
+                    employer=self.employer,
+                    rows=rows,
+                    credential=request.auth,
+                    language=translation.get_language(),
+                )
             except reports.ReportRefused as exc:
                 raise serializers.ValidationError(exc.errors) from None
+            if submitted.queued:
+                return 202, ReportStatusSerializer(submitted.report).data
+            body = {"report": submitted.report, "rows": submitted.rows}
+            return 201, ReportPostedSerializer(body).data
 
         response = idempotent_response(request=request, employer=self.employer, perform=perform)
         if response.status_code == 202:
             response["Location"] = response.data["status_url"]
         return response
-
-    def _perform(self, request):
-        rows = reports.report_rows_parse(request.data, today=timezone.localdate())
-        deferred = len(rows) >= settings.CONTRIBUTIONS_ASYNC_ROWS
-        report = reports.contribution_report_create(
-            employer=self.employer,
-            rows=rows,
-            credential=request.auth,
-            language=translation.get_language(),
-            deferred=deferred,
-        )
-        if deferred:
-            enqueue_on_commit(contribution_report_process_task, report.pk)
-            return 202, ReportStatusSerializer(report).data
-        results = reports.contribution_report_process_now(report=report, rows=rows)
-        return 201, ReportPostedSerializer({"report": report, "rows": results}).data
 
 
 class ContributionReportStatusApi(PartnerApi):

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
+from outbox.services import enqueue_on_commit
 from participants import rules, selectors
 from participants.ledger import ContributionLine, PostingConflict, ledger_contributions_post_bulk
 from participants.models import (
@@ -184,6 +185,40 @@ def contribution_report_create(
         payload=[row.as_payload() for row in rows] if deferred else [],
         language=language,
     )
+
+
+@dataclass(frozen=True)
+class ReportSubmitted:
+    """What `contribution_report_submit` did: posted the report now (`rows`: the per-row
+    amounts) or stored it for the worker (`queued`)."""
+
+    report: ContributionReport
+    queued: bool
+    rows: list[dict]
+
+
+@transaction.atomic
+def contribution_report_submit(
+    *,
+    employer: Employer,
+    rows: list[Row],
+    credential: PartnerCredential | None,
+    language: str,
+) -> ReportSubmitted:
+    """Take a parsed report: below CONTRIBUTIONS_ASYNC_ROWS rows it is checked and posted
+    now (ReportRefused, nothing written, if any row is wrong); from that size on it is
+    stored and `contribution_report_process_task` is queued once the transaction commits."""
+    from .tasks import contribution_report_process_task
+
+    queued = len(rows) >= settings.CONTRIBUTIONS_ASYNC_ROWS
+    report = contribution_report_create(
+        employer=employer, rows=rows, credential=credential, language=language, deferred=queued
+    )
+    if queued:
+        enqueue_on_commit(contribution_report_process_task, report.pk)
+        return ReportSubmitted(report=report, queued=True, rows=[])
+    results = contribution_report_process_now(report=report, rows=rows)
+    return ReportSubmitted(report=report, queued=False, rows=results)
 
 
 # --- checking rows against cards, the ledger and the rules -------------------------------

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError
 
 from appointments import services
-from appointments.models import Appointment
+from appointments.models import Appointment, ServiceType
 from core.models import AuditEvent
 from tests.factories import (
     AppointmentFactory,
@@ -281,3 +281,22 @@ def test_staff_record_check_in_done_and_no_show(service, branch):
     assert first.checked_in_at
     assert second.status == Status.NO_SHOW
     assert second.served_at is None
+
+
+def test_the_periodic_batch_runs_the_scheduler_once_per_service_with_waiting_requests(
+    service, branch
+):
+    from appointments.selectors import service_types_with_pending
+    from appointments.tasks import appointments_schedule_all_task
+
+    first, second = (
+        request(participant(), service, [branch]),
+        request(participant(), service, [branch]),
+    )
+    assert ServiceType.objects.count() > 1  # the seeded services wait for nobody
+    assert service_types_with_pending() == [service.pk]
+    assert appointments_schedule_all_task() == 1  # eager here: the scheduler ran in the call
+    assert {a.status for a in Appointment.objects.filter(pk__in=[first.pk, second.pk])} == {
+        Status.ASSIGNED
+    }
+    assert service_types_with_pending() == []

@@ -7,8 +7,10 @@ from django.utils import timezone
 from claims.choices import Channel, Status
 from claims.models import Claim
 from core.models import AuditEvent
+from documents.models import Document
 from participants.models import JhtBalance
 from tests.claims.conftest import give_bank_account, give_jht_balance
+from tests.documents.files import upload
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +168,34 @@ def test_counter_filing_needs_the_identity_check(client):
     )  # fmt: skip
     assert "Identitas: periksa KTP" in response.content.decode()
     assert not Claim.objects.exists()
+
+
+def test_counter_scans_are_stored_with_the_claim_and_only_for_a_claim_that_can_be_filed(
+    client, media_root
+):
+    """Both through claim_file: a scan for a claim not yet possible is not kept; a scan for
+    one that is becomes its document, the rest seen at the counter."""
+    participant = ParticipantFactory(full_name="Ujang Hermawan")
+    KpjCardFactory(participant=participant, status="non_active")
+    give_bank_account(participant)
+    client.force_login(StaffFactory(branch=participant.branch, password=None, perms=PERMISSIONS))
+    data = {"nik": participant.nik, "claim_type": "JHT:full:resignation",
+            "idempotency_key": "counter-1", "identity_checked": "on"}  # fmt: skip
+    too_early = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
+    response = client.post(
+        reverse("admin:claims_claim_file"),
+        {**data, "event_date": too_early, "document_ktp": upload("ktp.png")},
+    )
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    assert not Document.objects.exists()
+
+    on_time = (timezone.localdate() - datetime.timedelta(days=60)).isoformat()
+    client.post(
+        reverse("admin:claims_claim_file"),
+        {**data, "event_date": on_time, "document_ktp": upload("ktp.png")},
+    )
+    claim = Claim.objects.get()
+    documents = dict(claim.requirements.values_list("document_type", "document__owner_id"))
+    assert documents["ktp"] == participant.pk
+    assert documents["bank_book"] is None

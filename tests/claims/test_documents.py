@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.choices import Status
 from claims.models import Claim, ClaimDocument
-from claims.services import claim_submit, claim_verify
+from claims.services import ClaimNotEligible, claim_file, claim_submit, claim_verify
 from core.models import AuditEvent
 from documents.models import Document
 from documents.services import document_review
@@ -71,6 +71,28 @@ def test_a_refused_file_is_an_error_on_its_field(client, budi):
     assert response.status_code == 200
     assert response.context["form"].errors["document_ktp"]
     assert not Claim.objects.exists()
+    assert not Document.objects.exists()  # the good files are not stored either
+
+
+def test_files_stored_for_a_claim_refused_after_all_are_deleted_with_their_rows(
+    budi, media_root, monkeypatch
+):
+    """The last check fails after the files went in (the account was removed meanwhile): the
+    rows roll back with the filing and the files leave the storage too."""
+    monkeypatch.setattr("claims.services.selectors.payout_account_for", lambda **kwargs: None)
+    uploads = {code: upload(f"{code}.png") for code in RESIGNATION_DOCUMENTS}
+    with pytest.raises(ClaimNotEligible):
+        claim_file(**submit_kwargs(budi, documents={}, uploads=uploads))
+    assert not Document.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_the_same_key_again_returns_the_first_claim_and_stores_no_files(budi):
+    first = claim_file(**submit_kwargs(budi))
+    again = claim_file(**submit_kwargs(budi, documents={}, uploads={"ktp": upload()}))
+    assert (first.repeated, again.repeated) == (False, True)
+    assert again.claim == first.claim
+    assert Document.objects.count() == len(RESIGNATION_DOCUMENTS)  # the first claim's
 
 
 def test_files_are_uploads_and_their_verification_moves_the_claim_to_review(
@@ -177,6 +199,7 @@ def test_documents_are_sent_again_only_while_the_claim_asks(client, budi):
     )
     assert "hanya dapat dikirim ulang" in response.content.decode()
     assert ClaimDocument.objects.get().document is None
+    assert not Document.objects.exists()  # checked before the file is stored
 
 
 def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):

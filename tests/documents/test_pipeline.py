@@ -164,3 +164,25 @@ def test_staff_decide_a_document_left_for_review_once(django_capture_on_commit_c
     assert document_review(document=document, staff=staff, accept=False, note="late") is False
     document.refresh_from_db()
     assert document.status == Document.Status.VERIFIED
+
+
+def test_staff_write_a_note_on_a_document_in_the_admin_and_nothing_else_changes(
+    client, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    document = uploaded(ParticipantFactory(), "a.png", image_bytes(),
+                        capture=django_capture_on_commit_callbacks)  # fmt: skip
+    staff = StaffFactory(branch=document.owner.branch, password=None)
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="documents", codename__in=[
+            "view_document", "change_document"])
+    )  # fmt: skip
+    client.force_login(staff)
+    url = reverse("admin:documents_document_change", args=[document.pk])
+    response = client.post(url, {"staff_note": "Foto buram.", "checks-TOTAL_FORMS": "0",
+                                 "checks-INITIAL_FORMS": "0"})  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    document.refresh_from_db()
+    assert (document.staff_note, document.status) == ("Foto buram.", Document.Status.VERIFIED)

@@ -103,6 +103,19 @@ def test_cover_validation_uses_pillow():
     assert huge.value.code == "cover_dimensions"
 
 
+def test_staff_unpublish_the_selected_articles_now(client, scheduled):
+    """The admin action takes only what shows now off the site; the rest keep their times."""
+    from news.services import articles_unpublish
+
+    with time_machine.travel(NOW, tick=False):
+        assert articles_unpublish(articles=Article.objects.all()) == 2
+    assert _visible(client) == set()
+    times = dict(Article.objects.values_list("slug", "unpublish_at"))
+    assert times["live"] == times["expiring"] == NOW
+    assert (times["draft"], times["later"]) == (None, None)
+    assert times["withdrawn"] == NOW - HOUR
+
+
 def test_unpublish_must_follow_publish():
     article = Article(slug="x", publish_at=NOW, unpublish_at=NOW - HOUR)
     with pytest.raises(ValidationError) as error:

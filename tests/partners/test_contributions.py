@@ -9,6 +9,11 @@ from core.models import AuditEvent
 from participants import page_cache
 from participants.ledger import ledger_balances_rebuild
 from participants.models import ContributionPosting, JhtBalance, KpjBalance, KpjCard
+from partners.contribution_reports import (
+    ReportRefused,
+    contribution_report_submit,
+    report_rows_parse,
+)
 from partners.models import ContributionReport, IdempotencyRecord
 from tests.factories import ContributionReportFactory, KpjCardFactory, ParticipantFactory
 
@@ -423,6 +428,42 @@ def test_a_large_report_with_a_bad_row_fails_whole_and_says_why(
     assert list(status["error"]["fields"]) == ["rows[1].kpj"]
     assert "None of your workers" in status["error"]["fields"]["rows[1].kpj"][0]
     assert not ContributionPosting.objects.exists()
+
+
+def test_the_service_decides_posting_now_or_queuing_by_the_report_size(
+    employer_a, card_a, settings, django_capture_on_commit_callbacks
+):
+    """The threshold is the service's: below it the report is posted in the call, from it on
+    it is stored with its rows and the worker's task is queued once the caller commits."""
+    settings.CONTRIBUTIONS_ASYNC_ROWS = 2
+    today = datetime.date(2026, 1, 14)
+    small = report_rows_parse({"rows": [row(month="2025-01")]}, today=today)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        posted = contribution_report_submit(
+            employer=employer_a, rows=small, credential=None, language="id"
+        )
+    assert (posted.queued, posted.report.status, len(posted.rows)) == (False, "done", 1)
+    assert callbacks == [page_cache._drop_changed_versions]  # no task: posted already
+
+    large = report_rows_parse({"rows": [row(month="2025-02"), row(month="2025-03")]}, today=today)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = contribution_report_submit(
+            employer=employer_a, rows=large, credential=None, language="id"
+        )
+    assert (queued.queued, queued.report.status, queued.rows) == (True, "queued", [])
+    assert len(queued.report.payload) == 2
+    assert [(c.func.__name__, c.args) for c in callbacks] == [("delay", (queued.report.pk,))]
+    assert ContributionPosting.objects.count() == 4  # the small report's only, so far
+
+
+def test_a_refused_report_leaves_no_report_behind(employer_a, card_a, card_b):
+    rows = report_rows_parse(
+        {"rows": [row(kpj=card_b.number, month="2025-01")]}, today=datetime.date(2026, 1, 14)
+    )
+    with pytest.raises(ReportRefused) as refused:
+        contribution_report_submit(employer=employer_a, rows=rows, credential=None, language="id")
+    assert list(refused.value.errors) == ["rows[0].kpj"]
+    assert not ContributionReport.objects.exists()
 
 
 def test_a_report_above_djangos_upload_limit_is_read_and_one_above_ours_is_413(
