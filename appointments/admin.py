@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access_audit import VIA_QUEUE, VIEWED, AuditedAccessAdmin, staff_access_record_many
 from core.admin import BranchScopedAdmin
 from core.models import Branch
+from core.scoping import staff_branches, staff_sees_all_branches
 
 from . import selectors, services
 from .models import Appointment, BranchService, Holiday, OpeningHours, ServiceType
@@ -114,17 +115,11 @@ class AppointmentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         user = request.user
-        if user.is_superuser:
-            branches = list(Branch.objects.all())
-            try:
-                branch = next(b for b in branches if str(b.pk) == request.GET.get("branch"))
-            except StopIteration:
-                branch = branches[0] if branches else None
-        elif user.branch_id:
-            branch = user.branch
-            branches = [branch]
-        else:
-            raise PermissionDenied
+        branches = list(staff_branches(user=user))
+        if not (branches or staff_sees_all_branches(user)):
+            raise PermissionDenied  # staff without a branch have no queue
+        asked = [b for b in branches if str(b.pk) == request.GET.get("branch")]
+        branch = (asked or branches or [None])[0]
         try:
             day = datetime.date.fromisoformat(request.GET.get("date", ""))
         except ValueError:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.models import Branch
+from core.scoping import staff_branch_scope
 from participants.models import Participant, User
 
 from . import rules
@@ -191,13 +192,9 @@ def appointment_next_for_participant(*, participant: Participant) -> Appointment
 
 
 def appointments_visible_to_staff(*, user: User) -> QuerySet[Appointment]:
-    """Deny by default: superusers see all, staff the appointments at their branch."""
+    """The appointments `user` may see as staff: at the branches core/scoping.py allows."""
     appointments = Appointment.objects.select_related("participant", "service_type", "branch")
-    if user.is_superuser:
-        return appointments
-    if user.is_staff and user.branch_id:
-        return appointments.filter(branch_id=user.branch_id)
-    return appointments.none()
+    return staff_branch_scope(appointments, user=user)
 
 
 def day_queue(*, user: User, branch_id: int, day: datetime.date) -> QuerySet[Appointment]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from participants.models import BankAccount, Employer, KpjCard, Participant, User
+from participants.models import BankAccount, Employer, KpjCard, Participant
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
@@ -110,16 +110,6 @@ def claim_get_open(*, participant: Participant, program: str) -> Claim | None:
     return Claim.objects.filter(
         participant=participant, program=program, status__in=OPEN_STATUSES
     ).first()
-
-
-def claims_visible_to_staff(*, user: User) -> QuerySet[Claim]:
-    """Deny by default, as participants_visible_to_staff: superusers all, staff their branch."""
-    claims = Claim.objects.select_related("participant", "participant__branch")
-    if user.is_superuser:
-        return claims
-    if user.is_staff and user.branch_id:
-        return claims.filter(participant__branch_id=user.branch_id)
-    return claims.none()
 
 
 def claim_rule_value_on(*, key: str, on_date: datetime.date) -> int | None:

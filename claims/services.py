@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
+from core.scoping import staff_can_see_branch
 from documents.models import Document
 from documents.services import (
     document_check_upload,
@@ -100,11 +101,8 @@ NOTIFY_PARTICIPANT = {
 
 
 def _staff_serves(user: User | None, participant: Participant) -> bool:
-    return bool(
-        user
-        and user.is_staff
-        and (user.is_superuser or (user.branch_id and user.branch_id == participant.branch_id))
-    )
+    """May `user` act on this participant's claims as staff (core/scoping.py decides)?"""
+    return staff_can_see_branch(user, participant.branch_id)
 
 
 @dataclass(frozen=True)

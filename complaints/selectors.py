@@ -1,11 +1,12 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.scoping import staff_branch_scope
 from documents.models import Document
 from participants.models import Participant, User
 
-from .models import SelfHelpOffer, SlaPolicy, Ticket, TicketAttachment, TicketMessage
+from .models import Ticket, TicketAttachment, TicketMessage
 from .tokens import ticket_status_token_valid
 
 
@@ -79,21 +80,6 @@ def ticket_attachment_document(*, ticket: Ticket, document_id: int) -> Document:
 
 
 def tickets_visible_to_staff(*, user: User) -> QuerySet[Ticket]:
-    """Deny by default: superusers see all, staff their branch, anyone else nothing."""
+    """The complaints `user` may see as staff: at the branches core/scoping.py allows."""
     tickets = Ticket.objects.select_related("branch", "participant", "assigned_to")
-    if user.is_superuser:
-        return tickets
-    if user.is_staff and user.branch_id:
-        return tickets.filter(branch_id=user.branch_id)
-    return tickets.none()
-
-
-def sla_policies() -> list[SlaPolicy]:
-    return list(SlaPolicy.objects.all())
-
-
-def self_help_deflection(*, since, until) -> dict[str, int]:
-    """Self-help offers in a period and how many of them solved the problem."""
-    return SelfHelpOffer.objects.filter(at__gte=since, at__lt=until).aggregate(
-        offered=Count("pk"), solved=Count("pk", filter=Q(solved=True))
-    )
+    return staff_branch_scope(tickets, user=user)

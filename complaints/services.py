@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Branch
+from core.scoping import staff_can_see_branch
 from documents.models import Document
 from documents.services import document_upload
 from outbox.services import enqueue_on_commit
@@ -233,9 +234,7 @@ def ticket_reply(
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, assignee: User, actor: User) -> Ticket:
     """Give the ticket to a staff member of its own branch."""
-    if not assignee.is_staff or (
-        not assignee.is_superuser and assignee.branch_id != ticket.branch_id
-    ):
+    if not staff_can_see_branch(assignee, ticket.branch_id):
         raise TicketError(_("Assign the complaint to a staff member of its own branch."))
     updated = (
         Ticket.objects.filter(pk=ticket.pk)

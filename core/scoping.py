@@ -1,26 +1,51 @@
 """Who on staff may see which branch: the one home of "staff see their branch, superusers
-see all"; every admin, selector and view that scopes by branch asks here."""
+see all"; every admin, selector, service and view that scopes by branch asks here.
+
+Staff means an active login with staff status. A superuser flag alone (an account whose staff
+status or activity was taken away) sees nothing, as a participant sees nothing; so does staff
+without a branch. Deny by default.
+"""
 
 from django.db.models import QuerySet
 
+from .models import Branch
+
+
+def _is_staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _own_branch_id(user) -> int | None:
+    """The branch a staff member works, None for anyone else."""
+    return user.branch_id if _is_staff(user) else None
+
 
 def staff_sees_all_branches(user) -> bool:
-    return bool(user.is_superuser)
+    """Superusers on staff see and work every branch."""
+    return _is_staff(user) and user.is_superuser
 
 
 def staff_can_see_branch(user, branch_id: int | None) -> bool:
-    """A superuser sees every branch; active staff see their own; nobody else sees any."""
-    if not user.is_authenticated or not user.is_staff:
-        return False
-    if user.is_superuser:
+    """May `user` (None: nobody) see and work the records of branch `branch_id`?"""
+    if staff_sees_all_branches(user):
         return True
-    return bool(user.branch_id) and user.branch_id == branch_id
+    own = _own_branch_id(user)
+    return own is not None and own == branch_id
 
 
 def staff_branch_scope(queryset: QuerySet, *, user, branch_path: str = "branch") -> QuerySet:
     """`queryset` cut to what `user` may see; `branch_path` leads from its model to a Branch."""
-    if user.is_superuser:
+    if staff_sees_all_branches(user):
         return queryset
-    if user.is_staff and user.branch_id:
-        return queryset.filter(**{f"{branch_path}_id": user.branch_id})
-    return queryset.none()
+    own = _own_branch_id(user)
+    if own is None:
+        return queryset.none()
+    return queryset.filter(**{f"{branch_path}_id": own})
+
+
+def staff_branches(*, user) -> QuerySet[Branch]:
+    """The branches `user` may pick from: every one for a superuser, else their own or none."""
+    if staff_sees_all_branches(user):
+        return Branch.objects.all()
+    own = _own_branch_id(user)
+    return Branch.objects.filter(pk=own) if own is not None else Branch.objects.none()

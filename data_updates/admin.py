@@ -2,17 +2,21 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.access_audit import AuditedAccessAdmin
+from core.access_audit import VIEWED, AuditedAccessAdmin, staff_access_record
 from core.admin import BranchScopedAdmin
 from core.models import AuditEvent
 from participants.admin import ParticipantAdmin
 from participants.masking import mask
-from participants.models import FamilyMember
+from participants.models import FamilyMember, Participant
 
 from . import services as data_updates
 from .models import DataUpdateRequest
@@ -169,7 +173,7 @@ class ChangeHistoryInline(admin.TabularInline):
     verbose_name_plural = _("change history")
     extra = 0
     can_delete = False
-    fields = ["at", "actor", "field", "old", "new"]
+    fields = ["at", "actor", "field", "old", "new", "reason"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -193,6 +197,94 @@ class ChangeHistoryInline(admin.TabularInline):
     def new(self, obj):
         return obj.detail.get("new", "")
 
+    @admin.display(description=_("staff reason"))
+    def reason(self, obj):
+        return obj.detail.get("reason", "")
 
-# A participant's page in the admin shows the history of their applied changes.
-ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]
+
+class IdentityCorrectionForm(forms.Form):
+    """Staff correction of identity: blank fields stay as they are; the service checks."""
+
+    full_name = forms.CharField(label=_("Correct full name"), max_length=150, required=False)
+    nik = forms.CharField(
+        label=_("Correct NIK"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Correct birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Reason and document checked"),
+        max_length=500,
+        required=False,  # the service says what is missing, with the other problems
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ParticipantWithHistoryAdmin(ParticipantAdmin):
+    """The participant's page with their change history and the staff identity correction
+    (here, not in participants/, which must not know about data updates)."""
+
+    inlines = [*ParticipantAdmin.inlines, ChangeHistoryInline]
+    change_form_template = "admin/data_updates/participant/change_form.html"
+
+    def get_urls(self):
+        correct = self.admin_site.admin_view(self.correct_identity_view)
+        return [
+            path(
+                "<path:object_id>/correct-identity/",
+                correct,
+                name="participants_participant_correct_identity",
+            ),
+            *super().get_urls(),
+        ]
+
+    def correct_identity_view(self, request, object_id):
+        """NIK, name and birth date are read-only on the change page: they change here,
+        through data_updates.services.identity_correct, with an audit row per field."""
+        participant = self.get_object(request, unquote(object_id))
+        if participant is None:
+            raise Http404
+        if not self.has_change_permission(request, participant):
+            raise PermissionDenied
+        change_url = reverse("admin:participants_participant_change", args=[participant.pk])
+        if request.method == "POST":
+            form = IdentityCorrectionForm(request.POST)
+            if form.is_valid():
+                try:
+                    data_updates.identity_correct(
+                        participant=participant, actor=request.user, **form.cleaned_data
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("Identity corrected. The change history shows the old and new values."),
+                        messages.SUCCESS,
+                    )
+                    return redirect(change_url)
+        else:
+            form = IdentityCorrectionForm()
+        # The page shows the NIK, name and birth date on record.
+        staff_access_record(
+            staff=request.user, obj=participant, participant_id=participant.pk, action=VIEWED
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Correct identity"),
+            "opts": self.opts,
+            "participant": participant,
+            "change_url": change_url,
+            "form": form,
+        }
+        template = "admin/data_updates/participant/correct_identity.html"
+        return TemplateResponse(request, template, context)
+
+
+admin.site.unregister(Participant)
+admin.site.register(Participant, ParticipantWithHistoryAdmin)

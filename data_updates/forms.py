@@ -13,6 +13,7 @@ from participants.models import Bank, Relationship
 from participants.nik import normalise_name, parse_nik
 
 from .models import DataUpdateRequest
+from .rules import name_tidy, name_well_formed
 
 Kind = DataUpdateRequest.Kind
 _PHONE = re.compile(r"^08\d{8,11}$")
@@ -44,7 +45,6 @@ ERRORS = {
         "this person's data is already right."
     ),
 }
-_NAME = re.compile(r"^[^\W\d_]+(?:[ .,'\-][^\W\d_]*)*\.?$")
 
 
 def normalise_phone(value: str) -> str:
@@ -346,8 +346,8 @@ class IdentityCorrectionForm(DataUpdateForm):
         return what if what in {Kind.NAME, Kind.BIRTH_DATE, Kind.NIK} else Kind.NAME
 
     def clean_new_name(self):
-        value = " ".join(self.cleaned_data["new_name"].split())
-        if value and not _NAME.match(value):
+        value = name_tidy(self.cleaned_data["new_name"])
+        if value and not name_well_formed(value):
             raise ValidationError(ERRORS["name_chars"], code="name_chars")
         return value
 

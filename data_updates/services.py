@@ -1,4 +1,5 @@
-"""Writes for pengkinian data: drafts, confirmation codes, documents, staff decisions, applying.
+"""Writes for pengkinian data: drafts, confirmation codes, documents, staff decisions, applying,
+and staff corrections of identity.
 
 Every state change is a conditional UPDATE on the request's status, a timeline step and an
 audit row in the same transaction; e-mails go out by Celery after the commit.
@@ -7,23 +8,25 @@ audit row in the same transaction; e-mails go out by Celery after the commit.
 import datetime
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
+from core.scoping import staff_can_see_branch
 from documents.models import Document
 from outbox.services import enqueue_on_commit
 from participants.masking import mask
 from participants.models import BankAccount, EmergencyContact, FamilyMember, Participant, User
-from participants.nik import normalise_name
+from participants.nik import nik_matches_birth_date, normalise_name, parse_nik
 
-from . import notifications
+from . import notifications, rules
 from .models import DataUpdateRequest, DataUpdateStep
 
 Kind = DataUpdateRequest.Kind
@@ -393,18 +396,37 @@ def data_update_decide(
 # Applying ---------------------------------------------------------------------------------
 
 
-def _audit_change(request, actor, field: str, old, new, *, mask_as: str = "") -> None:
+def _audit_data_updated(
+    *,
+    participant_id: int,
+    request_id: int | None,
+    actor,
+    field: str,
+    old,
+    new,
+    mask_as: str = "",
+    **more,
+) -> None:
+    """The one shape of a change-history row (data_updates.admin.ChangeHistoryInline)."""
     AuditEvent.objects.create(
         actor=actor,
-        participant_id=request.participant_id,
+        participant_id=participant_id,
         action="data_updated",
         detail={
-            "request": request.pk,
+            "request": request_id,
             "field": field,
             "old": mask(mask_as or field, old),
             "new": mask(mask_as or field, new),
+            **more,
         },
     )
+
+
+def _audit_change(request, actor, field: str, old, new, *, mask_as: str = "") -> None:
+    _audit_data_updated(
+        participant_id=request.participant_id, request_id=request.pk, actor=actor, field=field,
+        old=old, new=new, mask_as=mask_as,
+    )  # fmt: skip
 
 
 def _member_on_record(request, participant) -> FamilyMember:
@@ -511,6 +533,147 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
         request, from_statuses=from_statuses, to=Status.APPLIED, actor=actor, by_staff=by_staff,
         **fields,
     )  # fmt: skip
+
+
+# Staff corrections of identity ------------------------------------------------------------
+
+STAFF_MESSAGES = {
+    "nothing": _("Nothing to correct: fill in at least one new value."),
+    "same": _("%(field)s: this is already what the records say."),
+    "reason": _(
+        "Reason: write why the record is corrected and which document you checked, for "
+        "example the participant's KTP shown at the counter."
+    ),
+    "name_chars": _(
+        "Full name: use letters, spaces, dots, commas, apostrophes or dashes only, as printed "
+        "on the KTP."
+    ),
+    "birth_date_future": _("Birth date: it cannot be in the future. Check it on the KTP."),
+    "nik_taken": _(
+        "NIK: another participant already has this NIK. One person holds one membership: "
+        "check the KTP, and if both records are the same person, ask for them to be merged."
+    ),
+    "birth_date_not_nik": _(
+        "Birth date: it does not match the birth date in the NIK. Check both on the KTP; if "
+        "both are wrong, correct them together."
+    ),
+    "nik_not_birth_date": _(
+        "NIK: the birth date in it does not match the birth date in the records. Check both "
+        "on the KTP; if both are wrong, correct them together."
+    ),
+}
+
+
+def _already(field: str) -> ValidationError:
+    label = capfirst(Participant._meta.get_field(field).verbose_name)
+    return ValidationError(STAFF_MESSAGES["same"], params={"field": label})
+
+
+def _identity_changes(
+    current: Participant, *, full_name: str, nik: str, birth_date, reason: str
+) -> dict:
+    """The fields to write, checked as the participant's request would be, plus the NIK's
+    birth date and gender; every problem found is raised at once, keyed by argument."""
+    today = timezone.localdate()
+    errors, changes = {}, {}
+    if not (full_name.strip() or nik.strip() or birth_date):
+        errors[NON_FIELD_ERRORS] = STAFF_MESSAGES["nothing"]
+    if name := rules.name_tidy(full_name):
+        if not rules.name_well_formed(name):
+            errors["full_name"] = STAFF_MESSAGES["name_chars"]
+        elif normalise_name(name) == normalise_name(current.full_name):
+            errors["full_name"] = _already("full_name")
+        else:
+            changes["full_name"] = name
+    if nik := nik.strip():
+        try:
+            parse_nik(nik, today=today)
+        except ValidationError as error:
+            errors["nik"] = error
+        else:
+            if nik == current.nik:
+                errors["nik"] = _already("nik")
+            elif Participant.objects.filter(nik=nik).exclude(pk=current.pk).exists():
+                errors["nik"] = STAFF_MESSAGES["nik_taken"]
+            else:
+                changes["nik"] = nik
+    if birth_date:
+        if birth_date > today:
+            errors["birth_date"] = STAFF_MESSAGES["birth_date_future"]
+        elif birth_date == current.birth_date:
+            errors["birth_date"] = _already("birth_date")
+        else:
+            changes["birth_date"] = birth_date
+    if not reason.strip():
+        errors["reason"] = STAFF_MESSAGES["reason"]
+    if not errors and changes.keys() & {"nik", "birth_date"}:
+        try:
+            info = parse_nik(changes.get("nik", current.nik), today=today)
+        except ValidationError as error:  # the NIK on record is broken: correct it too
+            errors["nik"] = error
+        else:
+            if not nik_matches_birth_date(info, changes.get("birth_date", current.birth_date)):
+                if "birth_date" in changes:
+                    errors["birth_date"] = STAFF_MESSAGES["birth_date_not_nik"]
+                else:
+                    errors["nik"] = STAFF_MESSAGES["nik_not_birth_date"]
+            elif "nik" in changes and info.gender != current.gender:
+                changes["gender"] = info.gender  # the NIK says it (day + 40 for women)
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def _audit_text(value) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+@transaction.atomic
+def identity_correct(
+    *,
+    participant: Participant,
+    actor: User,
+    reason: str,
+    full_name: str = "",
+    nik: str = "",
+    birth_date: datetime.date | None = None,
+) -> Participant:
+    """Staff correct a participant's name, NIK or birth date (blank: keep) from documents
+    they checked. The NIK must be valid, free and agree with the birth date; a new NIK also
+    sets the gender it encodes. Each changed field writes the audit row a participant's
+    applied request writes (masked old and new values), with the staff member and reason.
+
+    Needs `participants.change_participant` and a participant of the actor's branch
+    (core/scoping.py); otherwise PermissionDenied.
+    """
+    if not actor.has_perm("participants.change_participant"):
+        raise PermissionDenied
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not staff_can_see_branch(actor, locked.branch_id):
+        raise PermissionDenied
+    changes = _identity_changes(
+        locked, full_name=full_name, nik=nik, birth_date=birth_date, reason=reason
+    )
+    old = {field: getattr(locked, field) for field in changes}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.clean_fields(exclude=[f.name for f in Participant._meta.fields if f.name not in changes])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=[*changes, "updated_at"])  # the page cache follows saves
+    except IntegrityError as exc:  # the NIK was taken meanwhile
+        raise ValidationError({"nik": STAFF_MESSAGES["nik_taken"]}) from exc
+    for field, value in changes.items():
+        _audit_data_updated(
+            participant_id=locked.pk,
+            request_id=None,
+            actor=actor,
+            field=field,
+            old=_audit_text(old[field]),
+            new=_audit_text(value),
+            reason=reason.strip()[:500],
+        )
+    return locked
 
 
 # Notifications ----------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.access_audit import AuditedAccessAdmin
 from core.admin import BranchScopedAdmin
+from core.scoping import staff_branch_scope
 
 from . import services
 from .models import Document, DocumentCheck
@@ -47,14 +47,9 @@ class DocumentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     def get_queryset(self, request):
         """Branch staff also see files without an owner that name their branch."""
         queryset = admin.ModelAdmin.get_queryset(self, request)
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if user.is_staff and user.branch_id:
-            return queryset.filter(
-                Q(owner__branch_id=user.branch_id) | Q(owner__isnull=True, branch_id=user.branch_id)
-            )
-        return queryset.none()
+        owned = staff_branch_scope(queryset, user=request.user, branch_path=self.branch_path)
+        unowned = staff_branch_scope(queryset.filter(owner__isnull=True), user=request.user)
+        return owned | unowned
 
     def has_add_permission(self, request):
         return False

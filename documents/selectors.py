@@ -1,5 +1,6 @@
 from django.http import Http404
 
+from core.scoping import staff_can_see_branch
 from participants.models import User
 
 from .models import Document
@@ -18,16 +19,6 @@ def document_get_for_viewer(*, user: User, document_id: int) -> Document:
     owner = document.owner
     if owner is not None and owner.user_id is not None and owner.user_id == user.pk:
         return document
-    if user.is_superuser:
-        return document
-    if user.is_staff and user.branch_id and user.branch_id == document.staff_branch_id:
+    if staff_can_see_branch(user, document.staff_branch_id):
         return document
     raise Http404
-
-
-def documents_for_participant(*, participant) -> list[Document]:
-    return list(
-        Document.objects.filter(owner=participant)
-        .prefetch_related("checks")
-        .order_by("-created_at")
-    )

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from core.scoping import staff_sees_all_branches
+
 MANAGEMENT_GROUP = "Management"
 VIEW_PERMISSION = "insights.view_dailysummary"
 
@@ -29,7 +31,7 @@ def dashboard_scope(user) -> Scope | None:
 def _scope(user) -> Scope | None:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
-    if user.is_superuser or user.groups.filter(name=MANAGEMENT_GROUP).exists():
+    if staff_sees_all_branches(user) or user.groups.filter(name=MANAGEMENT_GROUP).exists():
         return Scope(all_branches=True)
     if user.branch_id and user.has_perm(VIEW_PERMISSION):
         return Scope(all_branches=False, branch_id=user.branch_id)

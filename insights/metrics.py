@@ -155,10 +155,6 @@ def percentile(histogram: Mapping[int, int], p: float) -> int | None:
     return max(histogram)  # unreachable: the ranks add up to `total`
 
 
-def _ratio(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
-
-
 # Indicators ------------------------------------------------------------------------------
 
 

@@ -42,7 +42,14 @@ class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     search_fields = ["full_name", "=nik", "kpj_cards__number"]
     list_select_related = ["branch"]
     readonly_fields = ["user", "last_active_at", "created_at", "updated_at"]
+    # Identity changes only through a reviewed, audited path (data_updates: the participant's
+    # request, or the staff "Correct identity" page); the gender is the one the NIK encodes.
+    identity_fields = ["nik", "full_name", "birth_date", "gender"]
     inlines = [KpjCardInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *self.identity_fields] if obj is not None else readonly
 
     def get_queryset(self, request):
         return participants_visible_to_staff(user=request.user)

@@ -5,6 +5,8 @@ from django.db.models import BooleanField, Case, Prefetch, QuerySet, Sum, Value,
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.scoping import staff_branch_scope
+
 from . import rules
 from .models import (
     ContributionPosting,
@@ -36,13 +38,8 @@ def participant_get_for_user(*, user: User) -> Participant | None:
 
 
 def participants_visible_to_staff(*, user: User) -> QuerySet[Participant]:
-    """Deny by default: superusers see all, staff their branch, anyone else nothing."""
-    participants = Participant.objects.select_related("branch")
-    if user.is_superuser:
-        return participants
-    if user.is_staff and user.branch_id:
-        return participants.filter(branch_id=user.branch_id)
-    return participants.none()
+    """The participants `user` may see as staff (core/scoping.py decides)."""
+    return staff_branch_scope(Participant.objects.select_related("branch"), user=user)
 
 
 # --- membership rules, contributions and balances ----------------------------------------

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BranchScopedAdmin
+from core.scoping import staff_branch_scope
 from participants.models import Employer
 
 from .auth import partner_credential_create, partner_credential_revoke
@@ -53,8 +54,8 @@ class PartnerCredentialAdmin(BranchScopedAdmin):
         return {"expires_at": timezone.now() + datetime.timedelta(days=365)}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "employer" and not request.user.is_superuser:
-            kwargs["queryset"] = Employer.objects.filter(branch_id=request.user.branch_id)
+        if db_field.name == "employer":
+            kwargs["queryset"] = staff_branch_scope(Employer.objects.all(), user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -115,8 +116,8 @@ class PartnerWebhookAdmin(BranchScopedAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "employer" and not request.user.is_superuser:
-            kwargs["queryset"] = Employer.objects.filter(branch_id=request.user.branch_id)
+        if db_field.name == "employer":
+            kwargs["queryset"] = staff_branch_scope(Employer.objects.all(), user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

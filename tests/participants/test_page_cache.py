@@ -18,6 +18,7 @@ from django.utils.translation import override as language
 from appointments import services as appointments
 from appointments.models import Appointment, ServiceType
 from complaints import services as complaints
+from data_updates.services import identity_correct
 from participants import ledger, page_cache, services
 from participants.models import ContributionPosting, Employer, JhtBalance, KpjBalance, Program
 from partners import contribution_reports as reports
@@ -193,6 +194,18 @@ def test_the_participants_name_corrected(world, follows):
         participant.save(update_fields=["full_name", "updated_at"])
 
     follows(correct)
+
+
+def test_the_participants_identity_corrected_by_staff(world, follows):
+    """Staff corrections go through data_updates' service; its save reaches the pages."""
+    participant = world["participant"]
+    staff = StaffFactory(branch=participant.branch, is_superuser=True, password=None)
+
+    follows(
+        lambda: identity_correct(
+            participant=participant, actor=staff, full_name="Siti Rahayu Lestari", reason="KTP"
+        )
+    )
 
 
 def test_the_branch_renamed(world, follows):

@@ -85,6 +85,9 @@ MATRIX: dict[str, str] = {
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
+    "admin/participants/participant/<path:object_id>/correct-identity/": (
+        "302 302 302 200 404 302 302"
+    ),
     "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox)/$": "302 302 302 200 200 302 302",  # noqa: E501
     "admin/(?P<url>.*)$": "302 302 302 404 404 302 302",
     "api/v1/simulations/contribution": "405 405 405 405 405 405 405",
@@ -156,6 +159,9 @@ MATRIX: dict[str, str] = {
     "POST api/v1/me/claims/": "403 405 405 405 405 403 403",
     "POST documents/<int:document_id>/download/": "405 405 405 405 405 405 405",
     "POST admin/participants/participant/<path:object_id>/change/": "302 302 302 200 302 302 302",
+    "POST admin/participants/participant/<path:object_id>/correct-identity/": (
+        "302 302 302 200 404 302 302"
+    ),
     "POST admin/claims/claim/<path:object_id>/change/": "302 302 302 200 302 302 302",
     "POST admin/partners/partnercredential/add/": "302 302 302 403 403 302 302",
     "POST api/v1/employers/me/leavers": "401 401 401 401 401 415 415",
@@ -243,12 +249,8 @@ MATRIX: dict[str, str] = {
     **admin_model(
         "partners/contributionreport", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),
-    **admin_model(
-        "partners/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"
-    ),
-    **admin_model(
-        "partners/webhookdelivery", "403 403 302 403 403 302", "403 403 302 403 403 302"
-    ),
+    **admin_model("partners/partnerwebhook", "403 403 302 403 403 302", "403 403 302 403 403 302"),
+    **admin_model("partners/webhookdelivery", "403 403 302 403 403 302", "403 403 302 403 403 302"),
 }
 
 
