@@ -273,11 +273,6 @@ def claim_file(
         return ClaimFiled(claim=claim)
 
 
-def claim_submit(**kwargs) -> Claim:
-    """`claim_file` for callers that only need the claim (the same checks, the same path)."""
-    return claim_file(**kwargs).claim
-
-
 def _upload(*, participant: Participant, code: str, upload: UploadedFile, actor) -> Document:
     try:
         return document_upload(

@@ -199,7 +199,7 @@ class EnrolmentFactory(DjangoModelFactory):
 
 
 class ClaimFactory(DjangoModelFactory):
-    """A claim row in any status, for tests that start mid-way (filing goes via claim_submit)."""
+    """A claim row in any status, for tests that start mid-way (filing goes via claim_file)."""
 
     class Meta:
         model = "claims.Claim"

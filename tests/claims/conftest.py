@@ -44,7 +44,7 @@ def staff(resigned):
 
 
 def submit_kwargs(participant, **overrides):
-    """claim_submit's arguments; the required documents are checked uploads unless given."""
+    """claim_file's arguments; the required documents are checked uploads unless given."""
     values = {
         "participant": participant,
         "claim_type": RESIGNATION,

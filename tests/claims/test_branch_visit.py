@@ -18,7 +18,7 @@ from claims.services import (
     ClaimError,
     ClaimTransitionError,
     claim_branch_visit_request,
-    claim_submit,
+    claim_file,
     claim_transition,
 )
 from core.models import AuditEvent
@@ -46,7 +46,7 @@ def above_limit(resigned, visit_service):
     """Budi's balance is above the Rp15 juta limit; his branch has one counter, 9 to 10."""
     open_branch(resigned.branch, visit_service, counters=1, periods=((9, 10),))
     give_jht_balance(resigned, 20_000_000)
-    claim = claim_submit(**submit_kwargs(resigned, on_date=TODAY))
+    claim = claim_file(**submit_kwargs(resigned, on_date=TODAY)).claim
     assert claim.branch_visit is True
     return claim
 

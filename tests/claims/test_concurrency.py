@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from claims.models import Claim, ClaimEvent
-from claims.services import ClaimAlreadyOpen, claim_submit
+from claims.services import ClaimAlreadyOpen, claim_file
 from core.models import AuditEvent
 from tests.claims.conftest import submit_kwargs
 
@@ -19,7 +19,9 @@ def _race(participant, keys):
         try:
             barrier.wait(timeout=10)
             try:
-                outcomes.append(claim_submit(**submit_kwargs(participant, idempotency_key=key)).pk)
+                outcomes.append(
+                    claim_file(**submit_kwargs(participant, idempotency_key=key)).claim.pk
+                )
             except ClaimAlreadyOpen as refused:
                 outcomes.append(("refused", refused.claim.pk))
         finally:

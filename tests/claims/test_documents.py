@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.choices import Status
 from claims.models import Claim, ClaimDocument
-from claims.services import ClaimNotEligible, claim_file, claim_submit, claim_verify
+from claims.services import ClaimNotEligible, claim_file, claim_verify
 from core.models import AuditEvent
 from documents.models import Document
 from documents.services import document_review
@@ -143,7 +143,7 @@ def test_a_document_left_for_staff_keeps_the_claim_verifying_until_staff_decide(
     documents = checked_documents(resigned)
     documents["ktp"].status = Document.Status.NEEDS_REVIEW
     documents["ktp"].save(update_fields=["status"])
-    claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+    claim = claim_file(**submit_kwargs(resigned, documents=documents)).claim
     claim_verify(claim_id=claim.pk)
     claim.refresh_from_db()
     assert claim.status == Status.VERIFYING
@@ -161,7 +161,7 @@ def test_staff_rejecting_a_document_asks_the_participant_with_the_staff_note(
     documents = checked_documents(resigned)
     documents["bank_book"].status = Document.Status.NEEDS_REVIEW
     documents["bank_book"].save(update_fields=["status"])
-    claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+    claim = claim_file(**submit_kwargs(resigned, documents=documents)).claim
     claim_verify(claim_id=claim.pk)
     staff = StaffFactory(branch=resigned.branch, password=None)
     with django_capture_on_commit_callbacks(execute=True):
@@ -178,7 +178,7 @@ def test_files_of_another_participant_are_refused(resigned):
     from claims.services import ClaimError
 
     with pytest.raises(ClaimError):
-        claim_submit(**submit_kwargs(resigned, documents=other))
+        claim_file(**submit_kwargs(resigned, documents=other))
     assert not Claim.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):
 
     for document in documents.values():
         default_storage.save(document.storage_name, ContentFile(image_bytes()))
-    claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+    claim = claim_file(**submit_kwargs(resigned, documents=documents)).claim
     staff = StaffFactory(branch=resigned.branch, password=None, perms=["claims.view_claim"])
     client.force_login(staff)
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
@@ -231,7 +231,7 @@ def test_branch_staff_download_claim_documents_from_the_admin(client, resigned):
 
 def test_the_api_shows_each_required_document_and_its_check(client, resigned):
     documents = checked_documents(resigned)
-    claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+    claim = claim_file(**submit_kwargs(resigned, documents=documents)).claim
     client.force_login(resigned.user)
     body = client.get(reverse("api-me-claim", args=[claim.pk])).json()
     rows = {row["document_type"]: row for row in body["required_documents"]}

@@ -14,8 +14,8 @@ from claims.services import (
     ClaimError,
     ClaimNotEligible,
     ClaimTransitionError,
+    claim_file,
     claim_notify,
-    claim_submit,
     claim_transition,
     claim_verify,
 )
@@ -37,7 +37,7 @@ def _english():
 
 
 def test_filing_writes_the_claim_its_timeline_documents_and_audit(resigned):
-    claim = claim_submit(**submit_kwargs(resigned))
+    claim = claim_file(**submit_kwargs(resigned)).claim
 
     assert claim.status == Status.SUBMITTED
     assert claim.channel == Channel.ONLINE
@@ -57,7 +57,7 @@ def test_after_commit_the_claim_is_verified_and_the_participant_mailed(
     resigned, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        claim = claim_submit(**submit_kwargs(resigned))
+        claim = claim_file(**submit_kwargs(resigned)).claim
 
     claim.refresh_from_db()
     assert claim.status == Status.IN_REVIEW
@@ -71,24 +71,24 @@ def test_after_commit_the_claim_is_verified_and_the_participant_mailed(
 
 
 def test_the_same_idempotency_key_returns_the_first_claim(resigned):
-    first = claim_submit(**submit_kwargs(resigned))
-    again = claim_submit(**submit_kwargs(resigned, event_date=datetime.date(2025, 12, 1)))
+    first = claim_file(**submit_kwargs(resigned)).claim
+    again = claim_file(**submit_kwargs(resigned, event_date=datetime.date(2025, 12, 1))).claim
     assert again.pk == first.pk
     assert Claim.objects.count() == 1
     assert ClaimEvent.objects.count() == 1
 
 
 def test_a_second_open_claim_for_the_program_is_refused(resigned):
-    first = claim_submit(**submit_kwargs(resigned))
+    first = claim_file(**submit_kwargs(resigned)).claim
     with pytest.raises(ClaimAlreadyOpen) as refused:
-        claim_submit(**submit_kwargs(resigned, idempotency_key="second-key"))
+        claim_file(**submit_kwargs(resigned, idempotency_key="second-key"))
     assert refused.value.claim == first
 
 
 def test_after_cancelling_a_new_claim_can_be_filed(resigned):
-    first = claim_submit(**submit_kwargs(resigned))
+    first = claim_file(**submit_kwargs(resigned)).claim
     claim_transition(claim=first, to_status=Status.CANCELLED, actor=resigned.user)
-    second = claim_submit(**submit_kwargs(resigned, idempotency_key="second-key"))
+    second = claim_file(**submit_kwargs(resigned, idempotency_key="second-key")).claim
     assert second.pk != first.pk
 
 
@@ -102,7 +102,7 @@ def test_the_database_refuses_a_second_open_claim_even_past_the_service(resigned
 
 def test_a_claim_in_the_waiting_month_is_refused_with_the_date(resigned):
     with pytest.raises(ClaimNotEligible) as refused:
-        claim_submit(**submit_kwargs(resigned, on_date=datetime.date(2026, 1, 13)))
+        claim_file(**submit_kwargs(resigned, on_date=datetime.date(2026, 1, 13)))
     assert refused.value.eligibility.earliest_date == TODAY
     assert Claim.objects.count() == 0
 
@@ -114,14 +114,14 @@ def test_without_a_verified_account_in_ones_own_name_filing_is_refused(resigned,
     if account == "another name":
         give_bank_account(resigned, name="Orang Lain")
     with pytest.raises(ClaimNotEligible) as refused:
-        claim_submit(**submit_kwargs(resigned))
+        claim_file(**submit_kwargs(resigned))
     assert [b.code for b in refused.value.eligibility.blockers] == ["bank_account_missing"]
     assert "Update my data, Bank account" in refused.value.eligibility.reasons[0]
     assert not Claim.objects.exists()
 
 
 def test_the_claim_copies_the_verified_account_at_filing(resigned):
-    claim = claim_submit(**submit_kwargs(resigned))
+    claim = claim_file(**submit_kwargs(resigned)).claim
     BankAccount.objects.filter(participant=resigned).update(account_number="999999999")
     claim.refresh_from_db()
     assert (claim.bank_name, claim.bank_account_number) == ("BRI", "0123456789012")
@@ -131,7 +131,7 @@ def test_the_claim_copies_the_verified_account_at_filing(resigned):
 def test_another_account_is_accepted_only_for_an_heir(resigned):
     account = PayoutAccount("BNI", "5566778899", "Siti")
     with pytest.raises(ClaimError, match="accepted only for an heir"):
-        claim_submit(**submit_kwargs(resigned, heir_account=account))
+        claim_file(**submit_kwargs(resigned, heir_account=account))
 
 
 @pytest.mark.parametrize(
@@ -143,16 +143,16 @@ def test_online_limit_on_both_sides_of_1_may_2025(resigned, on_date, online):
     above it the claim is filed but finished at a branch visit."""
     give_jht_balance(resigned, 12_000_000)
     kwargs = submit_kwargs(resigned, on_date=on_date, event_date=datetime.date(2025, 3, 1))
-    claim = claim_submit(**kwargs)
+    claim = claim_file(**kwargs).claim
     assert claim.amount_estimated == 12_000_000
     assert claim.branch_visit is (not online)
 
 
 def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):
     give_jht_balance(resigned, 40_000_000)
-    claim = claim_submit(
+    claim = claim_file(
         **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff, identity_checked=True
-    )
+    ).claim
     assert claim.channel == Channel.BRANCH
     assert claim.created_by == staff
     event = claim.events.get()
@@ -165,12 +165,12 @@ def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):
 def test_branch_filing_needs_staff_of_that_branch_and_the_identity_check(resigned, staff):
     other_branch_staff = StaffFactory(password=None)
     with pytest.raises(ClaimError, match="branch"):
-        claim_submit(
+        claim_file(
             **submit_kwargs(resigned), channel=Channel.BRANCH, created_by=other_branch_staff,
             identity_checked=True,
         )  # fmt: skip
     with pytest.raises(ClaimError, match="KTP"):
-        claim_submit(**submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff)
+        claim_file(**submit_kwargs(resigned), channel=Channel.BRANCH, created_by=staff)
     assert Claim.objects.count() == 0
 
 
@@ -235,7 +235,7 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
     ledger_contribution_post(kpj_card=second_card, month=datetime.date(2025, 2, 1), program="JHT",
                              employer_amount=4_000_000, worker_amount=0,
                              paid_on=datetime.date(2025, 2, 3))  # fmt: skip
-    claim = claim_submit(**_partial(resigned))
+    claim = claim_file(**_partial(resigned)).claim
     assert claim.amount_estimated == 3_000_000
     claim_verify(claim_id=claim.pk)
     claim.refresh_from_db()
@@ -257,13 +257,13 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
     assert sum(line.closing for line in lines) == 7_000_000
     assert sum(line.opening for line in lines) == 10_000_000
     with pytest.raises(ClaimNotEligible) as refused:
-        claim_submit(**_partial(resigned, idempotency_key="second"))
+        claim_file(**_partial(resigned, idempotency_key="second"))
     assert [b.code for b in refused.value.eligibility.blockers] == ["partial_already_taken"]
 
 
 def test_a_paid_full_claim_empties_the_balance(resigned, staff):
     give_jht_balance(resigned, 5_500_000)
-    claim = claim_submit(**submit_kwargs(resigned))
+    claim = claim_file(**submit_kwargs(resigned)).claim
     claim_verify(claim_id=claim.pk)
     claim.refresh_from_db()
     claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from claims.choices import Status
 from claims.models import Claim
-from claims.services import claim_submit
+from claims.services import claim_file
 from documents.services import document_upload
 from tests.claims.conftest import submit_kwargs
 from tests.documents.files import image_bytes, upload
@@ -42,7 +42,7 @@ def test_the_workers_document_verdict_moves_the_claim(
             )
             for code in ("kpj_card", "ktp", "bank_book", "resignation_letter")
         }
-        claim = claim_submit(**submit_kwargs(resigned, documents=documents))
+        claim = claim_file(**submit_kwargs(resigned, documents=documents)).claim
 
     wait_for_status(claim.pk, outcome)
     claim.refresh_from_db()
