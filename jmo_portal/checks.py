@@ -169,3 +169,20 @@ def check_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_portal_base_url(app_configs, **kwargs):
+    """Every link in every e-mail starts with PORTAL_BASE_URL (core.notifications): left at the
+    development default, a production mail would send people to 127.0.0.1 over plain http."""
+    if not settings.PORTAL_BASE_URL.startswith("https://"):
+        return [
+            Error(
+                "PORTAL_BASE_URL is not an https:// address, so the links in e-mails would not "
+                "reach the portal securely.",
+                hint="Set PORTAL_BASE_URL to the portal's public address, e.g. "
+                "https://portal.example.id.",
+                id="jmo_portal.E011",
+            )
+        ]
+    return []

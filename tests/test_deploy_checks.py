@@ -13,6 +13,7 @@ def deploy_check(**extra_env):
         "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "portal.example.id",
+        "PORTAL_BASE_URL": "https://portal.example.id",
         **extra_env,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -36,6 +37,13 @@ def test_the_portals_own_deploy_checks_run_with_production_settings():
     result = deploy_check(DJANGO_SESSION_COOKIE_AGE=str(14 * 24 * 60 * 60))
     assert result.returncode != 0
     assert "jmo_portal.E006" in result.stdout + result.stderr
+
+
+def test_mail_links_must_point_at_the_https_portal():
+    """Left at the development default, mail links would lead to 127.0.0.1: jmo_portal.E011."""
+    result = deploy_check(PORTAL_BASE_URL="http://127.0.0.1:8000")
+    assert result.returncode != 0
+    assert "jmo_portal.E011" in result.stdout + result.stderr
 
 
 def test_passwords_are_hashed_with_argon2_first():
