@@ -6,6 +6,19 @@ from .models import AuditEvent
 from .scoping import staff_branch_scope
 
 
+class ReadOnlyAdminMixin:
+    """A record or a log: staff read it, nobody adds, edits or deletes it by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class BranchScopedAdmin(admin.ModelAdmin):
     """Staff work only their own branch's records; superusers see every branch.
 
@@ -21,18 +34,9 @@ class BranchScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(BranchScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["at", "action", "actor", "participant"]
     list_filter = ["action"]
     list_select_related = ["actor", "participant"]
     readonly_fields = ["at", "actor", "participant", "action", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,8 +7,10 @@ audit row in the same transaction; e-mails go out by Celery after the commit.
 
 import datetime
 import secrets
+from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +23,7 @@ from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
 from core.scoping import staff_can_see_branch
 from documents.models import Document
+from documents.services import document_upload, documents_discarded_on_error
 from outbox.services import enqueue_on_commit
 from participants.masking import mask
 from participants.models import BankAccount, EmergencyContact, FamilyMember, Participant, User
@@ -156,8 +159,25 @@ def data_update_save_draft(*, participant: Participant, kind: str, values: dict)
     return draft
 
 
-def data_update_attach_document(*, request: DataUpdateRequest, document: Document) -> None:
-    request.documents.add(document)
+def data_update_store_uploads(
+    *,
+    request: DataUpdateRequest,
+    participant: Participant,
+    uploads: Mapping[str, tuple[str, UploadedFile]],
+    actor: User,
+) -> dict[str, ValidationError]:
+    """Keep each good file at once, attached to the draft, so a form that fails on another
+    field loses no upload. `uploads` maps a form field to (document kind, file); each refused
+    file comes back as that field's error."""
+    refused: dict[str, ValidationError] = {}
+    for name, (kind, upload) in uploads.items():
+        try:
+            document = document_upload(owner=participant, kind=kind, upload=upload, actor=actor)
+        except ValidationError as exc:
+            refused[name] = exc
+            continue
+        request.documents.add(document)
+    return refused
 
 
 @transaction.atomic
@@ -352,17 +372,23 @@ def data_update_documents_checked(*, document: Document) -> None:
 
 @transaction.atomic
 def data_update_add_document(
-    *, request: DataUpdateRequest, document: Document, actor: User
+    *, request: DataUpdateRequest, kind: str, upload: UploadedFile, actor: User
 ) -> DataUpdateRequest:
-    """The participant sends another document after staff or the checks asked for one."""
-    request.documents.add(document)
-    _move(
-        request,
-        from_statuses=[Status.NEEDS_DOCUMENT],
-        to=Status.CHECKING_DOCUMENTS,
-        actor=actor,
-        reason="",
-    )
+    """The participant sends another document after staff or the checks asked for one.
+
+    A refused file raises ValidationError; a request no longer waiting for a document raises
+    DataUpdateConflict and keeps nothing of the upload."""
+    with documents_discarded_on_error() as stored, transaction.atomic():
+        document = document_upload(owner=request.participant, kind=kind, upload=upload, actor=actor)
+        stored.append(document)
+        request.documents.add(document)
+        _move(
+            request,
+            from_statuses=[Status.NEEDS_DOCUMENT],
+            to=Status.CHECKING_DOCUMENTS,
+            actor=actor,
+            reason="",
+        )
     return _advance_after_documents(request)
 
 

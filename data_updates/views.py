@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from documents.services import document_upload
 from participants.models import BankAccount, EmergencyContact, FamilyMember
 from participants.selectors import participant_get_for_user
 
@@ -89,22 +88,6 @@ def _raw_values(form_class, post, member=None) -> dict:
     return values
 
 
-def _store_uploads(form, *, draft, participant, user) -> None:
-    """Keep each good file at once (attached to the draft); refusals become field errors."""
-    for name, document_kind in form.document_fields.items():
-        upload = form.files.get(name)
-        if upload is None:
-            continue
-        try:
-            document = document_upload(
-                owner=participant, kind=document_kind, upload=upload, actor=user
-            )
-        except ValidationError as exc:
-            form.upload_errors[name] = exc
-            continue
-        data_updates.data_update_attach_document(request=draft, document=document)
-
-
 def _edit(request, slug, *, participant=None, member=None):
     participant = participant or _participant_or_404(request)
     form_class = MEMBER_PAGES[slug] if member else PAGES[slug]
@@ -121,8 +104,16 @@ def _edit(request, slug, *, participant=None, member=None):
         form = form_class(
             request.POST, request.FILES, participant=participant, draft=draft, **extra
         )
-        form.upload_errors = {}
-        _store_uploads(form, draft=draft, participant=participant, user=request.user)
+        form.upload_errors = data_updates.data_update_store_uploads(
+            request=draft,
+            participant=participant,
+            uploads={
+                name: (kind, form.files[name])
+                for name, kind in form.document_fields.items()
+                if name in form.files
+            },
+            actor=request.user,
+        )
         files_ok = not form.upload_errors
         valid = form.is_valid()
         for name, exc in form.upload_errors.items():
@@ -218,14 +209,11 @@ def data_update_detail(request, request_id):
             elif action == "document":
                 document_form = forms.AnotherDocumentForm(request.POST, request.FILES)
                 if document_form.is_valid():
-                    document = document_upload(
-                        owner=participant,
+                    data_updates.data_update_add_document(
+                        request=update,
                         kind=document_form.cleaned_data["document_kind"],
                         upload=document_form.cleaned_data["file"],
                         actor=request.user,
-                    )
-                    data_updates.data_update_add_document(
-                        request=update, document=document, actor=request.user
                     )
                     messages.success(request, _("Thank you. We are checking the new document."))
                     return redirect("data_update_detail", update.pk)

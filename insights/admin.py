@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.admin import ReadOnlyAdminMixin
 from core.models import Branch
 
 from . import charts
@@ -29,21 +30,12 @@ PRESETS = (7, 30, 90, 365)
 
 
 @admin.register(DailySummary)
-class DailySummaryAdmin(admin.ModelAdmin):
+class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return dashboard_scope(request.user) is not None
 
     def has_view_permission(self, request, obj=None):
         return dashboard_scope(request.user) is not None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)

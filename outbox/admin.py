@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: operators watch the backlog; the relay alone changes rows."""
 
     list_display = ["created_at", "task_name", "status", "attempts", "next_attempt_at"]
@@ -13,12 +15,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at", "task_name", "args", "status", "attempts", "next_attempt_at", "sent_at",
         "last_error",
     ]  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access_audit import AuditedAccessAdmin
-from core.admin import BranchScopedAdmin
+from core.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 
 from . import ledger, services
 from .models import (
@@ -200,19 +200,8 @@ class JhtReturnRateAdmin(admin.ModelAdmin):
 # --- ledger and balances (read-only; corrections are reversing postings) -----------------
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ContributionPosting)
-class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
+class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyAdminMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["month", "kpj_card", "participant", "program", "kind", "employer_amount",
                     "worker_amount", "amount", "paid_on"]  # fmt: skip
@@ -246,14 +235,14 @@ class ContributionPostingAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAd
 
 
 @admin.register(JhtBalance)
-class JhtBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
+class JhtBalanceAdmin(AuditedAccessAdmin, ReadOnlyAdminMixin, BranchScopedAdmin):
     branch_path = "participant__branch"
     list_display = ["participant", "balance", "last_contribution_month", "posting_count"]
     list_select_related = ["participant"]
 
 
 @admin.register(KpjBalance)
-class KpjBalanceAdmin(AuditedAccessAdmin, ReadOnlyMixin, BranchScopedAdmin):
+class KpjBalanceAdmin(AuditedAccessAdmin, ReadOnlyAdminMixin, BranchScopedAdmin):
     branch_path = "kpj_card__participant__branch"
     audit_participant_field = "kpj_card.participant_id"
     list_display = ["kpj_card", "balance", "last_contribution_month"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import BranchScopedAdmin
+from core.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 from core.scoping import staff_branch_scope
 from participants.models import Employer
 
@@ -121,17 +121,8 @@ class PartnerWebhookAdmin(BranchScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyAdmin(BranchScopedAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, BranchScopedAdmin):
     """A log: staff read it, nobody edits it by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookDelivery)

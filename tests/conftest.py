@@ -234,7 +234,12 @@ def _session_celery_worker(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def celery_worker(_session_celery_worker):
-    """The live worker, with `.delay()` going to Redis for this test only; eager again after."""
+    """The live worker, with `.delay()` going to Redis for this test only; eager again after.
+
+    A `start_worker` test stops it; it starts again here, only when a test needs it again.
+    """
+    if _session_celery_worker not in WorkerProcess.running:
+        _session_celery_worker.start()
     celery_app.conf.task_always_eager = False
     yield _session_celery_worker
     celery_app.conf.task_always_eager = True
@@ -245,7 +250,8 @@ def start_worker(django_db_setup):
     """Start fresh workers (with extra environment) for one test; others pause meanwhile.
 
     Used where a test needs a worker configured its own way (the worker-kill test). Any
-    session worker is stopped first so it cannot take this test's tasks, then restarted.
+    session worker is stopped first so it cannot take this test's tasks; `celery_worker`
+    starts it again for the next test that asks for it.
     """
     if connection.vendor != "postgresql" or _redis_problem():
         service_unavailable("a live Celery worker needs PostgreSQL and Redis")
@@ -269,8 +275,6 @@ def start_worker(django_db_setup):
     # Messages a killed worker held unacknowledged would come back an hour later: drop them.
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2)
     broker.delete("unacked", "unacked_index", "unacked_mutex")
-    for worker in paused:
-        worker.start()
     celery_app.conf.task_always_eager = True
 
 

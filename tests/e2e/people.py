@@ -5,6 +5,7 @@ vendors axe.min.js (axe-core 4.12, MPL-2.0): nothing is fetched at test time.
 """
 
 import gzip
+import time
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -104,18 +105,26 @@ def served_size(response) -> int:
     return headers + len(body)
 
 
-def measure(context, url: str) -> tuple[int, int, int, str]:
-    """Load `url` in a fresh page (empty cache); (served bytes, raw bytes, status, final URL)."""
+def load_measured(context, url: str):
+    """Load `url` in a fresh page (empty cache); (page, served bytes, raw bytes, status, final
+    URL). The page stays open for more checks on the same load; the caller closes it.
+
+    Counted once every request the page made has finished: what Playwright's "networkidle"
+    waits for, without its extra half second of silence on every page.
+    """
     page = context.new_page()
-    responses = []
+    responses, in_flight = [], set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     page.on("response", lambda response: responses.append(response))
     response = page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    deadline = time.monotonic() + 10
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
     served = sum(served_size(r) for r in responses)
     raw = sum(len(r.body()) for r in responses if not 300 <= r.status < 400)
-    final = page.url
-    page.close()
-    return served, raw, response.status, final
+    return page, served, raw, response.status, page.url
 
 
 def horizontal_overflow(page) -> int:
