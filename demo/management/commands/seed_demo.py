@@ -16,6 +16,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
@@ -152,6 +153,7 @@ def demo_totp_code() -> str:
 
 class Command(BaseCommand):
     help = "Load demo branches, employers, participants and staff (safe to run again)."
+    _password_hash: str | None = None
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -302,7 +304,11 @@ class Command(BaseCommand):
     def _user(self, email, **fields):
         user, created = User.objects.update_or_create(email=email, defaults=fields)
         if created:
-            user.set_password(DEMO_PASSWORD)
+            # Every demo login has the same printed password: hashed once (Argon2 is slow on
+            # purpose), not once per account.
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
             user.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
