@@ -1,13 +1,18 @@
+from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access_audit import AuditedAccessAdmin
 from core.admin import BranchScopedAdmin, ReadOnlyAdminMixin
 
-from . import ledger, services
+from . import account_merge, amalgamation, ledger, services
 from .models import (
+    BalanceMergeRequest,
     ContributionPosting,
     ContributionRate,
     Employer,
@@ -46,6 +51,81 @@ class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     # request, or the staff "Correct identity" page); the gender is the one the NIK encodes.
     identity_fields = ["nik", "full_name", "birth_date", "gender"]
     inlines = [KpjCardInline]
+    actions = ["merge_accounts"]
+
+    @admin.action(
+        description=_("Merge two accounts of the same person (KTP checked in person)"),
+        permissions=["change"],
+    )
+    def merge_accounts(self, request, queryset):
+        """Two records ticked: a page to choose the survivor and the login to keep, then
+        participants.account_merge.account_merge does the rest (audited, all or nothing)."""
+        records = list(queryset.select_related("user", "branch").order_by("pk")[:3])
+        if len(records) != 2:
+            self.message_user(
+                request, _("Tick exactly two records of the same person."), messages.ERROR
+            )
+            return None
+        first, second = records
+        suggested = account_merge.login_suggested(survivor=first, duplicate=second)
+        form = AccountMergeForm(
+            request.POST if "merge_confirm" in request.POST else None,
+            records=records,
+            initial={"keep_login": suggested.pk if suggested else None},
+        )
+        if "merge_confirm" in request.POST and form.is_valid():
+            survivor_id = form.cleaned_data["survivor"]
+            survivor = first if first.pk == survivor_id else second
+            duplicate = second if survivor is first else first
+            try:
+                result = account_merge.account_merge(
+                    survivor=survivor,
+                    duplicate=duplicate,
+                    keep_login_id=form.cleaned_data["keep_login"],
+                    ktp_nik=form.cleaned_data["ktp_nik"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except PermissionDenied:
+                self.message_user(request, _("You may not merge these records."), messages.ERROR)
+                return None
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Merged: %(cards)d card(s) and the other records moved to %(name)s; "
+                        "%(sessions)d session(s) of the retired login ended."
+                    )
+                    % {
+                        "cards": result.cards_moved,
+                        "name": result.survivor,
+                        "sessions": result.sessions_ended,
+                    },
+                    messages.SUCCESS,
+                )
+                return None
+        verified = set(
+            EmailAddress.objects.filter(
+                user_id__in=[r.user_id for r in records if r.user_id], verified=True
+            ).values_list("user_id", flat=True)
+        )
+        return TemplateResponse(
+            request,
+            "admin/participants/participant/merge_accounts.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge two accounts of the same person"),
+                "opts": self.opts,
+                "records": records,
+                "verified": verified,
+                "suggested": suggested,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -61,6 +141,35 @@ class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     @admin.display(boolean=True, description=_("account"))
     def has_account(self, obj):
         return obj.user_id is not None
+
+
+class AccountMergeForm(forms.Form):
+    survivor = forms.TypedChoiceField(
+        label=_("Record that stays (its NIK is the one on the KTP)"),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    ktp_nik = forms.CharField(label=_("NIK on the KTP you checked"), max_length=16, min_length=16)
+    keep_login = forms.TypedChoiceField(
+        label=_("Login to keep"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_("Proposed: the login with a verified e-mail address, used most recently."),
+    )
+    reason = forms.CharField(
+        label=_("Reason and documents checked"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [(r.pk, f"{r.full_name} · {r.nik}") for r in records]
+        logins = [r.user for r in records if r.user_id]
+        self.fields["keep_login"].choices = [(u.pk, u.email) for u in logins]
+        self.fields["keep_login"].required = bool(logins)
 
 
 @admin.register(Employer)
@@ -143,6 +252,79 @@ class UserAdmin(AuditedAccessAdmin, DjangoUserAdmin):
         # User accounts are managed by superusers only; branch staff never edit logins.
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.none()
+
+
+@admin.register(BalanceMergeRequest)
+class BalanceMergeRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
+    """Amalgamasi requests of the branch: staff approve (the ledger moves the balance once)
+    or refuse with a reason the participant reads."""
+
+    branch_path = "participant__branch"
+    list_display = ["created_at", "participant", "from_card", "to_card", "status", "amount",
+                    "decided_by"]  # fmt: skip
+    list_filter = ["status"]
+    search_fields = ["=from_card__number", "=to_card__number"]
+    list_select_related = ["participant", "from_card", "to_card", "decided_by"]
+    readonly_fields = ["participant", "from_card", "to_card", "status", "requested_by",
+                       "decided_by", "decided_at", "decision_note", "amount",
+                       "created_at"]  # fmt: skip
+    actions = ["approve", "reject"]
+
+    def get_queryset(self, request):
+        return amalgamation.balance_merges_visible_to_staff(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # the participant files it from Kartu saya
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Approve and merge the balances"), permissions=["change"])
+    def approve(self, request, queryset):
+        done = 0
+        for merge in queryset:
+            try:
+                done += amalgamation.balance_merge_approve(merge_id=merge.pk, actor=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"{merge}: {error or _('not allowed')}", messages.ERROR)
+            except ledger.PostingError as error:
+                self.message_user(request, f"{merge}: {error.message}", messages.ERROR)
+        self.message_user(request, _("%(count)d merge(s) approved.") % {"count": done})
+
+    @admin.action(description=_("Refuse (with a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        form = MergeRefusalForm(request.POST if "refuse_confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for merge in queryset:
+                try:
+                    done += amalgamation.balance_merge_reject(
+                        merge_id=merge.pk, actor=request.user, note=form.cleaned_data["note"]
+                    )
+                except PermissionDenied:
+                    self.message_user(request, f"{merge}: {_('not allowed')}", messages.ERROR)
+            self.message_user(request, _("%(count)d merge(s) refused.") % {"count": done})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/participants/balancemergerequest/refuse.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Refuse balance merges"),
+                "opts": self.opts,
+                "merges": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class MergeRefusalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason the participant reads"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # --- membership rules (dated data; superusers or staff given the permissions edit them) --

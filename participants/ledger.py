@@ -474,6 +474,69 @@ def ledger_returns_credit_year(*, year: int) -> dict:
     return {"year": year, "rate": str(rate), "cards": cards, "credited": credited}
 
 
+# --- merging one card's JHT balance into another (amalgamasi) ---------------------------
+
+
+def ledger_balance_merge(
+    *, merge_id: int, from_card_id: int, to_card_id: int, on: datetime.date
+) -> int:
+    """Move the whole JHT balance of one card to another card of the same participant, in
+    the caller's transaction (the approval of the merge request `merge_id`).
+
+    Two transfer postings, equal and opposite (out of `from_card_id`, into `to_card_id`),
+    each counting once; the participant's total and last contribution month do not move.
+    Both card rows are locked in id order, then the total row, the order every writer
+    takes them in. A second move for the same merge is refused by the one-transfer-per-merge
+    constraint (PostingError). Returns the amount moved (0: nothing was posted).
+    """
+    if from_card_id == to_card_id:
+        raise PostingError(_("A balance can only be merged into another card."))
+    cards = {card.pk: card for card in KpjCard.objects.filter(pk__in=[from_card_id, to_card_id])}
+    if len(cards) != 2 or len({card.participant_id for card in cards.values()}) != 1:
+        raise PostingError(_("Both cards must belong to the same participant."))
+    participant_id = cards[from_card_id].participant_id
+    for card_id in sorted(cards):
+        KpjBalance.objects.get_or_create(kpj_card_id=card_id)
+    JhtBalance.objects.get_or_create(participant_id=participant_id)
+    locked = {
+        row.kpj_card_id: row
+        for row in KpjBalance.objects.select_for_update()
+        .filter(kpj_card_id__in=sorted(cards))
+        .order_by("kpj_card_id")
+    }
+    JhtBalance.objects.select_for_update().get(participant_id=participant_id)
+    amount = locked[from_card_id].balance
+    if amount <= 0:
+        return 0
+    month = _first_of_month(on)
+    postings = [
+        ContributionPosting(
+            kpj_card_id=card_id, participant_id=participant_id,
+            kind=ContributionPosting.Kind.TRANSFER, program=Program.JHT, month=month,
+            employer_amount=delta, worker_amount=0, amount=delta, paid_on=on,
+            balance_merge_id=merge_id,
+        )
+        for card_id, delta in ((from_card_id, -amount), (to_card_id, amount))
+    ]  # fmt: skip
+    try:
+        with transaction.atomic():
+            ContributionPosting.objects.bulk_create(postings)
+    except IntegrityError as exc:
+        raise PostingError(_("This balance merge has already been posted.")) from exc
+    now = timezone.now()
+    KpjBalance.objects.filter(kpj_card_id=from_card_id).update(
+        balance=F("balance") - amount, updated_at=now
+    )
+    KpjBalance.objects.filter(kpj_card_id=to_card_id).update(
+        balance=F("balance") + amount, updated_at=now
+    )
+    JhtBalance.objects.filter(participant_id=participant_id).update(
+        posting_count=F("posting_count") + 2, updated_at=now
+    )
+    participant_pages_changed([participant_id])
+    return amount
+
+
 # --- a card changing hands ---------------------------------------------------------------
 
 

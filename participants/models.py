@@ -91,9 +91,7 @@ class Employer(BaseModel):
     jkk_risk_class = models.PositiveSmallIntegerField(
         _("JKK risk class"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    branch = models.ForeignKey(
-        "core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
-    )
+    branch = models.ForeignKey("core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT)
     jkk_relief_eligible = models.BooleanField(
         _("eligible for the JKK relief"),
         default=False,
@@ -146,6 +144,17 @@ class Participant(BaseModel):
         related_name="participants",
     )
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
+    # Set when staff merged this duplicate record into the person's surviving one
+    # (participants/account_merge.py); the record stays, emptied, so its history is kept.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
     class Meta:
         ordering = ["full_name"]
@@ -171,6 +180,8 @@ class KpjCard(BaseModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         NON_ACTIVE = "non_active", _("Non-active")
+        # Its JHT balance was moved to another card of the same person (amalgamation).
+        MERGED = "merged", _("Merged")
 
     number = models.CharField(
         _("KPJ number"), max_length=11, unique=True, validators=[kpj_validator]
@@ -574,6 +585,7 @@ class ContributionPosting(models.Model):
         REVERSAL = "reversal", _("Reversal")
         RETURNS = "returns", _("Returns credit")
         WITHDRAWAL = "withdrawal", _("Withdrawal (claim paid)")
+        TRANSFER = "transfer", _("Balance merge (amalgamation)")
 
     # Both foreign keys are covered by the composite indexes in Meta (leading column).
     kpj_card = models.ForeignKey(
@@ -607,6 +619,15 @@ class ContributionPosting(models.Model):
     )
     # The paid claim a withdrawal belongs to; an id, not a key, since claims depends on us.
     claim_id = models.PositiveBigIntegerField(_("claim"), null=True, blank=True)
+    # The approved balance merge a transfer belongs to (one out of a card, one into another).
+    balance_merge = models.ForeignKey(
+        "participants.BalanceMergeRequest",
+        verbose_name=_("balance merge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+    )
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
 
     class Meta:
@@ -650,6 +671,17 @@ class ContributionPosting(models.Model):
                 condition=models.Q(kind="withdrawal", claim_id__isnull=False, amount__lt=0)
                 | (~models.Q(kind="withdrawal") & models.Q(claim_id__isnull=True)),
                 name="posting_withdrawal_has_claim",
+            ),
+            # A balance merge moves once: one transfer per card and merge, whoever approves.
+            models.UniqueConstraint(
+                fields=["kpj_card", "balance_merge"],
+                condition=models.Q(kind="transfer"),
+                name="posting_one_transfer_per_merge",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="transfer", balance_merge__isnull=False)
+                | (~models.Q(kind="transfer") & models.Q(balance_merge__isnull=True)),
+                name="posting_transfer_has_merge",
             ),
         ]
 
@@ -695,3 +727,72 @@ class KpjBalance(models.Model):
 
     def __str__(self):
         return f"{self.kpj_card_id}: {self.balance}"
+
+
+class BalanceMergeRequest(BaseModel):
+    """Amalgamasi saldo: the participant asks to move one card's JHT balance into another of
+    their cards; branch staff approve it (four eyes) and the ledger moves it once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the branch")
+        APPROVED = "approved", _("Merged")
+        REJECTED = "rejected", _("Refused")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="balance_merges",
+    )
+    from_card = models.ForeignKey(
+        KpjCard,
+        verbose_name=_("card to merge"),
+        on_delete=models.PROTECT,
+        related_name="merges_out",
+    )
+    to_card = models.ForeignKey(
+        KpjCard,
+        verbose_name=_("card that receives the balance"),
+        on_delete=models.PROTECT,
+        related_name="merges_in",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    amount = models.BigIntegerField(_("amount moved (Rp)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("balance merge request")
+        verbose_name_plural = _("balance merge requests")
+        constraints = [
+            # A double submission finds the first request waiting; a card merges out once.
+            models.UniqueConstraint(
+                fields=["from_card"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="balancemerge_one_open_per_card",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_card=models.F("to_card")),
+                name="balancemerge_two_cards",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_card_id} -> {self.to_card_id} ({self.status})"

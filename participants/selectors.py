@@ -163,6 +163,7 @@ class StatementLine:
     reversals: int
     closing: int
     withdrawals: int = 0  # paid JHT claims (negative)
+    transfers: int = 0  # balance merges between the participant's cards (in +, out -)
 
 
 def statement_get_for_participant(
@@ -205,10 +206,18 @@ def statement_get_for_participant(
         returns = in_year(ContributionPosting.Kind.RETURNS)
         reversals = in_year(ContributionPosting.Kind.REVERSAL)
         withdrawals = in_year(ContributionPosting.Kind.WITHDRAWAL)
-        opening = closing - contributions - returns - reversals - withdrawals
+        transfers = in_year(ContributionPosting.Kind.TRANSFER)
+        opening = closing - contributions - returns - reversals - withdrawals - transfers
         lines.append(
             StatementLine(
-                card.number, opening, contributions, returns, reversals, closing, withdrawals
+                card.number,
+                opening,
+                contributions,
+                returns,
+                reversals,
+                closing,
+                withdrawals,
+                transfers,
             )
         )
     postings = list(

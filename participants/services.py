@@ -31,9 +31,10 @@ class ParticipantAlreadyRegistered(Exception):
 @transaction.atomic
 def participant_link_user(*, participant: Participant, user: User) -> Participant:
     """Attach a new login to a membership record, once: the conditional UPDATE is the guard."""
-    linked = Participant.objects.filter(pk=participant.pk, user__isnull=True).update(
-        user=user, updated_at=timezone.now()
-    )
+    # A record merged into another (account_merge) takes no new login.
+    linked = Participant.objects.filter(
+        pk=participant.pk, user__isnull=True, merged_into__isnull=True
+    ).update(user=user, updated_at=timezone.now())
     if linked != 1:
         raise ParticipantAlreadyRegistered
     participant.user = user

@@ -47,8 +47,9 @@ def statement_pdf(
     pdf.set_font("Helvetica", size=9)
     totals = [0, 0, 0, 0, 0, 0]
     for line in lines:
-        values = [line.opening, line.contributions, line.returns, line.reversals,
-                  line.withdrawals, line.closing]  # fmt: skip
+        # Balance merges between the person's own cards show with the corrections.
+        values = [line.opening, line.contributions, line.returns,
+                  line.reversals + line.transfers, line.withdrawals, line.closing]  # fmt: skip
         pdf.cell(widths[0], 6, line.kpj_number, border=1)
         for index, value in enumerate(values):
             totals[index] += value
