@@ -42,7 +42,7 @@ def my_cards(request):
 def card_add(request):
     """Tambah kartu KPJ: the check, then one of three answers (see participants/cards.py)."""
     participant = _participant_or_404(request)
-    form = KpjCardLinkForm(request.POST or None)
+    form = KpjCardLinkForm(request.POST if request.method == "POST" else None)
     outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +82,7 @@ def card_merge(request, card_id: int):
     if line is None:  # a missing and a foreign card alike
         raise Http404
     targets = overview.merge_targets(line.card)
-    form = BalanceMergeForm(request.POST or None, targets=targets)
+    form = BalanceMergeForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and line.can_merge and form.is_valid():
         try:
             balance_merge_request(

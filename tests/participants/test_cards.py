@@ -132,7 +132,8 @@ def test_add_card_page_has_the_indonesian_button_label(client, budi):
     client.force_login(budi)
     client.cookies["django_language"] = "id"
     body = client.get(MY_CARDS).content.decode()
-    assert "Tambah kartu KPJ" in body and "Kartu saya" in body
+    assert "Tambah kartu KPJ" in body
+    assert "Kartu saya" in body
 
 
 def test_a_card_of_the_own_nik_is_already_listed(client, budi):
@@ -142,16 +143,15 @@ def test_a_card_of_the_own_nik_is_already_listed(client, budi):
     assert "10000000012 is already in your account" in response.content.decode()
 
 
-def test_a_card_of_another_nik_is_refused_with_the_reason_and_the_branch_path(
-    client, budi, stray
-):
+def test_a_card_of_another_nik_is_refused_with_the_reason_and_the_branch_path(client, budi, stray):
     client.force_login(budi)
     response = link(client, stray.number, employer="sepatu soreang", month="03/2019")
     body = response.content.decode()
     assert response.status_code == 200
     assert "registered with another NIK" in body
     assert "branch office" in body
-    assert "Siti Aminah" not in body and stray.participant.masked_nik not in body
+    assert "Siti Aminah" not in body
+    assert stray.participant.masked_nik not in body
     stray.refresh_from_db()
     assert stray.participant_id != budi.participant.pk
     audit = AuditEvent.objects.get(action="kpj_card_link_attempt")
@@ -210,7 +210,8 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(client, budi):
     assert "A KPJ number has exactly 11 digits." in body
     assert "Enter the employer, or tick the box" in body
     assert "Enter the month and year, for example 03/2019." in body
-    assert 'value="1234"' in body and 'href="#id_number"' in body
+    assert 'value="1234"' in body
+    assert 'href="#id_number"' in body
     assert not AuditEvent.objects.filter(action="kpj_card_link_attempt").exists()
 
 
