@@ -141,7 +141,7 @@ def account_merge(
     """Merge `duplicate` into `survivor` (see the module docstring), all or nothing, audited."""
     locked = {
         p.pk: p
-        for p in Participant.objects.select_for_update()
+        for p in Participant.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(pk__in=[survivor.pk, duplicate.pk])
         .order_by("pk")
