@@ -142,6 +142,9 @@ MATRIX: dict[str, str] = {
     "balance/statement/<int:year>/": "302 200 200 404 404 302 302",
     "card/<int:card_id>/": "302 200 404 404 404 302 302",
     "card/verify/<str:token>/": "200 200 200 200 200 200 200",
+    "cards/": "302 200 200 404 404 302 302",
+    "cards/add/": "302 200 200 404 404 302 302",
+    "cards/<int:card_id>/merge/": "302 200 404 404 404 302 302",
     "simulations/contribution/": "200 200 200 200 200 200 200",
     "simulations/jht/": "200 200 200 200 200 200 200",
     "POST claims/<int:claim_id>/cancel/": "302 302 404 404 404 302 302",
@@ -152,6 +155,7 @@ MATRIX: dict[str, str] = {
     "POST complaints/<str:number>/": "302 200 404 403 403 302 302",
     "POST api/v1/me/claims/<int:claim_id>": "403 405 405 405 405 403 403",
     "POST card/<int:card_id>/": "302 200 404 404 404 302 302",
+    "POST cards/<int:card_id>/merge/": "302 200 404 404 404 302 302",
     "admin/password_change/done/": "302 302 302 200 200 302 302",
     "POST data/bank-account/": "302 302 302 302 302 302 302",
     "POST data/<slug:slug>/": "302 200 200 404 404 302 302",
@@ -209,6 +213,9 @@ MATRIX: dict[str, str] = {
     ),
     **admin_model("participants/jhtbalance", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model("participants/kpjbalance", "200 403 302 403 302 302", "200 403 302 403 302 302"),
+    **admin_model(
+        "participants/balancemergerequest", "200 403 302 403 302 302", "200 403 302 403 302 302"
+    ),
     **admin_model(
         "partners/partnercredential", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),

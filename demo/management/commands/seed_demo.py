@@ -90,6 +90,9 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_contributionposting"),
     ("participants", "view_jhtbalance"),
     ("participants", "view_kpjbalance"),
+    # Amalgamasi: branch staff approve or refuse a participant's balance merge.
+    ("participants", "view_balancemergerequest"),
+    ("participants", "change_balancemergerequest"),
     ("participants", "view_enrolment"),
     ("appointments", "view_appointment"),
     ("appointments", "change_appointment"),
