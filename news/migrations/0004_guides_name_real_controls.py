@@ -1,5 +1,8 @@
 """Guides and FAQ rewritten (issue 16): numbered steps that each name a real control, quiz
-answers explained, one glossary. Rows staff have edited since 0002 seeded them are kept."""
+answers explained, one glossary. Rows staff have edited since 0002 seeded them are kept.
+
+The drawn screen pictures of 0002 are dropped: they showed screens and buttons the portal does
+not have ("Klaim JHT", "Pesan", "Lihat rincian"), in Indonesian on the English pages too."""
 
 import importlib
 
@@ -34,16 +37,12 @@ def rewrite(apps, schema_editor):
         guide.title, guide.title_en = title, title_en
         guide.summary, guide.summary_en = summary, summary_en
         guide.save(update_fields=["title", "title_en", "summary", "summary_en"])
-        picture = next((s.image for s in steps if s.image), "")
         GuideStep.objects.filter(guide=guide).delete()
         QuizQuestion.objects.filter(guide=guide).delete()
         for number, (text, text_en, page, control, control_en) in enumerate(new_steps, start=1):
             GuideStep.objects.create(
                 guide=guide, number=number, text=text, text_en=text_en, page=page,
                 control=control, control_en=control_en,
-                image=picture if number == 1 else "",
-                image_alt=f"Gambar layar: {title}" if number == 1 and picture else "",
-                image_alt_en=f"Screen picture: {title_en}" if number == 1 and picture else "",
             )  # fmt: skip
         for number, (text, text_en, why, why_en, answers) in enumerate(new_questions, start=1):
             question = QuizQuestion.objects.create(
