@@ -79,6 +79,7 @@ class AnonymousTicketForm(TicketForm):
     branch = forms.ModelChoiceField(
         label=_("Nearest branch office"),
         queryset=Branch.objects.all(),
+        empty_label=_("Choose a branch office"),
         help_text=_("If your NIK is registered, your own branch handles the complaint."),
         error_messages={"required": _("Choose the branch office nearest to you.")},
     )

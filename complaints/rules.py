@@ -53,10 +53,10 @@ class SelfHelp:
 SELF_HELP = {
     Category.CANNOT_LOG_IN: SelfHelp(
         hint=_(
-            'Most login problems are solved by setting a new password: choose "Forgot '
-            'password" and enter the e-mail you registered with. The link arrives within a '
-            "few minutes; check your spam folder too. If you never finished registering, "
-            "follow the registration guide."
+            "Most login problems are solved by setting a new password: press “Set a new "
+            "password” below and enter the e-mail you registered with. The link arrives "
+            "within a few minutes; check your spam folder too. If you never finished "
+            "registering, follow the registration guide."
         ),
         guide_slug="register",
         action_url_name="account_reset_password",

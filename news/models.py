@@ -193,6 +193,24 @@ class GuideStep(Translated):
     )
     image_alt = models.CharField(_("picture description (Indonesian)"), max_length=200, blank=True)
     image_alt_en = models.CharField(_("picture description (English)"), max_length=200, blank=True)
+    # The one control a step names (quoted in its text), and the page it is on: a test renders
+    # that page and looks for the label, so a guide cannot point at a button that is not there.
+    page = models.CharField(
+        _("page (URL name)"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            'The page this step happens on, as a URL name, e.g. "dashboard" or '
+            '"complaints:self_help cannot_log_in". Shown as a link under the step.'
+        ),
+    )
+    control = models.CharField(
+        _("button or link named (Indonesian)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Exactly as it reads on the page, and quoted “like this” in the text."),
+    )
+    control_en = models.CharField(_("button or link named (English)"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["guide", "number"]
@@ -211,6 +229,12 @@ class QuizQuestion(Translated):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     text = models.CharField(_("question (Indonesian)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    explanation = models.TextField(
+        _("why (Indonesian)"),
+        blank=True,
+        help_text=_("Shown after answering: why the answer is right."),
+    )
+    explanation_en = models.TextField(_("why (English)"), blank=True)
 
     class Meta:
         ordering = ["guide", "number"]
@@ -274,6 +298,10 @@ class Faq(BaseModel, Translated):
     question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     answer = models.TextField(_("answer (Indonesian)"))
     answer_en = models.TextField(_("answer (English)"), blank=True)
+    # As on a guide step: the control the answer names, checked against the real page.
+    page = models.CharField(_("page (URL name)"), max_length=80, blank=True)
+    control = models.CharField(_("button or link named (Indonesian)"), max_length=120, blank=True)
+    control_en = models.CharField(_("button or link named (English)"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
 

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -5,7 +7,7 @@ from django.utils import timezone
 from participants.models import Participant
 
 from . import rules
-from .models import Article, Guide, QuizAttempt
+from .models import Article, Guide, QuizAttempt, QuizChoice, QuizQuestion
 
 
 def quiz_grade(*, guide: Guide, answers: dict[int, int | None]) -> tuple[int, int]:
@@ -16,6 +18,36 @@ def quiz_grade(*, guide: Guide, answers: dict[int, int | None]) -> tuple[int, in
         for question in questions
     }
     return rules.quiz_score(answers=answers, correct=correct), len(questions)
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    """One question after answering: what was chosen, whether it was right, and why."""
+
+    question: QuizQuestion
+    choices: list[tuple[QuizChoice, bool]]  # (choice, chosen)
+    answered: bool
+    right: bool
+    correct_choice: QuizChoice
+
+
+def quiz_review(*, guide: Guide, answers: dict[int, int | None]) -> list[QuestionReview]:
+    """Per question of a prefetched guide: the answers as chosen, kept for the page to show."""
+    reviews = []
+    for question in guide.questions.all():
+        choices = list(question.choices.all())
+        chosen = answers.get(question.pk)
+        correct = next(choice for choice in choices if choice.is_correct)
+        reviews.append(
+            QuestionReview(
+                question=question,
+                choices=[(choice, choice.pk == chosen) for choice in choices],
+                answered=any(choice.pk == chosen for choice in choices),
+                right=chosen == correct.pk,
+                correct_choice=correct,
+            )
+        )
+    return reviews
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ def guide_detail(request, slug):
     guide = selectors.guide_get_published(slug=slug)
     result = None
     answers: dict[int, int | None] = {}
+    review = None
     if request.method == "POST":
         for question in guide.questions.all():
             value = request.POST.get(f"q{question.pk}", "")
@@ -63,10 +64,11 @@ def guide_detail(request, slug):
                 guide=guide, participant=participant, score=score, total=total
             )
         result = {"score": score, "total": total, "saved": participant is not None}
+        review = services.quiz_review(guide=guide, answers=answers)
     return render(
         request,
         "news/guide_detail.html",
-        {"guide": guide, "result": result, "answers": answers},
+        {"guide": guide, "result": result, "answers": answers, "review": review},
     )
 
 

@@ -146,27 +146,30 @@ class ContributionSimulationForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Participant category"),
         choices=[
-            ("PPU", _("Wage earner (PPU)")),
+            ("PPU", _("Wage earner (PU)")),
             ("BPU", _("Non-wage earner (BPU)")),
             ("JAKON", _("Construction project (Jakon)")),
             ("PMI", _("Migrant worker (PMI)")),
         ],
     )
+    # A date input only takes an ISO value (2026-12-07): the localised one ("07-12-2026" in
+    # Indonesian) is dropped by the browser, and the first "Hitung" then failed on the empty
+    # field. ISO out, and Django always reads ISO back in, whatever the language.
     on_date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("The rules in force on this day are used."),
     )  # fmt: skip
     monthly_wage = forms.IntegerField(
         label=_("Monthly wage or declared income (Rp)"), required=False, min_value=1,
-        help_text=_("PPU: the wage. BPU: your declared income. Jakon: the workers' known wage."),
+        help_text=_("PU: the wage. BPU: your declared income. Jakon: the workers' known wage."),
     )  # fmt: skip
     jkk_risk_class = forms.TypedChoiceField(
-        label=_("Employer's JKK risk class (PPU)"), required=False, coerce=int, empty_value=None,
-        choices=[("", "-")] + [(n, str(n)) for n in range(1, 6)],
+        label=_("Employer's JKK risk class (PU)"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Choose a risk class"))] + [(n, str(n)) for n in range(1, 6)],
         help_text=_("1 = very low risk ... 5 = very high risk."),
     )  # fmt: skip
     jkk_relief = forms.BooleanField(
-        label=_("My employer has the JKK relief (PPU)"), required=False,
+        label=_("My employer has the JKK relief (PU)"), required=False,
         help_text=_("Labour-intensive industries with at least 50 workers pay half the JKK rate "
                     "for February 2025 to January 2026 (PP 7/2025, PP 36/2025)."),
     )  # fmt: skip
@@ -175,7 +178,7 @@ class ContributionSimulationForm(forms.Form):
     )
     pmi_phase = forms.TypedChoiceField(
         label=_("Phase (PMI)"), required=False, empty_value=None,
-        choices=[("", "-"), ("pre_departure", _("Before departure")),
+        choices=[("", _("Choose a phase")), ("pre_departure", _("Before departure")),
                  ("placement", _("During and after work"))],
     )  # fmt: skip
     contract_months = forms.IntegerField(
@@ -184,9 +187,13 @@ class ContributionSimulationForm(forms.Form):
     include_jht = forms.BooleanField(label=_("Include JHT (BPU, PMI)"), required=False)
     jht_amount = forms.TypedChoiceField(
         label=_("Monthly JHT amount (PMI)"), required=False, coerce=int, empty_value=None,
-        choices=[("", "-")] + [(n, format_rupiah(n)) for n in
+        choices=[("", _("Choose an amount"))] + [(n, format_rupiah(n)) for n in
                                (50_000, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000)],
     )  # fmt: skip
+
+    # The page opens with a worked example that calculates as it stands; the visitor changes
+    # what differs for them.
+    EXAMPLE = {"category": "PPU", "monthly_wage": 5_000_000, "jkk_risk_class": 1}
 
 
 class PensionAgeForm(forms.Form):
@@ -208,6 +215,8 @@ class JhtProjectionForm(forms.Form):
         label=_("Wage growth (% a year)"), min_value=0, max_value=30, decimal_places=2,
         required=False,
     )  # fmt: skip
+
+    EXAMPLE = {"balance": 0, "monthly_wage": 5_000_000, "years": 20, "annual_return": "5"}
 
     def clean_wage_growth(self):
         return self.cleaned_data["wage_growth"] or Decimal(0)

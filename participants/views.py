@@ -160,8 +160,13 @@ def simulate_contribution(request):
         except rules.RuleInputError as error:
             _add_rule_errors(form, error)
     elif "category" not in request.GET:
-        form = ContributionSimulationForm(initial={"on_date": timezone.localdate()})
-    age_form = PensionAgeForm(request.GET if "year" in request.GET else None)
+        form = ContributionSimulationForm(
+            initial={**ContributionSimulationForm.EXAMPLE, "on_date": timezone.localdate()}
+        )
+    age_form = PensionAgeForm(
+        request.GET if "year" in request.GET else None,
+        initial={"year": timezone.localdate().year},
+    )
     if age_form.is_bound and age_form.is_valid():
         year = age_form.cleaned_data["year"]
         try:
@@ -178,7 +183,7 @@ def simulate_contribution(request):
 def simulate_jht(request):
     """Simulasi JHT: a year-by-year projection table and a bar chart (inline SVG)."""
     rows = chart = None
-    form = JhtProjectionForm(request.GET or None)
+    form = JhtProjectionForm(request.GET or None, initial=JhtProjectionForm.EXAMPLE)
     if form.is_bound and form.is_valid():
         try:
             rows = rules.jht_projection(

@@ -168,7 +168,7 @@ def test_period_figures_from_the_summaries(client, branches):
     claims = dict(sections["claims"].headlines)
     assert claims["Disetujui"] == 3
     assert claims["Menunggu (akhir periode)"] == 3
-    assert claims["Porsi daring dari pengajuan (%)"] == 100.0
+    assert claims["Porsi online dari pengajuan (%)"] == 100.0
     process = dict(sections["process"].headlines)
     assert process["Tingkat tidak hadir (%)"] == 25.0
     assert process["Median hari menunggu"] == 2

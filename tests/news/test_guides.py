@@ -29,7 +29,7 @@ def test_guide_page_in_indonesian_and_english(client):
     url = reverse("news:guide_detail", args=["link-kpj"])
     indonesian = client.get(url).content.decode()
     assert "Menghubungkan kartu KPJ lain" in indonesian
-    assert 'src="/static/guides/link-kpj.svg"' in indonesian
+    assert '<ol class="guide-steps">' in indonesian
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Link another KPJ card" in english
@@ -81,3 +81,47 @@ def test_guide_page_query_count_is_constant(client, django_assert_num_queries):
     for slug in ("register", "complain"):
         with django_assert_num_queries(4):
             client.get(reverse("news:guide_detail", args=[slug]))
+
+
+def test_guide_steps_are_a_numbered_list(client):
+    body = client.get(reverse("news:guide_detail", args=["claim-jht"])).content.decode()
+    assert '<ol class="guide-steps">' in body
+    assert body.count('<li id="step-') == Guide.objects.get(slug="claim-jht").steps.count()
+
+
+def test_every_quiz_question_explains_its_answer_in_both_languages():
+    for guide in Guide.objects.prefetch_related("questions"):
+        for question in guide.questions.all():
+            assert question.explanation
+            assert question.explanation_en
+            assert question.explanation != question.explanation_en
+
+
+@pytest.mark.parametrize(
+    ("language", "right", "wrong", "why"),
+    [
+        ("id", "Benar", "Belum tepat", "Aturan JHT menetapkan masa tunggu 1 bulan"),
+        ("en", "Right", "Not quite", "The JHT rules set a 1-month wait"),
+    ],
+)
+def test_quiz_keeps_the_answers_and_explains_each_one(client, language, right, wrong, why):
+    client.cookies["django_language"] = language
+    guide = Guide.objects.get(slug="claim-jht")
+    data = _answers(guide, right=2)  # the first two right, the third wrong
+    body = client.post(reverse("news:guide_detail", args=[guide.slug]), data).content.decode()
+    for question_id in data.values():
+        assert f'value="{question_id}" checked' in body
+    assert body.count("checked>") == len(data)
+    assert body.count(f'<span class="tag tag-green">{right}</span>') == 2
+    assert body.count(f'<span class="tag tag-red">{wrong}</span>') == 1
+    assert why in body
+
+
+def test_an_unanswered_question_is_marked_and_still_explained(client):
+    guide = Guide.objects.get(slug="register")
+    response = client.post(reverse("news:guide_detail", args=[guide.slug]), {})
+    review = response.context["review"]
+    assert [item.answered for item in review] == [False, False, False]
+    body = response.content.decode()
+    assert body.count("Belum dijawab") == 3
+    assert "checked" not in body

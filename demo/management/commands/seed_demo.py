@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from appointments.demo import seed_branch_calendars
 from core.models import Branch
+from news.demo import seed_news_articles
 from participants.models import BankAccount, Category, Employer, KpjCard, Participant, User
 
 DEMO_PASSWORD = "jmo-demo-2026"  # noqa: S105 - demo data only, printed for the person trying it
@@ -249,6 +250,7 @@ class Command(BaseCommand):
             self._totp(staff)
         self._totp(self._user(SUPERUSER, is_staff=True, is_superuser=True))
         self._contributions()
+        seed_news_articles(now=timezone.now())
 
     def _contributions(self):
         """Enrolments and monthly postings through the ledger, once per card: each month
