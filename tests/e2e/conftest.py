@@ -40,10 +40,18 @@ def demo(live_server):
 
 def pytest_terminal_summary(terminalreporter):
     """The page-weight table of the people checks (tests/e2e/test_people.py), to be quoted."""
+    from tests.e2e.lighthouse import CATEGORIES, SCORES
     from tests.e2e.people import AXE_COUNTS, BUDGET_BYTES, WEIGHTS
     from tests.e2e.test_phone_layout import FAILURES, TIMINGS
 
     write = terminalreporter.write_line
+    if SCORES:
+        terminalreporter.section("Lighthouse 12.2.3, mobile (target 100, below 95 fails)")
+        write(f"{'page':<16}" + "".join(f"{category:>16}" for category in CATEGORIES))
+        for page, scores, below in SCORES:
+            write(f"{page:<16}" + "".join(f"{scores[category]:>16}" for category in CATEGORIES))
+            if below:
+                write(f"{'':<16}not passed: {'; '.join(below)}")
     if TIMINGS:
         terminalreporter.section("phone layout (320 and 390 px, id and en): pages failing")
         for audience, (loads, seconds) in TIMINGS.items():
