@@ -24,11 +24,15 @@
     return { left, top, right, bottom, width: right - left, height: bottom - top };
   };
 
-  // The target a pointer can hit. A checkbox or radio is toggled by its label too, so the
-  // label's box counts with it. Visually hidden controls (1 px, clipped; a skip link parked
-  // off-screen) are no pointer target until focused, where they grow.
+  // The target a pointer can hit. A link that wraps onto two lines is two boxes, not the
+  // rectangle around both (which would cover its neighbours): its largest box gives its size.
+  // A checkbox or radio is toggled by its label too, so the label's box counts with it.
+  const fragments = (el) => {
+    const boxes = [...el.getClientRects()].filter((b) => b.width > 0 && b.height > 0);
+    return boxes.length ? boxes : [el.getBoundingClientRect()];
+  };
   const targetBox = (el) => {
-    let box = el.getBoundingClientRect();
+    let box = fragments(el).reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
     if (el.matches("input[type=checkbox], input[type=radio]")) {
       for (const label of el.labels || []) {
         if (shown(label)) box = union(box, label.getBoundingClientRect());
@@ -48,13 +52,15 @@
     return /\p{L}{2,}/u.test(clone.textContent);
   };
 
+  // Visually hidden controls (1 px, clipped; a skip link parked off-screen) are no pointer
+  // target until focused, where they grow.
   const targets = () => {
     const found = [];
     for (const el of document.querySelectorAll(CONTROLS)) {
       if (!shown(el) || el.closest("[inert], [aria-hidden=true]")) continue;
       const box = targetBox(el);
       if (box.width <= 1 || box.height <= 1 || box.right <= 0 || box.bottom <= 0) continue;
-      found.push({ el, box });
+      found.push({ el, box, boxes: fragments(el) });
     }
     return found;
   };
@@ -77,7 +83,7 @@
         const undersized = small.includes(other);
         return undersized
           ? Math.hypot(c[0] - centre(other.box)[0], c[1] - centre(other.box)[1]) < MIN
-          : distanceToBox(c, other.box) < MIN / 2;
+          : Math.min(...other.boxes.map((b) => distanceToBox(c, b))) < MIN / 2;
       });
       if (crowded) {
         failing.push(`${describe(t.el)} ${Math.round(t.box.width)}x${Math.round(t.box.height)}`);

@@ -43,7 +43,7 @@ class SitePage:
 
     @property
     def slug(self) -> str:
-        return "".join(c if c.isalnum() else "-" for c in self.name.lower()).strip("-")
+        return "-".join("".join(c if c.isalnum() else " " for c in self.name.lower()).split())
 
 
 # Route -> the pages checked on it. Reauthentication (5 minutes) guards bank account and MFA
@@ -260,3 +260,18 @@ def site_pages(world: World) -> list[SitePage]:
             )  # fmt: skip
     pages += [SitePage(s.name, s.url, s.audience, "", s.status) for s in ERROR_PAGES]
     return pages
+
+
+def load(page, base: str, site_page: SitePage):
+    """Open `site_page` in the Playwright page; the response of its last navigation."""
+    response = page.goto(base + site_page.url, wait_until="load")
+    if site_page.csrf_failure:
+        # A form sent with a token that no longer matches, as after a long pause.
+        page.evaluate(
+            "document.querySelectorAll('input[name=csrfmiddlewaretoken]')"
+            ".forEach((input) => { input.value = 'x'.repeat(64); })"
+        )
+        with page.expect_navigation(wait_until="load") as navigation:
+            page.evaluate("document.querySelector('input[type=password]').closest('form').submit()")
+        response = navigation.value
+    return response

@@ -71,7 +71,7 @@ def check_pages(browser, base: str, pages, *, audience: str, storage_state=None)
             for width in WIDTHS:
                 where = f"{site_page.name} [{lang} {width}]"
                 page.set_viewport_size({"width": width, "height": 800})
-                response = load(page, base, site_page)
+                response = site_pages.load(page, base, site_page)
                 loads += 1
                 if response.status != site_page.status:
                     problems.append(f"{where}: answered {response.status} at {page.url}")
@@ -94,20 +94,6 @@ def check_pages(browser, base: str, pages, *, audience: str, storage_state=None)
             FAILURES.append(("shared layout", name, "all", "without " + ", ".join(home - used)))
             problems.append(f"{name}: shared layout: without the stylesheets {home - used}")
     return problems
-
-
-def load(page: Page, base: str, site_page):
-    response = page.goto(base + site_page.url, wait_until="load")
-    if site_page.csrf_failure:
-        # A form sent with a token that no longer matches, as after a long pause.
-        page.evaluate(
-            "document.querySelectorAll('input[name=csrfmiddlewaretoken]')"
-            ".forEach((input) => { input.value = 'x'.repeat(64); })"
-        )
-        with page.expect_navigation(wait_until="load") as navigation:
-            page.evaluate("document.querySelector('input[type=password]').closest('form').submit()")
-        response = navigation.value
-    return response
 
 
 @pytest.fixture
@@ -214,3 +200,15 @@ def test_the_logout_check_opens_the_collapsed_menu(page: Page):
     assert facts["logout"] == "hidden or off-screen"
     assert not facts["layout"]["banner"]
     assert not facts["layout"]["contentinfo"]
+
+
+@pytest.mark.e2e
+def test_a_link_wrapped_onto_two_lines_is_two_boxes_not_one_around_its_neighbour(page: Page):
+    """The rectangle around a wrapped link covers the link before it; its line boxes do not."""
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.set_content(
+        '<!DOCTYPE html><html lang="id"><body style="font:16px/28px sans-serif">'
+        '<p style="width:200px;margin:40px 0 0 40px"><a href="/a/">Pengaduan saya</a> · '
+        '<a href="/b/">Minta bantuan sekarang</a></p>'
+    )
+    assert run_checks(page, logout_names=[])["small"] == []
