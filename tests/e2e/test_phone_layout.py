@@ -122,20 +122,13 @@ def test_every_route_is_checked_or_excluded():
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_public_pages_fit_a_phone(site, demo, browser):
-    pages = [p for p in site if p.audience == site_pages.PUBLIC]
-    problems = check_pages(browser, demo["base"], pages, audience="public")
-    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
-
-
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
-def test_participant_pages_fit_a_phone(site, demo, browser):
-    pages = [p for p in site if p.audience == site_pages.PARTICIPANT]
+def test_every_page_fits_a_phone(site, demo, browser):
+    """Public pages seen logged out, then the participant's logged in (one demo seed for both)."""
+    public = [p for p in site if p.audience == site_pages.PUBLIC]
+    problems = check_pages(browser, demo["base"], public, audience="public")
+    own = [p for p in site if p.audience == site_pages.PARTICIPANT]
     state = people.participant_state(browser, demo["base"])
-    problems = check_pages(
-        browser, demo["base"], pages, audience="participant", storage_state=state
-    )
+    problems += check_pages(browser, demo["base"], own, audience="participant", storage_state=state)
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
