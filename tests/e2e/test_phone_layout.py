@@ -80,7 +80,8 @@ def check_pages(browser, base: str, pages, *, audience: str, storage_state=None)
                     problems.append(f"{where}: moved on to {page.url}")
                     continue
                 facts = run_checks(page, logout_names=LOGOUT[lang] if logged_in else [])
-                if facts["lang"] != lang:  # the harness itself: the language cookie took
+                if facts["lang"] != lang:  # the language cookie took (a page in another: a bug)
+                    FAILURES.append(("language", site_page.name, f"{lang} {width}", facts["lang"]))
                     problems.append(f"{where}: served in {facts['lang']!r}")
                 sheets[site_page.name] = set(facts["layout"]["stylesheets"])
                 for check, detail in problems_of(facts, logged_in=logged_in):
