@@ -158,14 +158,23 @@
       }
       if (menus.size && found.some(onScreen)) {
         result.logout = "in menu";
-        // The opened menu must fit and have big enough targets too.
-        const opened = overflow();
-        if (opened) result.overflowMenuOpen = opened;
-        result.smallMenuOpen = smallTargets().filter((line) => !result.small.includes(line));
       } else {
         result.logout = menus.size ? "hidden even with the menu open" : "hidden or off-screen";
       }
     }
+  }
+
+  // The site header's collapsed menus, open (logged out too): they must fit and have big
+  // enough targets as well.
+  const closedMenus = [...document.querySelectorAll(
+    "header details:not([open]), [role=banner] details:not([open])")];
+  for (const details of closedMenus) {
+    if (!details.open) details.querySelector(":scope > summary")?.click();
+  }
+  if (closedMenus.length || result.logout === "in menu") {
+    const opened = overflow();
+    if (opened) result.overflowMenuOpen = opened;
+    result.smallMenuOpen = smallTargets().filter((line) => !result.small.includes(line));
   }
   return result;
 

@@ -186,6 +186,7 @@ def test_the_logout_check_opens_the_collapsed_menu(page: Page):
     page.set_content(f'<!DOCTYPE html><html lang="id"><body>{menu}<main>x</main><footer>f</footer>')
     facts = run_checks(page, logout_names=["Keluar"])
     assert facts["logout"] == "in menu"
+    assert facts["smallMenuOpen"] == []
     assert all(facts["layout"][part] for part in LANDMARKS)
     page.set_content(
         '<!DOCTYPE html><html lang="id"><body><main><button style="margin-left:400px">Keluar'
@@ -194,6 +195,20 @@ def test_the_logout_check_opens_the_collapsed_menu(page: Page):
     assert facts["logout"] == "hidden or off-screen"
     assert not facts["layout"]["banner"]
     assert not facts["layout"]["contentinfo"]
+
+
+@pytest.mark.e2e
+def test_the_collapsed_menu_is_checked_open_on_logged_out_pages_too(page: Page):
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.set_content(
+        '<!DOCTYPE html><html lang="id"><body style="margin:0"><header><a href="/">JMO</a><details>'
+        '<summary style="min-height:44px">Menu</summary><a href="/x/">X</a><a href="/y/">Y</a>'
+        '<div style="width:400px">lebar</div></details></header><main>x</main><footer>f</footer>'
+    )
+    facts = run_checks(page, logout_names=[])
+    assert facts["overflow"] is None
+    assert facts["overflowMenuOpen"]["width"] == 400
+    assert [line.split(" ")[1] for line in facts["smallMenuOpen"]] == ['"X"', '"Y"']
 
 
 @pytest.mark.e2e
