@@ -202,7 +202,8 @@ def test_the_collapsed_menu_is_checked_open_on_logged_out_pages_too(page: Page):
     page.set_viewport_size({"width": 320, "height": 600})
     page.set_content(
         '<!DOCTYPE html><html lang="id"><body style="margin:0"><header><a href="/">JMO</a><details>'
-        '<summary style="min-height:44px">Menu</summary><a href="/x/">X</a><a href="/y/">Y</a>'
+        '<summary style="min-height:44px">Menu</summary>'
+        '<p><a href="/x/">X</a><a href="/y/">Y</a></p>'
         '<div style="width:400px">lebar</div></details></header><main>x</main><footer>f</footer>'
     )
     facts = run_checks(page, logout_names=[])
