@@ -41,6 +41,11 @@ def prepare(folder: Path):
     from django.conf import settings
 
     settings.MEDIA_ROOT = folder / "uploads"
+    import logging
+
+    # The demo's tasks and the 404 pages photographed on purpose would fill the terminal.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.core.management import call_command
 
     from participants.models import Participant
