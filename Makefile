@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Lighthouse for tests/e2e/test_lighthouse.py, pinned in tools/lighthouse/package-lock.json and
+# installed there (never globally) when npm is present; without it that test says what is missing.
+# (A stamp: npm gives the files inside packages a 1985 date, older than any package-lock.json.)
+LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench messages clean
+.PHONY: install run worker beat test lint format bench screenshots messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +17,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Lighthouse test will say so (apt-get install nodejs npm)"; fi
 
 # SQLite and in-process Celery by default; DATABASE_URL / CELERY_BROKER_URL / CACHE_URL switch
 # to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server).
@@ -34,7 +43,7 @@ beat: install
 
 # Services the environment names are used; tests that need an absent one skip with the reason,
 # or fail under REQUIRE_SERVICES=1 (as .ci/run sets).
-test: install
+test: install $(LIGHTHOUSE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
@@ -55,10 +64,14 @@ bench: install
 		echo "wrk could not be installed: the load test runs with locust only"
 	$(PY) -m benchmarks
 
+# Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
+screenshots: install
+	$(PY) tools/screenshots.py
+
 # Needs GNU gettext; the compiled .mo files are committed so `make run` does not.
 messages: install
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3
+	rm -rf $(VENV) staticfiles var db.sqlite3 tools/lighthouse/node_modules

@@ -11,33 +11,15 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
+from tests.routes import all_routes
 from tests.security import access_matrix as matrix
 from tests.security.access_world import ROLES, build_world, url_for
 
 pytestmark = pytest.mark.django_db
 DISCOVER = os.environ.get("ACCESS_MATRIX_DISCOVER") == "1"
 MATRIX_SIZE = {}  # read by the terminal summary in tests/security/conftest.py
-
-
-def walk(patterns, prefix=""):
-    """(route, url name) of every endpoint, routes as written in the URLconfs, first wins."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{pattern.namespace}:" if pattern.namespace else ""
-            for route, name in walk(pattern.url_patterns, prefix + str(pattern.pattern)):
-                yield route, (namespace + name) if name else None
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name
-
-
-def all_routes() -> dict[str, str | None]:
-    routes = {}
-    for route, name in walk(get_resolver().url_patterns):
-        routes.setdefault(route, name)  # a later duplicate never resolves
-    return routes
 
 
 def test_every_route_has_a_matrix_entry():
