@@ -150,20 +150,25 @@ class ClaimFileForm(EligibilityForm):
 
     def clean(self):
         cleaned = super().clean()
-        for code, document in list(self.kept.items()):
-            field = f"document_{code}"
-            if document.status == Document.Status.REJECTED and not cleaned.get(field):
-                # The automatic check refused the kept file meanwhile: say why, ask for another.
-                reasons = " ".join(str(reason) for reason in document.failed_reasons())
-                self.add_error(
-                    field,
-                    _("%(document)s: the automatic check refused %(file)s. %(why)s "
-                      "Choose another file.")
-                    % {"document": DocumentType(code).label, "file": document.original_name,
-                       "why": reasons},
-                )  # fmt: skip
-                del self.kept[code]
+        self.refuse_rejected_kept(replaced=self.chosen_files)
         return cleaned
+
+    def refuse_rejected_kept(self, *, replaced=()) -> None:
+        """A kept file the automatic check refused meanwhile is no longer attached: say why
+        at its input and ask for another (except where `replaced` by a new file)."""
+        chosen = replaced
+        for code, document in list(self.kept.items()):
+            if document.status != Document.Status.REJECTED or code in chosen:
+                continue
+            reasons = " ".join(str(reason) for reason in document.failed_reasons())
+            self.add_error(
+                f"document_{code}",
+                _("%(document)s: the automatic check refused %(file)s. %(why)s "
+                  "Choose another file.")
+                % {"document": DocumentType(code).label, "file": document.original_name,
+                   "why": reasons},
+            )  # fmt: skip
+            del self.kept[code]
 
     def add_filing_error(self, error) -> None:
         """A refusal of `claims.services.claim_file`, by the field it is about: a document's

@@ -110,7 +110,9 @@ def claim_file(request):
                 actor=request.user,
             )
             form.add_document_problems(refused)
-            form.kept = selectors.claim_draft_uploads(participant=participant, form_key=key)
+            kept = selectors.claim_draft_uploads(participant=participant, form_key=key)
+            form.kept = {code: doc for code, doc in kept.items() if code in form.document_codes}
+            form.refuse_rejected_kept()  # checked at once when the pipeline runs in-process
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
     return render(

@@ -321,3 +321,21 @@ def test_claim_pages_have_no_sideways_tables(client, budi):
     detail = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "<table" not in detail
     assert '<dl class="summary-list' in detail
+
+
+def test_a_file_refused_by_the_check_at_once_is_not_shown_as_attached(client, budi, monkeypatch):
+    """When the pipeline runs in-process (no broker), a kept file may be refused before the
+    page is drawn: it is shown as refused, not as attached."""
+    from documents import services as document_services
+
+    def verify_now(document_id):
+        document_services.document_verify(document_id=document_id, claim_token="now")
+
+    monkeypatch.setattr(document_services, "_enqueue_verification", verify_now)
+    response = client.post(
+        reverse("claims:file"), form(without=("resignation_letter",), blank=("ktp",))
+    )
+    body = response.content.decode()
+    assert "Sudah dilampirkan: <strong>ktp.png" not in body
+    assert "pemeriksaan otomatis menolak ktp.png" in top_of(body)
+    assert "Sudah dilampirkan: <strong>bank_book.png" in body
