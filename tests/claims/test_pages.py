@@ -254,6 +254,9 @@ def test_an_automatic_rejection_is_labelled_automatic_in_both_languages(
     assert "Pemeriksaan otomatis" in body
     assert "Catatan dari petugas" not in body
     assert "Gambar tampak kosong" in body
+    # Only the refused document is asked for again.
+    assert reverse("claims:document_send", args=[claim.pk, "ktp"]) in body
+    assert reverse("claims:document_send", args=[claim.pk, "kpj_card"]) not in body
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Automatic check" in english
