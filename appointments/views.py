@@ -110,12 +110,12 @@ def cancel(request, pk):
         if appointment.scheduled_for:
             when = date_format(timezone.localtime(appointment.scheduled_for), "l, j F Y, H:i")
             text = _(
-                "Your visit on %(when)s WIB at %(branch)s is cancelled and the slot goes to "
-                "someone else. To come later, you book again."
+                "Your visit on %(when)s WIB at %(branch)s will be cancelled and the slot "
+                "given to someone else. To come later, book again."
             ) % {"when": when, "branch": appointment.branch.name}
         else:
             text = _(
-                "Your request is withdrawn and no slot is looked for. To come later, you "
+                "Your request will be withdrawn and no slot looked for. To come later, "
                 "book again."
             )
         return render(

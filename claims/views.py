@@ -209,8 +209,8 @@ def claim_cancel(request, claim_id: int):
             {
                 "confirm_title": _("Cancel claim #%(id)s?") % {"id": claim.pk},
                 "confirm_text": _(
-                    "Your claim for %(claim)s stops here and is not paid. You can file a new "
-                    "claim later, and send your documents again then."
+                    "Your claim for %(claim)s will stop here and will not be paid. You can "
+                    "file a new claim later, and send your documents again then."
                 )
                 % {"claim": claim.type_label},
                 "confirm_action": reverse("claims:cancel", args=[claim.pk]),

@@ -342,3 +342,14 @@ def test_a_file_refused_by_the_check_at_once_is_not_shown_as_attached(client, bu
     assert "Sudah dilampirkan: <strong>ktp.png" not in body
     assert "pemeriksaan otomatis menolak ktp.png" in top_of(body)
     assert "Sudah dilampirkan: <strong>bank_book.png" in body
+
+
+def test_the_data_export_gives_an_automatic_notes_words(budi, django_capture_on_commit_callbacks):
+    from privacy.data_export import participant_data_collect
+
+    claim = _claim_with_a_refused_scan(budi, django_capture_on_commit_callbacks)
+    data = participant_data_collect(participant_id=budi.pk)
+    (exported,) = [c for c in data["claims"] if c["id"] == claim.pk]
+    refused = [e for e in exported["events"] if e["to_status"] == Status.NEEDS_DOCUMENTS]
+    assert refused[0]["note_code"] == "documents_rejected"
+    assert "Gambar tampak kosong" in refused[0]["note"]
