@@ -270,3 +270,14 @@ def test_booking_without_a_service_names_the_field(client, person, branch):
     body = response.content.decode()
     assert "Layanan: pilih layanan yang Anda perlukan." in body
     assert 'href="#id_service_type"' in body
+
+
+def test_moving_to_a_time_no_longer_free_says_so_at_the_top(client, booked, person):
+    client.force_login(person.user)
+    url = reverse("appointments:move", args=[booked.pk]) + f"?date={tomorrow(2).isoformat()}"
+    response = client.post(url, {"slot": "not-a-slot"})
+    body = response.content.decode()
+    summary = body.split('class="error-summary', 1)[1].split("</div>", 1)[0]
+    assert "Waktu itu sudah tidak kosong" in summary
+    assert 'href="#id_slot_0"' in summary
+    assert 'id="id_slot_0"' in body
