@@ -12,7 +12,7 @@ from appointments.views import appointment_request_saved
 from participants.selectors import participant_get_for_user
 
 from . import selectors, services
-from .choices import Status
+from .choices import TRANSITIONS, Status
 from .forms import BranchVisitForm, ClaimFileForm, EligibilityForm, ReplaceDocumentForm
 from .models import RuleKey
 from .rules import ClaimRequest
@@ -203,6 +203,9 @@ def claim_cancel(request, claim_id: int):
     claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
     claim.participant = participant
     if request.method != "POST":
+        if Status.CANCELLED not in TRANSITIONS.get(claim.status, ()):
+            messages.error(request, _("This claim can no longer be cancelled."))
+            return redirect("claims:detail", claim.pk)
         return render(
             request,
             "components/confirm_page.html",

@@ -264,3 +264,11 @@ def test_tracking_takes_the_same_queries_for_a_short_or_long_timeline(
         claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=staff)
     with django_assert_num_queries(expected):
         client.get(reverse(name, args=[claim.pk]))
+
+
+def test_a_decided_claim_offers_no_cancel_page(client, budi):
+    claim = ClaimFactory(participant=budi, status=Status.APPROVED)
+    response = client.get(reverse("claims:cancel", args=[claim.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("claims:detail", args=[claim.pk]), 302)]
+    assert "Klaim ini tidak dapat dibatalkan lagi." in response.content.decode()
+    assert reverse("claims:cancel", args=[claim.pk]) not in response.content.decode()
