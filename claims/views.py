@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -150,6 +151,10 @@ def claim_detail(request, claim_id: int):
         "claims/claim_detail.html",
         {
             "claim": claim,
+            # The program's acronym, explained at its first use on the page (the heading).
+            "program_abbr": format_html(
+                '<abbr title="{}">{}</abbr>', claim.get_program_display(), claim.program
+            ),
             "events": claim.events.all(),
             "documents": documents,
             "rejected_documents": [

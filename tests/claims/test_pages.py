@@ -353,3 +353,10 @@ def test_the_data_export_gives_an_automatic_notes_words(budi, django_capture_on_
     refused = [e for e in exported["events"] if e["to_status"] == Status.NEEDS_DOCUMENTS]
     assert refused[0]["note_code"] == "documents_rejected"
     assert "Gambar tampak kosong" in refused[0]["note"]
+
+
+def test_the_program_acronym_is_explained_at_its_first_use(client, budi):
+    claim = ClaimFactory(participant=budi, status=Status.IN_REVIEW)
+    body = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", body).group(1)
+    assert heading == (f'Klaim #{claim.pk} (<abbr title="Jaminan Hari Tua (JHT)">JHT</abbr>)')
