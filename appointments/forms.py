@@ -22,17 +22,30 @@ class BookingForm(forms.Form):
         label=_("Service"),
         queryset=selectors.service_types_bookable(),
         to_field_name="code",
-        empty_label=None,
-        error_messages={"invalid_choice": _("Choose a service from the list.")},
+        # An explicit prompt, never Django's "---------" (and no service chosen by accident).
+        empty_label=_("Choose a service"),
+        error_messages={
+            "required": _("Service: choose the service you need."),
+            "invalid_choice": _("Choose a service from the list."),
+        },
     )
     branch_choice_1 = BranchChoiceField(
-        label=_("First choice of branch"), queryset=Branch.objects.all(), required=False
+        label=_("First choice of branch"),
+        queryset=Branch.objects.all(),
+        required=False,
+        empty_label=_("Choose a branch"),
     )
     branch_choice_2 = BranchChoiceField(
-        label=_("Second choice (optional)"), queryset=Branch.objects.all(), required=False
+        label=_("Second choice (optional)"),
+        queryset=Branch.objects.all(),
+        required=False,
+        empty_label=_("No second choice"),
     )
     branch_choice_3 = BranchChoiceField(
-        label=_("Third choice (optional)"), queryset=Branch.objects.all(), required=False
+        label=_("Third choice (optional)"),
+        queryset=Branch.objects.all(),
+        required=False,
+        empty_label=_("No third choice"),
     )
     earliest_anywhere = forms.BooleanField(
         label=_("Earliest at any branch near me"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -24,6 +25,15 @@ def _participant(request):
     return participant
 
 
+REQUESTED_SESSION_KEY = "appointments_just_requested"
+
+
+def appointment_request_saved(request, appointment) -> None:
+    """After a request is saved: its page says so once, with what is true when it is shown
+    (the scheduler may already have found the slot, or may still be looking)."""
+    request.session[REQUESTED_SESSION_KEY] = appointment.pk
+
+
 def _own(request, pk):
     return selectors.appointment_get_for_participant(
         participant=_participant(request), appointment_id=pk
@@ -40,7 +50,7 @@ def book(request):
         if form.is_valid():
             appointment = form.save(actor=request.user)
             if appointment is not None:
-                messages.success(request, _("Your request is saved. We are finding a slot."))
+                appointment_request_saved(request, appointment)
                 return redirect("appointments:detail", appointment.pk)
     else:
         form = BookingForm(
@@ -61,7 +71,14 @@ def appointment_list(request):
 @login_required
 def detail(request, pk):
     appointment = _own(request, pk)
-    return render(request, "appointments/detail.html", {"appointment": appointment})
+    just_requested = request.session.get(REQUESTED_SESSION_KEY) == appointment.pk
+    if just_requested:
+        del request.session[REQUESTED_SESSION_KEY]
+    return render(
+        request,
+        "appointments/detail.html",
+        {"appointment": appointment, "just_requested": just_requested},
+    )
 
 
 def _state_change(request, pk, change, done_message):
@@ -81,9 +98,37 @@ def accept(request, pk):
     return _state_change(request, pk, services.appointment_accept, _("Appointment confirmed."))
 
 
+@never_cache
 @login_required
-@require_POST
 def cancel(request, pk):
+    """Cancel an appointment: a confirmation page first (GET), the POST cancels."""
+    if request.method != "POST":
+        appointment = _own(request, pk)
+        if not appointment.is_changeable:
+            messages.error(request, services.ERRORS["not_changeable"])
+            return redirect("appointments:detail", appointment.pk)
+        if appointment.scheduled_for:
+            when = date_format(timezone.localtime(appointment.scheduled_for), "l, j F Y, H:i")
+            text = _(
+                "Your visit on %(when)s WIB at %(branch)s will be cancelled and the slot "
+                "given to someone else. To come later, book again."
+            ) % {"when": when, "branch": appointment.branch.name}
+        else:
+            text = _(
+                "Your request will be withdrawn and no slot looked for. To come later, "
+                "book again."
+            )
+        return render(
+            request,
+            "components/confirm_page.html",
+            {
+                "confirm_title": _("Cancel this appointment?"),
+                "confirm_text": text,
+                "confirm_action": reverse("appointments:cancel", args=[appointment.pk]),
+                "confirm_button": _("Yes, cancel the appointment"),
+                "cancel_url": reverse("appointments:detail", args=[appointment.pk]),
+            },
+        )
     return _state_change(
         request,
         pk,

@@ -28,7 +28,7 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "from_status", "to_status", "actor", "note_shown"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -36,6 +36,10 @@ class ClaimEventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_shown(self, obj):
+        return obj.note_text
 
 
 class ClaimDocumentInline(admin.TabularInline):

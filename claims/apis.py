@@ -50,7 +50,7 @@ class ClaimDetailApi(APIView):
             at = DateTimeField()
             from_status = serializers.CharField()
             to_status = serializers.CharField()
-            note = serializers.CharField()
+            note = serializers.CharField(source="note_text")
 
         class DocumentSerializer(serializers.Serializer):
             document_type = serializers.CharField()
@@ -63,7 +63,8 @@ class ClaimDetailApi(APIView):
         class Meta:
             ref_name = "ClaimDetail"
 
-        decision_note = serializers.CharField()
+        # Why the claim is where it is now, in the reader's language (empty once resolved).
+        decision_note = serializers.CharField(source="current_note_text")
         timeline = EventSerializer(source="events.all", many=True)
         required_documents = DocumentSerializer(source="requirements.all", many=True)
 

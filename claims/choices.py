@@ -44,6 +44,19 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The colour of the status tag (the design system's tag-green, tag-amber, tag-red, tag-grey):
+# amber when the participant must act, green when the money comes, red when refused.
+STATUS_TAGS = {
+    Status.SUBMITTED: "grey",
+    Status.VERIFYING: "grey",
+    Status.IN_REVIEW: "grey",
+    Status.NEEDS_DOCUMENTS: "amber",
+    Status.APPROVED: "green",
+    Status.PAID: "green",
+    Status.REJECTED: "red",
+    Status.CANCELLED: "grey",
+}
+
 # A claim is open until it is decided against, paid or cancelled: one open claim per program.
 OPEN_STATUSES = (
     Status.SUBMITTED,
@@ -106,3 +119,26 @@ class DocumentType(models.TextChoices):
     HOUSING_PROOF = "housing_proof", _("Proof of the home purchase or mortgage")
     ACCIDENT_REPORT = "accident_report", _("Work accident report (stage I) from the employer")
     MEDICAL_CERTIFICATE = "medical_certificate", _("Doctor's statement of the injury")
+
+
+# What each claim type is called in the list and on the claim: the benefit and who claims it,
+# so three claims after a death (JHT for the heir, the JP survivor's pension, the JKM death
+# benefit) never read alike. Keys are `rules.ClaimType.code`.
+CLAIM_TYPE_LABELS = {
+    "JHT:full:retirement_age": _("JHT in full: I reached retirement age"),
+    "JHT:full:resignation": _("JHT in full: I resigned"),
+    "JHT:full:termination": _("JHT in full: my employment was terminated (PHK)"),
+    "JHT:full:contract_end": _("JHT in full: my fixed-term contract (PKWT) ended"),
+    "JHT:full:leaving_indonesia": _("JHT in full: I am leaving Indonesia for good"),
+    "JHT:full:permanent_disability": _("JHT in full: permanent total disability"),
+    "JHT:full:death": _("JHT in full, paid to the heir: the participant died"),
+    "JHT:partial:housing": _("Part of the JHT (up to 30 %) for a home"),
+    "JHT:partial:retirement_preparation": _(
+        "Part of the JHT (up to 10 %) for other retirement preparation"
+    ),
+    "JP:full:pension_age": _("JP old-age pension: I reached pension age"),
+    "JP:full:permanent_disability": _("JP disability pension: permanent total disability"),
+    "JP:full:death": _("JP survivor's pension for the family: the participant died"),
+    "JKM:full:death": _("JKM death benefit for the heir: the participant died"),
+    "JKK:full:work_accident": _("JKK: care and benefits after a work accident"),
+}

@@ -1,27 +1,27 @@
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appointments.forms import BookingForm
 from documents.forms import DocumentField
+from documents.models import Document
 from participants.models import Participant
 
-from .choices import DocumentType, Kind, Program, Reason
+from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program
 from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
 from .selectors import PayoutAccount
-from .services import ClaimDocumentsRefused
+from .services import ClaimDocumentsRefused, ClaimNotEligible
 
 
 def claim_type_choices():
-    """Options grouped by program, e.g. "JHT" -> "Full: Resigned"."""
+    """Options grouped by program, each label whole on its own (a phone's picker may not show
+    the group): "JHT in full: I resigned", "JKM death benefit for the heir: …"."""
     groups = []
     for program in Program:
         options = [
-            (
-                claim_type.code,
-                f"{Kind(claim_type.kind).label}: {Reason(claim_type.reason).label}",
-            )
+            (claim_type.code, CLAIM_TYPE_LABELS[claim_type.code])
             for claim_type in CLAIM_TYPES
             if claim_type.program == program
         ]
@@ -92,16 +92,39 @@ class EligibilityForm(forms.Form):
         return cleaned
 
 
+# Which field a refusal of the rules is about, so the error sits by that field (the rest go to
+# the top of the form).
+BLOCKER_FIELDS = {
+    "event_date_missing": "event_date",
+    "waiting_period": "event_date",
+    "not_yet_happened": "event_date",
+    "partial_amount_above_maximum": "requested_amount",
+    "accident_not_reported": "accident_reported",
+}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One document input of the filing form, with the file kept for it after a refusal."""
+
+    field: forms.BoundField
+    kept: Document | None
+
+
 class ClaimFileForm(EligibilityForm):
     """Filing online: the checker's fields and the double-click guard.
 
     The payout account is not entered here: the claim pays into the participant's verified
     bank account from their pengkinian data (`claims.selectors.payout_account_for`).
+
+    `kept` holds the files kept for this form (same idempotency key) after an earlier refusal
+    (`claims.services.claim_draft_uploads_keep`): a document with a kept file needs no new
+    one; a new file replaces it.
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, participant: Participant, **kwargs):
+    def __init__(self, *args, participant: Participant, kept: dict | None = None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.participant = participant
@@ -110,6 +133,7 @@ class ClaimFileForm(EligibilityForm):
         code = (self.data if self.is_bound else self.initial).get("claim_type")
         claim_type = CLAIM_TYPES_BY_CODE.get(code) if isinstance(code, str) else None
         self.document_codes = documents_for(claim_type) if claim_type else ()
+        self.kept = {code: doc for code, doc in (kept or {}).items() if code in self.document_codes}
         for document in self.document_codes:
             label = DocumentType(document).label
             self.fields[f"document_{document}"] = DocumentField(label=label, required=False)
@@ -117,16 +141,68 @@ class ClaimFileForm(EligibilityForm):
     def document_field_names(self) -> list[str]:
         return [f"document_{code}" for code in self.document_codes]
 
+    def document_rows(self) -> list[DocumentRow]:
+        """The document inputs in order, each with its kept file, for the template."""
+        return [
+            DocumentRow(field=self[f"document_{code}"], kept=self.kept.get(code))
+            for code in self.document_codes
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.refuse_rejected_kept(replaced=self.chosen_files)
+        return cleaned
+
+    def refuse_rejected_kept(self, *, replaced=()) -> None:
+        """A kept file the automatic check refused meanwhile is no longer attached: say why
+        at its input and ask for another (except where `replaced` by a new file)."""
+        chosen = replaced
+        for code, document in list(self.kept.items()):
+            if document.status != Document.Status.REJECTED or code in chosen:
+                continue
+            reasons = " ".join(str(reason) for reason in document.failed_reasons())
+            self.add_error(
+                f"document_{code}",
+                _("%(document)s: the automatic check refused %(file)s. %(why)s "
+                  "Choose another file.")
+                % {"document": DocumentType(code).label, "file": document.original_name,
+                   "why": reasons},
+            )  # fmt: skip
+            del self.kept[code]
+
     def add_filing_error(self, error) -> None:
-        """A refusal of `claims.services.claim_file`: a document's problems at its file input
-        (at the top for a document the form does not offer), anything else at the top."""
+        """A refusal of `claims.services.claim_file`, by the field it is about: a document's
+        problems at its file input, a rule's reason at the field it names (the date, the
+        amount), anything else at the top; the error summary lists them all."""
+        if isinstance(error, ClaimNotEligible) and error.eligibility is not None:
+            for blocker in error.eligibility.blockers:
+                field = BLOCKER_FIELDS.get(blocker.code)
+                self.add_error(field if field in self.fields else None, blocker.message)
+            if error.eligibility.blockers:
+                return
         if not isinstance(error, ClaimDocumentsRefused):
             self.add_error(None, error.message)
             return
-        for code, messages in error.problems.items():
+        self.add_document_problems(error.problems)
+
+    def add_document_problems(self, problems: dict[str, list[str]]) -> None:
+        for code, messages in problems.items():
             field = f"document_{code}"
             for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+                if field in self.fields:
+                    if message not in self.errors.get(field, []):
+                        self.add_error(field, message)
+                else:
+                    self.add_error(None, message)
+
+    @property
+    def chosen_files(self) -> dict:
+        """The files chosen in this post by document type, valid form or not."""
+        return {
+            code: upload
+            for code in self.document_codes
+            if (upload := self.files.get(self.add_prefix(f"document_{code}")))
+        }
 
     @property
     def uploads(self) -> dict:
@@ -136,6 +212,12 @@ class ClaimFileForm(EligibilityForm):
             for code in self.document_codes
             if self.cleaned_data.get(f"document_{code}")
         }
+
+    @property
+    def kept_documents(self) -> dict:
+        """The kept files still to use: those not replaced by a new file in this post."""
+        uploads = self.uploads
+        return {code: doc for code, doc in self.kept.items() if code not in uploads}
 
 
 class StaffClaimFileForm(ClaimFileForm):

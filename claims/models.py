@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 
-from .choices import OPEN_STATUSES, Channel, DocumentType, Kind, Program, Reason, Status
+from .choices import (
+    CLAIM_TYPE_LABELS,
+    OPEN_STATUSES,
+    STATUS_TAGS,
+    Channel,
+    DocumentType,
+    Kind,
+    Program,
+    Reason,
+    Status,
+)
 
 
 class RuleKey(models.TextChoices):
@@ -205,8 +215,37 @@ class Claim(BaseModel):
         return f"{self.bank_name} ****{number[-4:]}" if len(number) > 4 else "****"
 
     @property
+    def status_tag(self) -> str:
+        """The colour of the status tag (tag-green, tag-amber, …)."""
+        return STATUS_TAGS[self.status]
+
+    @property
+    def type_label(self) -> str:
+        """What was claimed, as the filing list named it (e.g. "JHT in full: I resigned")."""
+        code = f"{self.program}:{self.kind}:{self.reason}"
+        return str(CLAIM_TYPE_LABELS.get(code, self.get_reason_display()))
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def current_note(self) -> "ClaimEvent | None":
+        """The step that explains the claim's present status (why documents are needed, why it
+        was rejected), or None. Read from the prefetched timeline: a note of an earlier step
+        (a refused scan since replaced) is history, not the present."""
+        if self.status not in (Status.NEEDS_DOCUMENTS, Status.REJECTED):
+            return None
+        events = list(self.events.all())
+        last = events[-1] if events else None
+        if last is None or last.to_status != self.status or not (last.note or last.note_code):
+            return None
+        return last
+
+    @property
+    def current_note_text(self) -> str:
+        note = self.current_note
+        return note.note_text if note else ""
 
 
 class ClaimEvent(models.Model):
@@ -226,7 +265,11 @@ class ClaimEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("As typed by staff."))
+    # A note the portal wrote (an automatic check, a filing at the counter): a code and its
+    # values, put into words in the reader's language by `claims.notes.note_text`.
+    note_code = models.CharField(_("automatic note"), max_length=40, blank=True)
+    note_params = models.JSONField(_("automatic note values"), default=dict, blank=True)
     notified_at = models.DateTimeField(_("participant notified at"), null=True, blank=True)
 
     class Meta:
@@ -236,6 +279,18 @@ class ClaimEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.from_status} -> {self.to_status}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (a coded note), or as staff typed it."""
+        from .notes import note_text
+
+        return note_text(self.note_code, self.note_params) if self.note_code else self.note
+
+    @property
+    def is_automatic(self) -> bool:
+        """Written by the portal's own checks, not by a person."""
+        return self.actor_id is None
 
 
 class ClaimDocument(BaseModel):
@@ -269,3 +324,36 @@ class ClaimDocument(BaseModel):
 
     def __str__(self):
         return self.get_document_type_display()
+
+
+class ClaimDraftUpload(BaseModel):
+    """A file chosen on the filing form when the form was refused for another reason: kept,
+    checked and stored like any upload, for the form with the same key, so the participant
+    does not choose it again. Filing with that key uses it and removes these rows."""
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    form_key = models.CharField(_("filing form"), max_length=64)
+    document_type = models.CharField(_("document"), max_length=40, choices=DocumentType.choices)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("uploaded file"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("file kept for a claim form")
+        verbose_name_plural = _("files kept for claim forms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "form_key", "document_type"], name="claim_draft_upload_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.form_key} {self.document_type}"

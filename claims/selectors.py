@@ -8,7 +8,7 @@ from participants.models import BankAccount, Employer, KpjCard, Participant
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
-from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
+from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEvent, ClaimRuleValue
 
 
 class ClaimRuleValueMissing(LookupError):
@@ -86,6 +86,16 @@ def claim_get_for_participant(*, participant: Participant | None, claim_id: int)
     if claim is None:
         raise Http404
     return claim
+
+
+def claim_draft_uploads(*, participant: Participant, form_key: str) -> dict:
+    """The files kept for this filing form after a refusal, by document type (one query)."""
+    rows = (
+        ClaimDraftUpload.objects.filter(participant=participant, form_key=form_key)
+        .select_related("document")
+        .prefetch_related("document__checks")
+    )
+    return {row.document_type: row.document for row in rows}
 
 
 def claim_get_by_key(*, participant: Participant, idempotency_key: str) -> Claim | None:

@@ -26,7 +26,7 @@ from outbox.services import enqueue_on_commit
 from participants import ledger
 from participants.models import Participant, User
 
-from . import selectors
+from . import notes, selectors
 from .choices import (
     DOCUMENT_KIND_OTHER,
     DOCUMENT_KINDS,
@@ -36,7 +36,7 @@ from .choices import (
     Program,
     Status,
 )
-from .models import Claim, ClaimDocument, ClaimEvent
+from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEvent
 from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
 from .selectors import PayoutAccount
 
@@ -249,14 +249,19 @@ def claim_file(
             ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
             for code in eligibility.documents
         )
-        note = ""
+        note_code, note_params = "", {}
         if channel == Channel.BRANCH:
-            note = gettext("Filed at the branch counter; identity checked by %(staff)s.") % {
-                "staff": created_by.email
-            }
+            note_code, note_params = notes.FILED_AT_COUNTER, {"staff": created_by.email}
         event = ClaimEvent.objects.create(
-            claim=claim, at=claim.submitted_at, to_status=Status.SUBMITTED, actor=actor, note=note
+            claim=claim,
+            at=claim.submitted_at,
+            to_status=Status.SUBMITTED,
+            actor=actor,
+            note_code=note_code,
+            note_params=note_params,
         )
+        # The files the form kept after an earlier refusal are the claim's now.
+        ClaimDraftUpload.objects.filter(participant=participant, form_key=idempotency_key).delete()
         AuditEvent.objects.create(
             actor=actor,
             participant=participant,
@@ -271,6 +276,37 @@ def claim_file(
         )
         _after_commit(claim_id=claim.pk, event_id=event.pk, verify=True)
         return ClaimFiled(claim=claim)
+
+
+def claim_draft_uploads_keep(
+    *,
+    participant: Participant,
+    form_key: str,
+    uploads: Mapping[str, UploadedFile],
+    required: tuple[str, ...],
+    actor: User,
+) -> dict[str, list[str]]:
+    """Keep the files of a filing form that was refused for another reason, so the participant
+    does not choose them again: each is checked by its content and size and stored as the
+    participant's upload, for this form (`form_key`, its idempotency key) and document type,
+    replacing a file kept before for that type. Only documents the claim needs are kept.
+    Answers the refused files' problems by document type (nothing is kept for those)."""
+    refused: dict[str, list[str]] = {}
+    for code, upload in uploads.items():
+        if code not in required:
+            continue
+        try:
+            with transaction.atomic():
+                document = _upload(participant=participant, code=code, upload=upload, actor=actor)
+                ClaimDraftUpload.objects.update_or_create(
+                    participant=participant,
+                    form_key=form_key,
+                    document_type=code,
+                    defaults={"document": document},
+                )
+        except ClaimDocumentsRefused as refusal:
+            refused.update(refusal.problems)
+    return refused
 
 
 def _upload(*, participant: Participant, code: str, upload: UploadedFile, actor) -> Document:
@@ -354,12 +390,16 @@ def claim_transition(
     to_status: str,
     actor: User | None,
     reason: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
     approved_amount: int | None = None,
 ) -> Claim:
     """Move a claim along its allowed transitions only, from the status the caller saw.
 
     The conditional UPDATE refuses a claim someone else moved meanwhile. A timeline row and
     an audit row are written in the same transaction; the e-mail goes after commit.
+    `reason` is a person's words; the portal's own checks give `note_code` (claims.notes)
+    instead, so the note reads in each reader's language.
     """
     from_status = claim.status
     if to_status not in TRANSITIONS.get(from_status, set()):
@@ -369,7 +409,7 @@ def claim_transition(
         )
     _check_actor(claim=claim, to_status=to_status, actor=actor)
     reason = reason.strip()
-    if to_status in NEEDS_A_REASON and not reason:
+    if to_status in NEEDS_A_REASON and not (reason or note_code):
         raise ClaimTransitionError(
             _("Reason: write what is wrong or missing, so the participant knows what to do.")
         )
@@ -377,8 +417,9 @@ def claim_transition(
     changes = {"status": to_status, "updated_at": now}
     if to_status == Status.IN_REVIEW:
         changes["complete_at"] = now
-    if to_status in NEEDS_A_REASON:
-        changes["decision_note"] = reason
+    # The decision note explains the present status only: a reason for documents is stale
+    # once they are sent again, and is not kept past the claim's next step.
+    changes["decision_note"] = reason if to_status in NEEDS_A_REASON else ""
     if to_status in (Status.APPROVED, Status.REJECTED):
         changes["decided_at"] = now
     if to_status == Status.APPROVED and claim.branch_visit and not _visited_branch(claim):
@@ -406,7 +447,14 @@ def claim_transition(
     for name, value in changes.items():
         setattr(claim, name, value)
     event = ClaimEvent.objects.create(
-        claim=claim, at=now, from_status=from_status, to_status=to_status, actor=actor, note=reason
+        claim=claim,
+        at=now,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=reason,
+        note_code=note_code,
+        note_params=note_params or {},
     )
     AuditEvent.objects.create(
         actor=actor,
@@ -502,25 +550,29 @@ def claim_verify(*, claim_id: int) -> Claim | None:
         if claim.status == Status.SUBMITTED:
             claim_transition(claim=claim, to_status=Status.VERIFYING, actor=None)
         if claim.status == Status.VERIFYING:
-            verdict, reasons = _documents_verdict(claim)
+            verdict, rejected = _documents_verdict(claim)
             if verdict == Status.IN_REVIEW:
                 claim_transition(
                     claim=claim,
                     to_status=Status.IN_REVIEW,
                     actor=None,
-                    reason=gettext("The file is complete and waits for a staff decision."),
+                    note_code=notes.FILE_COMPLETE,
                 )
             elif verdict == Status.NEEDS_DOCUMENTS:
                 claim_transition(
-                    claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=None, reason=reasons
+                    claim=claim,
+                    to_status=Status.NEEDS_DOCUMENTS,
+                    actor=None,
+                    note_code=notes.DOCUMENTS_REJECTED,
+                    note_params={"documents": rejected},
                 )
     except ClaimTransitionError:
         claim.refresh_from_db(fields=["status"])  # another worker or the participant moved it
     return claim
 
 
-def _documents_verdict(claim: Claim) -> tuple[str | None, str]:
-    """In review, documents needed (with the reasons, one line per document) or None: wait."""
+def _documents_verdict(claim: Claim) -> tuple[str | None, list[dict]]:
+    """In review, documents needed (with each refused document and why) or None: wait."""
     requirements = list(
         ClaimDocument.objects.filter(claim=claim)
         .select_related("document")
@@ -528,17 +580,17 @@ def _documents_verdict(claim: Claim) -> tuple[str | None, str]:
     )
     rejected = [row for row in requirements if row.document and row.document.status == REJECTED]
     if rejected:
-        lines = []
-        for row in rejected:
-            why = row.document.staff_note or " ".join(str(r) for r in row.document.failed_reasons())
-            lines.append(
-                gettext("%(document)s: %(why)s Upload it again.")
-                % {"document": row.get_document_type_display(), "why": why}
+        return Status.NEEDS_DOCUMENTS, [
+            notes.rejected_document(
+                document_type=row.document_type,
+                reason_codes=row.document.failed_reason_codes(),
+                staff_note=row.document.staff_note,
             )
-        return Status.NEEDS_DOCUMENTS, "\n".join(lines)
+            for row in rejected
+        ]
     if any(row.document and row.document.status != VERIFIED for row in requirements):
-        return None, ""
-    return Status.IN_REVIEW, ""
+        return None, []
+    return Status.IN_REVIEW, []
 
 
 def claim_verify_on_document_checked(*, document: Document) -> None:
@@ -610,7 +662,7 @@ def claim_document_replace(
                 claim=claim,
                 to_status=Status.VERIFYING,
                 actor=actor,
-                reason=gettext("New documents sent; they are being checked."),
+                note_code=notes.DOCUMENTS_SENT,
             )
             from .tasks import claim_verify_task
 
@@ -621,10 +673,13 @@ def claim_document_replace(
 def _claim_status_message(context: dict) -> tuple[str, str]:
     status = Status(context["status"]).label
     subject = gettext("Your claim #%(id)s: %(status)s") % {"id": context["id"], "status": status}
+    note = context["note"]
+    if context.get("note_code"):  # the portal's own note, in the words of this mail's language
+        note = notes.note_text(context["note_code"], context.get("note_params"))
     body = gettext(
         "The status of your claim #%(id)s is now: %(status)s.\n%(note)s\n"
         "Follow it on Lacak Klaim: %(link)s"
-    ) % {"id": context["id"], "status": status, "note": context["note"], "link": context["link"]}
+    ) % {"id": context["id"], "status": status, "note": note, "link": context["link"]}
     return subject, body
 
 
@@ -636,7 +691,13 @@ def claim_notify(*, event_id: int) -> bool:
         return notify(
             to=notification_recipient(event.claim.participant),
             message=_claim_status_message,
-            context={"id": event.claim_id, "status": event.to_status, "note": event.note},
+            context={
+                "id": event.claim_id,
+                "status": event.to_status,
+                "note": event.note,
+                "note_code": event.note_code,
+                "note_params": event.note_params,
+            },
             links={"link": reverse("claims:detail", args=[event.claim_id])},
         )
 

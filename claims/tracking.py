@@ -8,11 +8,20 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import TRANSITIONS, Status
+from .choices import STATUS_TAGS, TRANSITIONS, Status
 from .rules import add_working_days
 
+# The road of a claim that goes well. The tracker is derived from the status alone, so it can
+# never say something other than the status line: a claim that asks for documents shows
+# "Documents needed" in the documents step, a rejected or cancelled one ends its road there.
 STEPS = (Status.SUBMITTED, Status.VERIFYING, Status.IN_REVIEW, Status.APPROVED, Status.PAID)
-_STEP_OF = {Status.NEEDS_DOCUMENTS: Status.IN_REVIEW}
+_STEP_OF = {
+    Status.NEEDS_DOCUMENTS: Status.VERIFYING,
+    Status.REJECTED: Status.APPROVED,
+    Status.CANCELLED: Status.VERIFYING,
+}
+# Statuses that end the road at their step: nothing comes after them.
+_ENDS_AT = {Status.REJECTED, Status.CANCELLED}
 
 NEXT_ACTIONS = {
     Status.SUBMITTED: _("Nothing for you to do now: your claim is queued for checking."),
@@ -45,22 +54,24 @@ class Tracking:
     next_action: str
     expected_by: datetime.date | None
     can_cancel: bool
+    tag: str  # the status tag's colour
 
 
 def claim_tracking(
     *, status: str, complete_on: datetime.date | None, processing_working_days: int | None
 ) -> Tracking:
-    current = _STEP_OF.get(status, status)
-    position = STEPS.index(current) if current in STEPS else None
+    position = STEPS.index(_STEP_OF.get(status, status))
     steps = []
     for index, step in enumerate(STEPS):
-        if position is None:
-            state = "todo"
-        elif index < position or (index == position and status == Status.PAID):
-            state = "done"
+        if index > position and status in _ENDS_AT:
+            break
+        if index == position:
+            # The current step is named by the status itself (the one source of both).
+            label, state = Status(status).label, "done" if status == Status.PAID else "current"
         else:
-            state = "current" if index == position else "todo"
-        steps.append(Step(status=step, label=str(Status(step).label), state=state))
+            label, state = Status(step).label, "done" if index < position else "todo"
+        steps.append(Step(status=step if index != position else status, label=str(label),
+                          state=state))  # fmt: skip
     expected_by = None
     if complete_on and processing_working_days and status in (Status.IN_REVIEW, Status.APPROVED):
         expected_by = add_working_days(complete_on, processing_working_days)
@@ -69,4 +80,5 @@ def claim_tracking(
         next_action=str(NEXT_ACTIONS[status]),
         expected_by=expected_by,
         can_cancel=Status.CANCELLED in TRANSITIONS.get(status, ()),
+        tag=STATUS_TAGS[status],
     )

@@ -4,14 +4,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from appointments.views import appointment_request_saved
 from participants.selectors import participant_get_for_user
 
 from . import selectors, services
-from .choices import Status
+from .choices import TRANSITIONS, Status
 from .forms import BranchVisitForm, ClaimFileForm, EligibilityForm, ReplaceDocumentForm
 from .models import RuleKey
 from .rules import ClaimRequest
@@ -55,19 +57,25 @@ def claim_check(request):
     )
 
 
+FILED_SESSION_KEY = "claims_just_filed"
+
+
 @never_cache
 @login_required
 def claim_file(request):
     participant = _participant(request)
     eligibility = None
     if request.method == "POST":
-        form = ClaimFileForm(request.POST, request.FILES, participant=participant)
+        key = request.POST.get("idempotency_key", "")[:64]
+        kept = selectors.claim_draft_uploads(participant=participant, form_key=key) if key else {}
+        form = ClaimFileForm(request.POST, request.FILES, participant=participant, kept=kept)
         if form.is_valid():
             try:
                 filed = services.claim_file(
                     participant=participant,
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     uploads=form.uploads,
+                    documents=form.kept_documents,
                     **form.claim_fields(),
                 )
             except services.ClaimAlreadyOpen as error:
@@ -89,8 +97,23 @@ def claim_file(request):
                         ),
                     )
                     return redirect("claims:branch_visit", claim.pk)
-                messages.success(request, _("Your claim was filed. Follow it here."))
+                # The tracking page says what happened, from the claim's state when it is
+                # shown (the automatic check may have refused a document by then).
+                request.session[FILED_SESSION_KEY] = claim.pk
                 return redirect("claims:detail", claim.pk)
+        # Refused: keep the good files for this form, so they are not chosen again.
+        if key and form.chosen_files:
+            refused = services.claim_draft_uploads_keep(
+                participant=participant,
+                form_key=key,
+                uploads=form.chosen_files,
+                required=form.document_codes,
+                actor=request.user,
+            )
+            form.add_document_problems(refused)
+            kept = selectors.claim_draft_uploads(participant=participant, form_key=key)
+            form.kept = {code: doc for code, doc in kept.items() if code in form.document_codes}
+            form.refuse_rejected_kept()  # checked at once when the pipeline runs in-process
     else:
         form = ClaimFileForm(initial=request.GET.dict(), participant=participant)
     return render(
@@ -119,16 +142,29 @@ def claim_detail(request, claim_id: int):
     tracking = claim_tracking(
         status=claim.status, complete_on=complete_on, processing_working_days=days
     )
+    documents = claim.requirements.all()
+    just_filed = request.session.get(FILED_SESSION_KEY) == claim.pk
+    if just_filed:
+        del request.session[FILED_SESSION_KEY]
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
+            # The program's acronym, explained at its first use on the page (the heading).
+            "program_abbr": format_html(
+                '<abbr title="{}">{}</abbr>', claim.get_program_display(), claim.program
+            ),
             "events": claim.events.all(),
-            "documents": claim.requirements.all(),
+            "documents": documents,
+            "rejected_documents": [
+                row for row in documents if row.document and row.document.status == "rejected"
+            ],
+            "current_note": claim.current_note,
             "tracking": tracking,
             "participant_user_id": participant.user_id,
             "needs_documents": claim.status == Status.NEEDS_DOCUMENTS,
+            "just_filed": just_filed,
         },
     )
 
@@ -164,12 +200,32 @@ def claim_document_send(request, claim_id: int, document_type: str):
     return redirect("claims:detail", claim.pk)
 
 
+@never_cache
 @login_required
-@require_POST
 def claim_cancel(request, claim_id: int):
+    """Cancel a claim: a confirmation page first (GET), the POST cancels."""
     participant = _participant(request)
     claim = selectors.claim_get_for_participant(participant=participant, claim_id=claim_id)
     claim.participant = participant
+    if request.method != "POST":
+        if Status.CANCELLED not in TRANSITIONS.get(claim.status, ()):
+            messages.error(request, _("This claim can no longer be cancelled."))
+            return redirect("claims:detail", claim.pk)
+        return render(
+            request,
+            "components/confirm_page.html",
+            {
+                "confirm_title": _("Cancel claim #%(id)s?") % {"id": claim.pk},
+                "confirm_text": _(
+                    "Your claim for %(claim)s will stop here and will not be paid. You can "
+                    "file a new claim later, and send your documents again then."
+                )
+                % {"claim": claim.type_label},
+                "confirm_action": reverse("claims:cancel", args=[claim.pk]),
+                "confirm_button": _("Yes, cancel this claim"),
+                "cancel_url": reverse("claims:detail", args=[claim.pk]),
+            },
+        )
     try:
         services.claim_transition(claim=claim, to_status=Status.CANCELLED, actor=request.user)
     except services.ClaimTransitionError as error:
@@ -194,7 +250,8 @@ def claim_branch_visit(request, claim_id: int):
     if request.method == "POST" and form.is_valid():
         appointment = form.save(actor=request.user)
         if appointment is not None:
-            messages.success(request, _("Your visit request is saved. We are finding a slot."))
+            # The appointment page says whether a slot is found yet, from its state then.
+            appointment_request_saved(request, appointment)
             return redirect("appointments:detail", appointment.pk)
     return render(request, "claims/branch_visit.html", {"form": form, "claim": claim})
 

@@ -96,6 +96,10 @@ class Document(BaseModel):
         """Reasons of failed checks, in the reader's language (uses prefetched checks)."""
         return [check.reason for check in self.checks.all() if check.outcome == "fail"]
 
+    def failed_reason_codes(self):
+        """The codes of failed checks, to store (words are looked up when shown)."""
+        return [check.reason_code for check in self.checks.all() if check.outcome == "fail"]
+
 
 class DocumentCheck(models.Model):
     """One verification check's result; written once, with the document's final status."""

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from appointments.models import Appointment
 from claims.models import Claim, ClaimDocument, ClaimEvent
+from claims.notes import note_text
 from complaints.models import Ticket, TicketMessage
 from core.models import AuditEvent
 from data_updates.models import DataUpdateRequest, DataUpdateStep
@@ -154,9 +155,14 @@ def _collect(*, participant_id: int) -> tuple[dict, list[StoredFile]]:
     events = _grouped(
         ClaimEvent.objects.filter(claim__participant_id=participant_id)
         .order_by("at")
-        .values("claim_id", "at", "from_status", "to_status", "note"),
+        .values("claim_id", "at", "from_status", "to_status", "note", "note_code", "note_params"),
         "claim_id",
     )
+    for claim_events in events.values():
+        for event in claim_events:
+            # The portal's own notes are stored as a code: the export gives their words too.
+            if event["note_code"]:
+                event["note"] = note_text(event["note_code"], event["note_params"])
     requirements = _grouped(
         ClaimDocument.objects.filter(claim__participant_id=participant_id)
         .order_by("id")

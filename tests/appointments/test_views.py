@@ -88,7 +88,7 @@ def test_other_participants_appointments_are_not_found(client, booked, branch):
     stranger = ParticipantFactory(user=UserFactory(), branch=branch)
     client.force_login(stranger.user)
     pk = booked.pk
-    for name in ("detail", "move", "ics"):
+    for name in ("detail", "move", "ics", "cancel"):
         assert client.get(reverse(f"appointments:{name}", args=[pk])).status_code == 404
     for name in ("accept", "cancel"):
         assert client.post(reverse(f"appointments:{name}", args=[pk])).status_code == 404
@@ -173,3 +173,111 @@ def test_dashboard_card_shows_the_next_appointment(client, booked, person):
     body = client.get(reverse("dashboard")).content.decode()
     assert reverse("appointments:detail", args=[booked.pk]) in body
     assert reverse("appointments:book") in body
+
+
+def test_after_booking_the_banner_says_the_slot_is_ready_not_that_we_are_looking(
+    client, person, service, branch, django_capture_on_commit_callbacks
+):
+    """The scheduler found the slot before the page was shown: the banner says so."""
+    client.force_login(person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("appointments:book"),
+            {
+                "service_type": service.code,
+                "branch_choice_1": branch.pk,
+                "window_start": tomorrow().isoformat(),
+                "window_end": tomorrow(5).isoformat(),
+            },
+        )
+    page = client.get(response.url).content.decode()
+    assert "Permintaan Anda tersimpan." in page
+    assert "Jadwal untuk Anda sudah siap" in page
+    assert "mencarikan jadwal" not in page
+    assert "Permintaan Anda tersimpan." not in client.get(response.url).content.decode()
+
+
+def test_a_pending_request_says_we_are_looking(client, person, service, branch):
+    client.force_login(person.user)
+    response = client.post(
+        reverse("appointments:book"),
+        {
+            "service_type": service.code,
+            "branch_choice_1": branch.pk,
+            "window_start": tomorrow().isoformat(),
+            "window_end": tomorrow(5).isoformat(),
+        },
+    )  # the scheduler runs after commit, which this test never reaches
+    page = client.get(response.url).content.decode()
+    assert "Kami sedang mencarikan jadwal kosong paling awal" in page
+    assert "Jadwal untuk Anda sudah siap" not in page
+
+
+def test_cancelling_asks_for_confirmation_first(client, booked, person):
+    client.force_login(person.user)
+    cancel_url = reverse("appointments:cancel", args=[booked.pk])
+    detail = client.get(reverse("appointments:detail", args=[booked.pk])).content.decode()
+    assert f'action="{cancel_url}"' not in detail  # no one-tap cancel
+    assert f'<a class="button danger" href="{cancel_url}">' in detail
+    # The calendar link and the cancel button are apart: the cancel is in its own section.
+    actions, rest = detail.split('class="card danger-zone"', 1)
+    assert reverse("appointments:ics", args=[booked.pk]) in actions
+    assert cancel_url not in actions
+
+    confirm = client.get(cancel_url)
+    body = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Batalkan janji temu ini?" in body
+    assert booked.branch.name in body
+    assert f'<form method="post" action="{cancel_url}"' in body
+    assert 'class="button danger"' in body
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.ASSIGNED  # looking cancels nothing
+
+    response = client.post(cancel_url)
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.CANCELLED
+
+
+def test_a_closed_appointment_offers_no_cancel_page(client, booked, person):
+    client.force_login(person.user)
+    services.appointment_cancel(appointment=booked, actor=person.user)
+    response = client.get(reverse("appointments:cancel", args=[booked.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("appointments:detail", args=[booked.pk])
+
+
+def test_booking_dropdowns_prompt_instead_of_dashes(client, person, service):
+    client.force_login(person.user)
+    page = client.get(reverse("appointments:book")).content.decode()
+    assert "---------" not in page
+    assert ">Pilih layanan</option>" in page
+    assert ">Tanpa pilihan kedua</option>" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("appointments:book")).content.decode()
+    assert ">Choose a service</option>" in english
+    assert "---------" not in english
+
+
+def test_booking_without_a_service_names_the_field(client, person, branch):
+    client.force_login(person.user)
+    response = client.post(
+        reverse("appointments:book"),
+        {"branch_choice_1": branch.pk, "window_start": tomorrow().isoformat(),
+         "window_end": tomorrow(2).isoformat()},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "Layanan: pilih layanan yang Anda perlukan." in body
+    assert 'href="#id_service_type"' in body
+
+
+def test_moving_to_a_time_no_longer_free_says_so_at_the_top(client, booked, person):
+    client.force_login(person.user)
+    url = reverse("appointments:move", args=[booked.pk]) + f"?date={tomorrow(2).isoformat()}"
+    response = client.post(url, {"slot": "not-a-slot"})
+    body = response.content.decode()
+    summary = body.split('class="error-summary', 1)[1].split("</div>", 1)[0]
+    assert "Waktu itu sudah tidak kosong" in summary
+    assert 'href="#id_slot_0"' in summary
+    assert 'id="id_slot_0"' in body

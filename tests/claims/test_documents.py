@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.choices import Status
-from claims.models import Claim, ClaimDocument
+from claims.models import Claim, ClaimDocument, ClaimDraftUpload
 from claims.services import ClaimNotEligible, claim_file, claim_verify
 from core.models import AuditEvent
 from documents.models import Document
@@ -51,7 +51,7 @@ def test_the_form_asks_for_the_documents_the_checker_listed(client, budi):
     assert "Surat pengunduran diri (paklaring)" in page
 
 
-def test_a_possible_claim_without_its_files_says_which_and_stores_nothing(client, budi):
+def test_a_possible_claim_without_its_files_says_which_and_keeps_the_others(client, budi):
     data = form()
     del data["document_resignation_letter"]
     response = client.post(reverse("claims:file"), data)
@@ -60,7 +60,10 @@ def test_a_possible_claim_without_its_files_says_which_and_stores_nothing(client
         response.content.decode()
     )
     assert not Claim.objects.exists()
-    assert not Document.objects.exists()
+    # The three chosen files are kept for this form, not for a claim (there is none yet).
+    kept = ClaimDraftUpload.objects.filter(participant=budi, form_key="form-key-1")
+    assert {row.document_type for row in kept} == {"kpj_card", "ktp", "bank_book"}
+    assert not ClaimDocument.objects.exists()
 
 
 def test_a_refused_file_is_an_error_on_its_field(client, budi):
@@ -71,7 +74,10 @@ def test_a_refused_file_is_an_error_on_its_field(client, budi):
     assert response.status_code == 200
     assert response.context["form"].errors["document_ktp"]
     assert not Claim.objects.exists()
-    assert not Document.objects.exists()  # the good files are not stored either
+    # The refused file is not stored; the good ones are kept for the form.
+    assert set(Document.objects.values_list("original_name", flat=True)) == {
+        "kpj_card.png", "bank_book.png", "resignation_letter.png",
+    }  # fmt: skip
 
 
 def test_files_stored_for_a_claim_refused_after_all_are_deleted_with_their_rows(
@@ -119,7 +125,7 @@ def test_a_rejected_document_asks_for_it_again_with_the_reason_then_reviews(
         client.post(reverse("claims:file"), form(blank=("ktp",)))
     claim = Claim.objects.get()
     assert claim.status == Status.NEEDS_DOCUMENTS
-    assert "Kartu Tanda Penduduk (KTP)" in claim.decision_note
+    assert "Kartu Tanda Penduduk (KTP)" in claim.current_note_text
     page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "Gambar tampak kosong" in page  # the pipeline's reason, in the reader's language
     assert reverse("claims:document_send", args=[claim.pk, "ktp"]) in page
@@ -170,7 +176,7 @@ def test_staff_rejecting_a_document_asks_the_participant_with_the_staff_note(
         )
     claim.refresh_from_db()
     assert claim.status == Status.NEEDS_DOCUMENTS
-    assert "Nama tidak terbaca." in claim.decision_note
+    assert "Nama tidak terbaca." in claim.current_note_text
 
 
 def test_files_of_another_participant_are_refused(resigned):

@@ -157,7 +157,7 @@ def test_above_the_online_limit_staff_file_it_at_the_branch(resigned, staff):
     assert claim.created_by == staff
     event = claim.events.get()
     assert event.actor == staff
-    assert staff.email in event.note
+    assert staff.email in event.note_text
     audit = AuditEvent.objects.get(action="claim_submitted")
     assert (audit.actor, audit.detail["identity_checked_by"]) == (staff, staff.pk)
 

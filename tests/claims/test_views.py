@@ -135,10 +135,24 @@ def test_tracking_page_shows_step_next_action_and_expected_date(client, budi, st
     assert "****9012" in body
 
 
-def test_participant_cancels_an_undecided_claim(client, budi):
+def test_participant_cancels_an_undecided_claim_after_a_confirmation_page(client, budi):
+    """The tracking page links to a confirmation page; only its POST cancels."""
     claim = ClaimFactory(participant=budi, status=Status.VERIFYING)
-    assert client.get(reverse("claims:cancel", args=[claim.pk])).status_code == 405
-    client.post(reverse("claims:cancel", args=[claim.pk]))
+    cancel_url = reverse("claims:cancel", args=[claim.pk])
+    detail = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert f'<a class="button danger" href="{cancel_url}">' in detail
+    assert f'action="{cancel_url}"' not in detail  # no one-tap cancel on the tracking page
+
+    confirm = client.get(cancel_url)
+    body = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert f"Batalkan klaim #{claim.pk}?" in body
+    assert f'<form method="post" action="{cancel_url}"' in body
+    assert 'class="button danger"' in body
+    assert f'href="{reverse("claims:detail", args=[claim.pk])}"' in body  # the way back
+    assert Claim.objects.get().status == Status.VERIFYING  # looking cancels nothing
+
+    client.post(cancel_url)
     assert Claim.objects.get().status == Status.CANCELLED
 
 
@@ -159,7 +173,7 @@ def other_claim():
 
 @pytest.mark.parametrize(
     ("method", "name"),
-    [("get", "claims:detail"), ("post", "claims:cancel"),
+    [("get", "claims:detail"), ("get", "claims:cancel"), ("post", "claims:cancel"),
      ("get", "api-me-claim")],
 )  # fmt: skip
 def test_someone_elses_claim_is_not_found(client, budi, other_claim, method, name):
@@ -250,3 +264,11 @@ def test_tracking_takes_the_same_queries_for_a_short_or_long_timeline(
         claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=staff)
     with django_assert_num_queries(expected):
         client.get(reverse(name, args=[claim.pk]))
+
+
+def test_a_decided_claim_offers_no_cancel_page(client, budi):
+    claim = ClaimFactory(participant=budi, status=Status.APPROVED)
+    response = client.get(reverse("claims:cancel", args=[claim.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("claims:detail", args=[claim.pk]), 302)]
+    assert "Klaim ini tidak dapat dibatalkan lagi." in response.content.decode()
+    assert reverse("claims:cancel", args=[claim.pk]) not in response.content.decode()

@@ -47,4 +47,4 @@ def test_the_workers_document_verdict_moves_the_claim(
     wait_for_status(claim.pk, outcome)
     claim.refresh_from_db()
     if outcome == Status.NEEDS_DOCUMENTS:
-        assert "Kartu Tanda Penduduk (KTP)" in claim.decision_note
+        assert "Kartu Tanda Penduduk (KTP)" in claim.current_note_text
