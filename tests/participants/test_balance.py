@@ -402,3 +402,48 @@ def test_staff_without_a_participant_get_404_on_own_pages(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("balance")).status_code == 404
     assert client.get(reverse("balance_statement", args=[2024])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Thị Hà", "李明", "محمد عبد الله", "Ёлка Ψ"])
+def test_statement_prints_a_name_in_any_script(client, name):
+    """The statement's font covers Vietnamese, Chinese, Arabic, Cyrillic and Greek names."""
+    user = UserFactory()
+    participant = ParticipantFactory(user=user, full_name=name)
+    KpjCardFactory(participant=participant, joined_on=D(2024, 1, 1))
+    client.force_login(user)
+    response = client.get(reverse("balance_statement", args=[2024]))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    if name.startswith("م"):  # right-to-left: the extracted letters may come reversed
+        assert set(name.replace(" ", "")) <= set(text)
+    else:
+        assert name in text
+    assert "JMO Portal" in text  # the logo's wordmark
+    assert len(response.content) < 80_000  # subset fonts: a statement stays light
+
+
+def test_statement_headings_do_not_overlap(client, owner):
+    """Every heading of the balances table fits its column: a long one wraps onto a second
+    line of its own cell instead of running into the next column ("Hasil pengembangan")."""
+    client.force_login(owner)
+    pdf = client.get(reverse("balance_statement", args=[2024])).content
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    boxes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            boxes.append((text.strip(), tm[4], tm[5], size))
+
+    page.extract_text(visitor_text=visit)
+    font = __import__("fpdf").FPDF()
+    font.add_font("DejaVu", "B", "static/fonts/DejaVuSans-Bold.ttf")
+    font.set_font("DejaVu", "B", 8)
+    row = [box for box in boxes if box[0] in {"Saldo awal", "Iuran", "Hasil", "pengembangan",
+                                               "Koreksi", "Penarikan", "Saldo akhir"}]  # fmt: skip
+    assert {box[0] for box in row} >= {"Hasil", "pengembangan", "Koreksi"}
+    for text, x, y, _size in row:
+        right = x + font.get_string_width(text) * 72 / 25.4
+        for other, x2, y2, _s in row:
+            if other != text and abs(y2 - y) < 1 and x2 > x:
+                assert right <= x2, f"{text!r} runs into {other!r}"
