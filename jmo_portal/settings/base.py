@@ -60,6 +60,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.forms",  # the widget templates, for the project form renderer below
 ]
 THIRD_PARTY_APPS = [
     "allauth",
@@ -190,6 +191,22 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through templates/forms/ and the project's widget overrides (core/forms.py).
+FORM_RENDERER = "core.forms.PortalFormRenderer"
+
+# ERROR PAGES: branded and bilingual (templates/404.html, 403.html, 500.html, errors/csrf.html).
+CSRF_FAILURE_VIEW = "jmo_portal.pages.csrf_failure"
+
+# COMPRESSION (page weight budget: HTML + CSS of any page under 40 KB transferred).
+# Static files: WhiteNoise's CompressedManifestStaticFilesStorage (STORAGES above) writes .gz
+# (and .br when brotli is installed) next to each file at collectstatic and serves them to
+# browsers that accept them, with far-future caching of the hashed names.
+# HTML: not compressed by Django. GZipMiddleware on pages that carry a CSRF token and personal
+# data (balances, NIK, names) opens them to BREACH, and Django's CSRF token masking protects the
+# token only, not the secrets on the page. The pages are small (portal.css is ~4 KB gzipped,
+# a page's HTML 10-25 KB raw), so the budget holds without compressing HTML; a reverse proxy
+# may still gzip the public, token-free responses (feeds, guides) if ever needed.
 
 # SECURITY
 SESSION_COOKIE_HTTPONLY = True
