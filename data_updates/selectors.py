@@ -133,7 +133,9 @@ def data_update_changes(*, request: DataUpdateRequest) -> list[Change]:
         old, new = old_values.get(field), new_values[field]
         if old == new and request.kind != DataUpdateRequest.Kind.FAMILY_MEMBER:
             continue
-        changes.append(Change(str(_LABELS[field]), _shown(field, old), _shown(field, new)))
+        change = Change(str(_LABELS[field]), _shown(field, old), _shown(field, new))
+        if change.old or change.new:  # an empty NIK of a child: nothing to say
+            changes.append(change)
     return changes
 
 
