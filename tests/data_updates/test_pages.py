@@ -204,3 +204,23 @@ def test_staff_rejection_shows_the_staff_reason_in_a_red_banner(client_id, parti
     page = main(client_id.get(f"/data/requests/{request.pk}/"))
     assert 'class="banner banner-error" role="alert"><p>Alasan: Foto KTP buram.' in page
     assert 'class="tag tag-red" id="request-status">Ditolak</span>' in page
+
+
+def test_an_applied_removal_names_the_person_and_the_reason(client_id, participant):
+    member = FamilyMember.objects.create(
+        participant=participant, full_name="Ani", relationship="child",
+        birth_date=datetime.date(2015, 2, 3),
+    )  # fmt: skip
+    request = DataUpdateRequest.objects.create(
+        participant=participant, kind="family_member_remove", status=Status.IN_REVIEW,
+        values={"member": member.pk, "full_name": "Ani", "reason": "mistake"},
+    )  # fmt: skip
+    staff = StaffFactory(branch=participant.branch, perms=["data_updates.change_dataupdaterequest"])
+    data_updates.data_update_decide(request=request, staff=staff, decision=data_updates.APPROVE)
+    request.refresh_from_db()
+    assert request.old_values["full_name"] == "Ani"
+    page = main(client_id.get(f"/data/requests/{request.pk}/"))
+    changes = page[page.index('id="changes"') :]
+    assert "<del>Ani</del>" in changes
+    assert "Dihapus" in changes
+    assert "Ditambahkan karena keliru" in changes
