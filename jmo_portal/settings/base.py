@@ -231,6 +231,10 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.s
 # The one base of every link in every e-mail (core.notifications.absolute_url), allauth's
 # included: workers have no request to build links from, and a Host header is not a source.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's name in mails (allauth's "site" included: core.notifications.portal_site), so no
+# mail depends on the Sites table, whose default row says "example.com".
+PORTAL_NAME = "JMO Portal"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JMO Portal] "
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>")
 
 # CELERY: with no broker configured, tasks run in-process (the embedded default).
