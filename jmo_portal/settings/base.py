@@ -149,6 +149,7 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jmo_portal.middleware.TextGZipMiddleware",  # see COMPRESSION below
     "jmo_portal.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,13 +201,17 @@ CSRF_FAILURE_VIEW = "jmo_portal.pages.csrf_failure"
 
 # COMPRESSION (page weight budget: HTML + CSS of any page under 40 KB transferred).
 # Static files: WhiteNoise's CompressedManifestStaticFilesStorage (STORAGES above) writes .gz
-# (and .br when brotli is installed) next to each file at collectstatic and serves them to
-# browsers that accept them, with far-future caching of the hashed names.
-# HTML: not compressed by Django. GZipMiddleware on pages that carry a CSRF token and personal
-# data (balances, NIK, names) opens them to BREACH, and Django's CSRF token masking protects the
-# token only, not the secrets on the page. The pages are small (portal.css is ~4 KB gzipped,
-# a page's HTML 10-25 KB raw), so the budget holds without compressing HTML; a reverse proxy
-# may still gzip the public, token-free responses (feeds, guides) if ever needed.
+# and .br next to each file at collectstatic and serves them to browsers that accept them, with
+# far-future caching of the hashed names (portal.css: ~22 KB raw, ~5 KB gzip, ~4.7 KB brotli).
+# HTML and JSON: gzipped by TextGZipMiddleware (Django's GZipMiddleware for text types only),
+# about 4-5x smaller on the slow phone networks the portal is for. BREACH, decided: pages carry
+# a CSRF token and personal data, so compression could leak them to an attacker who can both
+# read the encrypted length of many responses and inject text into them. It is accepted here
+# because (1) the session and CSRF cookies are SameSite=Lax (Django's default, not changed
+# anywhere), so another site cannot make the thousands of authenticated requests BREACH needs;
+# (2) Django masks the CSRF token differently in every response; (3) Django's GZipMiddleware
+# pads each response with random bytes ("Heal the Breach"), hiding length differences.
+# Revisit if any cookie ever becomes SameSite=None.
 
 # SECURITY
 SESSION_COOKIE_HTTPONLY = True
