@@ -280,3 +280,24 @@ def test_the_main_forms_show_no_dashes(client, participant_client):
         assert "---------" not in body(response), response.request["PATH_INFO"]
         selects += body(response).count("<select")
     assert selects >= 4  # the check is about real dropdowns
+
+
+# Weight ----------------------------------------------------------------------------------
+
+
+def test_html_and_css_stay_far_under_the_40_kb_budget(client):
+    """HTML through the gzip middleware, CSS as WhiteNoise's precompressed file (gzip -9)."""
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    css = gzip.compress(open(finders.find("css/portal.css"), "rb").read(), compresslevel=9)
+    assert len(css) < 8 * 1024
+    response = client.get(reverse("style_guide"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) + len(css) < 40 * 1024
+
+
+def test_uploads_and_icons_are_not_gzipped_again(client):
+    response = client.get("/favicon.ico", HTTP_ACCEPT_ENCODING="gzip")
+    assert not response.has_header("Content-Encoding")
