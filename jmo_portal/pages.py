@@ -6,6 +6,7 @@ import logging
 
 from django import forms
 from django.contrib.staticfiles import finders
+from django.core.validators import RegexValidator
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -66,8 +67,8 @@ class StyleExampleForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), help_text=_("As written on your KTP."))
     kpj_number = forms.CharField(
         label=_("KPJ number (membership card)"),
-        max_length=11,
         help_text=_("11 digits, on the front of your card."),
+        validators=[RegexValidator(r"^\d{11}$", _("Enter the 11 digits of your KPJ number."))],
     )
     program = forms.ChoiceField(
         label=_("Programme"),
