@@ -118,7 +118,7 @@ def statement_pdf(
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.set_font("DejaVu", "", 8)
     if not postings:
-        pdf.multi_cell(0, 6, _("No postings in this year."), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, _("No transactions in this year."), new_x="LMARGIN", new_y="NEXT")
     else:
         _postings_table(pdf, postings)
     pdf.ln(6)
