@@ -7,7 +7,9 @@ send with `send_once`. allauth's own account mails take their links from `absolu
 
 import logging
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,6 +36,35 @@ def absolute_url(path: str) -> str:
     if not path.startswith("/"):
         raise ValueError(f"expected a path starting with '/', got {path!r}")
     return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def portal_site() -> SimpleNamespace:
+    """The portal as mails name it: `settings.PORTAL_NAME` at the host of `PORTAL_BASE_URL`.
+
+    Shaped like a `Site` (name, domain) so allauth's mail templates take it as `current_site`.
+    """
+    return SimpleNamespace(
+        name=settings.PORTAL_NAME, domain=urlsplit(settings.PORTAL_BASE_URL).netloc
+    )
+
+
+def mail_signature() -> str:
+    """The plain-text close of every mail: the brand and the portal's address, as text.
+
+    The address is written without a scheme, so a mail that must carry no link (a code) has none.
+    """
+    site = portal_site()
+    return f"-- \n{site.name} · BPJS Ketenagakerjaan · call centre 175\n{site.domain}"
+
+
+def mail_html(*, subject: str, sections: Sequence[tuple[str, str]]) -> str:
+    """The branded HTML twin of a plain-text mail: each (language, text) section as paragraphs,
+    links made clickable, the signature as the footer."""
+    bodies = [(language, text.split("\n-- \n")[0].strip()) for language, text in sections]
+    return render_to_string(
+        "emails/message.html",
+        {"subject": subject, "sections": bodies, "site": portal_site()},
+    )
 
 
 def notification_recipient(participant) -> str:
@@ -91,7 +122,14 @@ def notify(
         if subject not in subjects:
             subjects.append(subject)
         bodies.append(str(body).strip())
-    send_mail(" / ".join(subjects), SEPARATOR.join(bodies) + "\n", None, recipients)
+    subject = " / ".join(subjects)
+    send_mail(
+        subject,
+        SEPARATOR.join(bodies) + "\n\n" + mail_signature() + "\n",
+        None,
+        recipients,
+        html_message=mail_html(subject=subject, sections=list(zip(languages, bodies, strict=True))),
+    )
     return True
 
 

@@ -68,7 +68,7 @@ class DataUpdateRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     search_fields = ["participant__full_name", "=participant__nik"]
     readonly_fields = [
         "participant", "kind", "status", "current_values", "new_values", "document_links",
-        "reason", "decided_by", "decided_at", "created_at", "timeline",
+        "reason_given", "decided_by", "decided_at", "created_at", "timeline",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": readonly_fields}),
@@ -110,6 +110,11 @@ class DataUpdateRequestAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         return format_html_join(
             "", "<div>{}: {}</div>", ((key, value) for key, value in obj.values.items())
         )
+
+    @admin.display(description=_("reason given"))
+    def reason_given(self, obj):
+        """Staff's words, or the portal's own reason (stored as a code) in the staff's language."""
+        return obj.reason_text
 
     @admin.display(description=_("timeline"))
     def timeline(self, obj):

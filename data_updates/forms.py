@@ -12,7 +12,7 @@ from documents.models import Document
 from participants.models import Bank, Relationship
 from participants.nik import normalise_name, parse_nik
 
-from .models import DataUpdateRequest
+from .models import DataUpdateRequest, RemoveReason
 from .rules import name_tidy, name_well_formed
 
 Kind = DataUpdateRequest.Kind
@@ -261,12 +261,7 @@ class FamilyMemberRemoveForm(DataUpdateForm):
 
     kind = Kind.FAMILY_MEMBER_REMOVE
     document_fields = {"kk_file": Document.Kind.KK}
-    REASONS = [
-        ("died", _("They passed away")),
-        ("divorced", _("We are divorced")),
-        ("mistake", _("They were added by mistake")),
-        ("other", _("Another reason")),
-    ]
+    REASONS = RemoveReason.choices
     reason = forms.ChoiceField(
         label=_("Why should this person be removed?"), choices=REASONS, widget=forms.RadioSelect
     )

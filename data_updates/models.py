@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BaseModel
 
 
+class RemoveReason(models.TextChoices):
+    """Why a family member is taken off the record (a family_member_remove request's value)."""
+
+    DIED = "died", _("They passed away")
+    DIVORCED = "divorced", _("We are divorced")
+    MISTAKE = "mistake", _("They were added by mistake")
+    OTHER = "other", _("Another reason")
+
+
 class DataUpdateRequest(BaseModel):
     """One change the participant asked for, from draft to applied or rejected."""
 
@@ -34,6 +43,15 @@ class DataUpdateRequest(BaseModel):
         NEEDS_DOCUMENT = "needs_document", _("Another document needed")
         APPLIED = "applied", _("Done: your data is updated")
         REJECTED = "rejected", _("Rejected")
+
+    class ReasonCode(models.TextChoices):
+        """Reasons the portal itself gives: stored as a code and shown in the reader's language
+        (a staff member's reason is their own words, in `reason`)."""
+
+        DOCUMENT_FAILED = (
+            "document_failed",
+            _("A document did not pass the checks. See the reasons below."),
+        )
 
     OPEN_STATUSES = (
         Status.AWAITING_CODE,
@@ -63,7 +81,16 @@ class DataUpdateRequest(BaseModel):
     code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    old_values = models.JSONField(
+        _("values before the change"),
+        default=dict,
+        blank=True,
+        help_text=_("What the records said before the change was applied, shown next to it."),
+    )
     reason = models.CharField(_("reason given"), max_length=500, blank=True)
+    reason_code = models.CharField(
+        _("reason (automatic)"), max_length=20, choices=ReasonCode.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -95,6 +122,11 @@ class DataUpdateRequest(BaseModel):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def reason_text(self) -> str:
+        """The reason to show: staff's words, or the portal's own in the active language."""
+        return self.reason or (self.get_reason_code_display() if self.reason_code else "")
 
 
 class DataUpdateStep(models.Model):

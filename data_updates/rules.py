@@ -14,3 +14,11 @@ def name_tidy(value: str) -> str:
 def name_well_formed(name: str) -> bool:
     """Letters, with spaces, dots, commas, apostrophes or dashes between, as a KTP prints."""
     return bool(_NAME.match(name))
+
+
+# How each kind of request goes (the status values, as plain strings).
+CODE_KINDS = frozenset({"phone", "email"})
+IMMEDIATE_KINDS = frozenset({"address", "emergency_contact", "bank_account"})
+REVIEW_KINDS = frozenset(
+    {"name", "birth_date", "nik", "family_member", "family_member_edit", "family_member_remove"}
+)

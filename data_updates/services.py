@@ -35,16 +35,9 @@ from .models import DataUpdateRequest, DataUpdateStep
 Kind = DataUpdateRequest.Kind
 Status = DataUpdateRequest.Status
 
-CODE_KINDS = {Kind.PHONE, Kind.EMAIL}
-IMMEDIATE_KINDS = {Kind.ADDRESS, Kind.EMERGENCY_CONTACT, Kind.BANK_ACCOUNT}
-REVIEW_KINDS = {
-    Kind.NAME,
-    Kind.BIRTH_DATE,
-    Kind.NIK,
-    Kind.FAMILY_MEMBER,
-    Kind.FAMILY_MEMBER_EDIT,
-    Kind.FAMILY_MEMBER_REMOVE,
-}
+CODE_KINDS = rules.CODE_KINDS
+IMMEDIATE_KINDS = rules.IMMEDIATE_KINDS
+REVIEW_KINDS = rules.REVIEW_KINDS
 # Requests about one family member already on record (values["member"] is its id).
 MEMBER_KINDS = {Kind.FAMILY_MEMBER_EDIT, Kind.FAMILY_MEMBER_REMOVE}
 MEMBER_FIELDS = ("full_name", "relationship", "birth_date", "nik", "is_heir")
@@ -301,7 +294,7 @@ def data_update_send_code(*, request_id: int) -> bool:
     return notify(
         to=code_recipient(request),
         message=notifications.code_message,
-        context={"kind_label": request.get_kind_display(), "code": code},
+        context={"kind_label": Kind(request.kind).label, "code": code},
     )
 
 
@@ -351,7 +344,9 @@ def _advance_after_documents(request: DataUpdateRequest) -> DataUpdateRequest:
             from_statuses=[Status.CHECKING_DOCUMENTS],
             to=Status.NEEDS_DOCUMENT,
             actor=None,
-            reason=str(_("A document did not pass the checks. See the reasons below.")),
+            # A code, not words: the page and each e-mail language say it in their own words.
+            reason="",
+            reason_code=DataUpdateRequest.ReasonCode.DOCUMENT_FAILED,
         )
     if all(doc.is_final for doc in documents):
         return _move(
@@ -388,6 +383,7 @@ def data_update_add_document(
             to=Status.CHECKING_DOCUMENTS,
             actor=actor,
             reason="",
+            reason_code="",
         )
     return _advance_after_documents(request)
 
@@ -415,7 +411,7 @@ def data_update_decide(
     to = Status.REJECTED if decision == REJECT else Status.NEEDS_DOCUMENT
     return _move(
         request, from_statuses=[Status.IN_REVIEW], to=to, actor=staff, note=reason,
-        by_staff=True, reason=reason[:500], decided_by=staff, decided_at=now,
+        by_staff=True, reason=reason[:500], reason_code="", decided_by=staff, decided_at=now,
     )  # fmt: skip
 
 
@@ -513,6 +509,8 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
         raise DataUpdateConflict
     participant = Participant.objects.select_for_update().get(pk=request.participant_id)
     values = request.values
+    # What the records said, shown to the participant next to the new values.
+    old_values = _values_before(request, participant)
     if request.kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
         field = {"name": "full_name"}.get(request.kind, request.kind)
         _apply_participant_field(request, actor, participant, field, values[request.kind])
@@ -557,8 +555,32 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
         _apply_member_remove(request, actor, participant)
     return _move(
         request, from_statuses=from_statuses, to=Status.APPLIED, actor=actor, by_staff=by_staff,
-        **fields,
+        old_values=old_values, **fields,
     )  # fmt: skip
+
+
+def _values_before(request: DataUpdateRequest, participant: Participant) -> dict:
+    """The current values of what `request` changes, in the shape of `request.values`."""
+    kind = request.kind
+    if kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NIK}:
+        return {kind: getattr(participant, kind)}
+    if kind == Kind.NAME:
+        return {"name": participant.full_name}
+    if kind == Kind.BIRTH_DATE:
+        return {"birth_date": participant.birth_date.isoformat()}
+    if kind == Kind.BANK_ACCOUNT:
+        fields = ("bank", "account_number", "account_name")
+        return BankAccount.objects.filter(participant=participant).values(*fields).first() or {}
+    if kind == Kind.EMERGENCY_CONTACT:
+        fields = ("full_name", "relationship", "phone")
+        contact = EmergencyContact.objects.filter(participant=participant)
+        return contact.values(*fields).first() or {}
+    if kind in MEMBER_KINDS:
+        member = FamilyMember.objects.filter(
+            pk=request.values.get("member"), participant=participant
+        ).first()
+        return member.as_values() if member else {}
+    return {}  # a new family member: nothing before
 
 
 # Staff corrections of identity ------------------------------------------------------------
@@ -713,10 +735,16 @@ def data_update_notify(*, request_id: int) -> bool:
         return notify(
             to=notification_recipient(request.participant),
             message=notifications.status_message,
+            # Lazy labels: each language of the mail says them in its own words.
             context={
-                "kind_label": request.get_kind_display(),
-                "status_label": request.get_status_display(),
-                "reason": request.reason,
+                "kind_label": Kind(request.kind).label,
+                "status_label": Status(request.status).label,
+                "reason": request.reason
+                or (
+                    DataUpdateRequest.ReasonCode(request.reason_code).label
+                    if request.reason_code
+                    else ""
+                ),
             },
             links={"url": reverse("data_update_detail", args=[request.pk])},
         )

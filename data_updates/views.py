@@ -17,9 +17,12 @@ from . import forms
 from . import services as data_updates
 from .models import DataUpdateRequest
 from .selectors import (
+    data_update_changes,
+    data_update_document_kind_asked,
     data_update_draft,
     data_update_get_for_participant,
     data_update_requests_for_participant,
+    data_update_tracker,
     family_member_get_for_participant,
 )
 
@@ -128,7 +131,12 @@ def _edit(request, slug, *, participant=None, member=None):
             except data_updates.DataUpdateConflict:
                 form.add_error(None, data_updates.MESSAGES["not_open"])
             else:
-                messages.success(request, _("Your request is saved. Here is what happens next."))
+                if submitted.status == DataUpdateRequest.Status.APPLIED:
+                    messages.success(request, _("Done. Your data is updated."))
+                else:
+                    messages.success(
+                        request, _("Your request is saved. Here is what happens next.")
+                    )
                 return redirect("data_update_detail", submitted.pk)
     else:
         initial = draft.values if draft else None
@@ -190,7 +198,9 @@ def data_update_detail(request, request_id):
     participant = _participant_or_404(request)
     update = data_update_get_for_participant(participant=participant, request_id=request_id)
     code_form = forms.CodeForm()
-    document_form = forms.AnotherDocumentForm()
+    document_form = forms.AnotherDocumentForm(
+        initial={"document_kind": data_update_document_kind_asked(request=update)}
+    )
     action = request.POST.get("action")
     if request.method == "POST":
         try:
@@ -230,6 +240,8 @@ def data_update_detail(request, request_id):
         update = data_update_get_for_participant(participant=participant, request_id=request_id)
     context = {
         "update": update,
+        "changes": data_update_changes(request=update),
+        "tracker": data_update_tracker(request=update),
         "code_form": code_form,
         "document_form": document_form,
         "participant": participant,

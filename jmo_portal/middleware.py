@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -18,3 +19,16 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Text worth compressing; uploads (JPEG, PNG, PDF) are compressed already and cost CPU for nothing.
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/atom+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH length padding) for pages and API answers only."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

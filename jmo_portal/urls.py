@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.access_audit import audited_autocomplete
 
+from . import pages
 from .health import healthz
 
 admin.site.site_header = _("JMO Portal - branch staff")
@@ -15,8 +16,14 @@ admin.site.login = secure_admin_login(admin.site.login)
 # The participants it suggests are on the access audit, like the rows of a change list.
 admin.site.autocomplete_view = audited_autocomplete(admin.site)
 
+# The 500 page renders without the failed request (see pages.server_error); 404 and 403 use
+# Django's own handlers with the portal's 404.html and 403.html.
+handler500 = "jmo_portal.pages.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", pages.favicon, name="favicon"),
+    path("style/", pages.style_guide, name="style_guide"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("participants.account_urls")),
     path("accounts/", include("allauth.urls")),

@@ -257,6 +257,12 @@ class BankAccount(BaseModel):
     def __str__(self):
         return f"{self.bank} ****{self.account_number[-4:]}"
 
+    @property
+    def label(self) -> str:
+        """What a participant reads: the bank's name once, then the masked number
+        ("Bank BJB ****3344"; the code and the name together read "Bank BJB BJB")."""
+        return f"{self.get_bank_display()} ****{self.account_number[-4:]}"
+
 
 class Relationship(models.TextChoices):
     SPOUSE = "spouse", _("Husband or wife")

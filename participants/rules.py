@@ -237,6 +237,31 @@ def programs_for(rules: Rules, category: str, on: datetime.date) -> dict[str, st
     }
 
 
+PROGRAM_ORDER = (JHT, JP, JKK, JKM, JKP)
+STATEMENT_FIRST_YEAR = 2015  # the portal's records start in 2015 (BPJS Ketenagakerjaan, PP 46/2015)
+
+
+def programs_shown(
+    rules: Rules, category: str, on: datetime.date, *, enrolled: Iterable[str]
+) -> tuple[list[str], bool]:
+    """The programs a member's pages list, and whether JHT is one their category may join.
+
+    What the cards are enrolled in when there is any enrolment; otherwise the category's
+    mandatory programs on `on` (a new Jakon member is in JKK and JKM, never JHT)."""
+    allowed = programs_for(rules, category, on)
+    enrolled = set(enrolled)
+    chosen = enrolled or {p for p, membership in allowed.items() if membership == MANDATORY}
+    return [p for p in PROGRAM_ORDER if p in chosen], JHT in allowed
+
+
+def statement_years(first_joined: datetime.date | None, today: datetime.date) -> list[int]:
+    """Years with an annual JHT statement to offer, newest first: from the year the first
+    card joined (not before the records start) to this year; none without a card."""
+    if first_joined is None:
+        return []
+    return list(range(today.year, max(first_joined.year, STATEMENT_FIRST_YEAR) - 1, -1))
+
+
 # --- contributions -----------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Prefetch, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Min, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.scoping import staff_branch_scope
 
@@ -91,6 +92,105 @@ POSTINGS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
+class Membership:
+    """What the member's pages say about programs: a JHT balance, or the programs they have.
+
+    `has_jht` is False for a member with no JHT to show (a Jakon worker, a BPU member who
+    did not take the optional JHT): their pages list `programs` and say why there is no
+    balance instead of showing "JHT balance Rp0"."""
+
+    programs: list[str]
+    has_jht: bool
+    jht_allowed: bool
+
+
+def _membership(
+    *, participant: Participant, cards: list[KpjCard], jht_balance: int, on: datetime.date
+) -> Membership:
+    """From the cards' prefetched enrolments; the category's rules are read (one small query)
+    only when no enrolment or balance shows JHT."""
+    enrolments = [enrolment for card in cards for enrolment in card.enrolments.all()]
+    current = {enrolment.program for enrolment in enrolments if enrolment.ended_on is None}
+    if jht_balance or any(enrolment.program == Program.JHT for enrolment in enrolments):
+        ordered = [program for program in rules.PROGRAM_ORDER if program in current]
+        return Membership(programs=ordered, has_jht=True, jht_allowed=True)
+    memberships = tuple(
+        rules.MembershipRow(**row)
+        for row in ProgramRule.objects.filter(category=participant.category).values(
+            "valid_from", "valid_to", "category", "program", "membership"
+        )
+    )
+    programs, jht_allowed = rules.programs_shown(
+        rules.Rules(memberships=memberships), participant.category, on, enrolled=current
+    )
+    return Membership(programs=programs, has_jht=Program.JHT in programs, jht_allowed=jht_allowed)
+
+
+def _cards_with_programs(participant: Participant):
+    return (
+        KpjCard.objects.filter(participant=participant)
+        .select_related("employer", "balance")
+        .prefetch_related(
+            Prefetch("enrolments", queryset=Enrolment.objects.order_by("program", "started_on"))
+        )
+        .order_by("-joined_on", "number")
+    )
+
+
+def _first_joined(cards: list[KpjCard]) -> datetime.date | None:
+    return min((card.joined_on for card in cards), default=None)
+
+
+@dataclass(frozen=True)
+class MemberOverview:
+    """The dashboard's view of the member: cards (for the digital card links) and programs."""
+
+    cards: list[KpjCard]
+    membership: Membership
+
+
+def member_overview_get(*, participant: Participant, on: datetime.date) -> MemberOverview:
+    """Two queries (cards, enrolments), a third only as `_membership` says.
+    `participant` must come from `participant_get_for_user` (its JHT balance is joined)."""
+    cards = list(_cards_with_programs(participant))
+    total = getattr(participant, "jht_balance", None)
+    membership = _membership(
+        participant=participant, cards=cards, jht_balance=total.balance if total else 0, on=on
+    )
+    return MemberOverview(cards=cards, membership=membership)
+
+
+@dataclass(frozen=True)
+class CardPostings:
+    card: KpjCard
+    postings: list[ContributionPosting]
+
+
+@dataclass(frozen=True)
+class MonthPostings:
+    """One month of the postings list: a heading, then the postings of each card, so a KPJ
+    number is shown once per card and month, not on every row."""
+
+    month: datetime.date
+    cards: list[CardPostings]
+
+
+def _by_month(postings: list[ContributionPosting]) -> list[MonthPostings]:
+    months: dict[datetime.date, dict[int, list[ContributionPosting]]] = {}
+    cards: dict[int, KpjCard] = {}
+    for posting in postings:  # already newest month first
+        months.setdefault(posting.month, {}).setdefault(posting.kpj_card_id, []).append(posting)
+        cards[posting.kpj_card_id] = posting.kpj_card
+    return [
+        MonthPostings(
+            month=month,
+            cards=[CardPostings(card=cards[pk], postings=rows) for pk, rows in by_card.items()],
+        )
+        for month, by_card in months.items()
+    ]
+
+
+@dataclass(frozen=True)
 class BalanceView:
     """What the cek saldo page and API show: read from running totals, never the ledger sum."""
 
@@ -102,28 +202,31 @@ class BalanceView:
     page: int
     page_count: int
     posting_count: int
+    membership: Membership
+    statement_years: list[int]
+
+    @property
+    def months(self) -> list[MonthPostings]:
+        return _by_month(self.postings)
 
 
-def balance_get_for_participant(*, participant: Participant, page: int = 1) -> BalanceView:
+def balance_get_for_participant(
+    *, participant: Participant, page: int = 1, on: datetime.date | None = None
+) -> BalanceView:
     """The participant's JHT balance, per-card breakdown and one page of recent postings.
 
     A fixed number of queries whatever the history length: the running balance rows, the
     cards (with employer, balance and enrolments) and one LIMITed page off the
-    (participant, -month, -id) index. `participant` must come from `participant_get_for_user`.
+    (participant, -month, -id) index; the category's rules only for a member without JHT.
+    `participant` must come from `participant_get_for_user`.
     """
+    on = on or timezone.localdate()
     total = JhtBalance.objects.filter(participant=participant).first()
     posting_count = total.posting_count if total else 0
     page_count = max(1, -(-posting_count // POSTINGS_PER_PAGE))
     page = min(max(1, page), page_count)
     offset = (page - 1) * POSTINGS_PER_PAGE
-    cards = list(
-        KpjCard.objects.filter(participant=participant)
-        .select_related("employer", "balance")
-        .prefetch_related(
-            Prefetch("enrolments", queryset=Enrolment.objects.order_by("program", "started_on"))
-        )
-        .order_by("-joined_on", "number")
-    )
+    cards = list(_cards_with_programs(participant))
     postings = list(
         ContributionPosting.objects.filter(participant=participant).order_by("-month", "-id")[
             offset : offset + POSTINGS_PER_PAGE
@@ -133,16 +236,28 @@ def balance_get_for_participant(*, participant: Participant, page: int = 1) -> B
     cards_by_id = {card.pk: card for card in cards}
     for posting in postings:
         posting.kpj_card = cards_by_id[posting.kpj_card_id]
+    balance = total.balance if total else 0
+    membership = _membership(participant=participant, cards=cards, jht_balance=balance, on=on)
     return BalanceView(
         participant=participant,
-        balance=total.balance if total else 0,
+        balance=balance,
         last_contribution_month=total.last_contribution_month if total else None,
         cards=cards,
         postings=postings,
         page=page,
         page_count=page_count,
         posting_count=posting_count,
+        membership=membership,
+        statement_years=(
+            rules.statement_years(_first_joined(cards), on) if membership.has_jht else []
+        ),
     )
+
+
+def statement_years_for_participant(*, participant: Participant, on: datetime.date) -> list[int]:
+    """The years the participant may download a JHT statement for (one query)."""
+    first = KpjCard.objects.filter(participant=participant).aggregate(first=Min("joined_on"))
+    return rules.statement_years(first["first"], on)
 
 
 def kpj_card_get_for_participant(*, participant: Participant, kpj_card_id: int) -> KpjCard:

@@ -19,9 +19,11 @@ from .selectors import (
     balance_get_for_participant,
     kpj_card_get_for_participant,
     kpj_card_verification_get,
+    member_overview_get,
     participant_get_for_user,
     rules_load,
     statement_get_for_participant,
+    statement_years_for_participant,
 )
 from .services import ParticipantAlreadyRegistered
 from .statement import statement_pdf
@@ -56,6 +58,8 @@ def _dashboard_content(user) -> str:
     participant = participant_get_for_user(user=user)
     context = {"participant": participant}
     if participant is not None:
+        overview = member_overview_get(participant=participant, on=timezone.localdate())
+        context.update(cards=overview.cards, membership=overview.membership)
         context.update(dashboard_panels_context(participant=participant))
     return render_to_string("participants/_dashboard_content.html", context)
 
@@ -75,22 +79,29 @@ def balance(request):
         page = int(request.GET.get("page", 1))
     except ValueError:
         page = 1
-    this_year = timezone.localdate().year
+    today = timezone.localdate()
     content = page_fragment(
         user=request.user,
-        name=f"balance:{page}:{this_year}",
-        render=lambda: _balance_content(request, page=page, this_year=this_year),
+        # The statement years and the rules read for a member without JHT change with the date.
+        name=f"balance:{page}:{today.isoformat()}",
+        render=lambda: _balance_content(request, page=page, today=today),
     )
     return render(request, "participants/balance.html", {"content": content})
 
 
-def _balance_content(request, *, page: int, this_year: int) -> str:
+# Statement years shown as buttons; older ones fold away under "Earlier years".
+RECENT_STATEMENT_YEARS = 3
+
+
+def _balance_content(request, *, page: int, today) -> str:
     participant = _participant_or_404(request)
+    view = balance_get_for_participant(participant=participant, page=page, on=today)
     return render_to_string(
         "participants/_balance_content.html",
         {
-            "view": balance_get_for_participant(participant=participant, page=page),
-            "statement_years": range(this_year - 1, max(this_year - 6, 2014), -1),
+            "view": view,
+            "recent_years": view.statement_years[:RECENT_STATEMENT_YEARS],
+            "earlier_years": view.statement_years[RECENT_STATEMENT_YEARS:],
         },
     )
 
@@ -101,7 +112,8 @@ def statement(request, year: int):
     """The annual JHT statement of the logged-in participant, as a PDF download."""
     participant = _participant_or_404(request)
     today = timezone.localdate()
-    if not 2015 <= year <= today.year:
+    # Only the years the balance page offers: none before the member's first card joined.
+    if year not in statement_years_for_participant(participant=participant, on=today):
         raise Http404
     lines, postings = statement_get_for_participant(participant=participant, year=year)
     pdf = statement_pdf(

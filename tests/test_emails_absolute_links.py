@@ -39,6 +39,10 @@ SENDS_MAIL = re.compile(
 )
 # A link-like token: a path or a URL, with the punctuation that may wrap it in a sentence.
 LINK = re.compile(r"""(?:^|[\s("'<])((?:/|https?:)[^\s)"'>]*)""")
+# In the HTML twin: the links of href/src attributes, and link-like tokens of the text.
+HTML_ATTRIBUTE_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
+TAG = re.compile(r"<[^>]*>")
+HEAD = re.compile(r"<head>.*</head>", re.DOTALL)  # the <title> is the subject, "id / en"
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +54,19 @@ def links(text: str) -> list[str]:
     return LINK.findall(text)
 
 
+def html_links(html: str) -> list[str]:
+    """Links of an HTML mail: attribute values that are paths or web URLs (not mailto:), and
+    link-like tokens of its text, closing tags aside."""
+    attributes = [
+        link for link in HTML_ATTRIBUTE_LINK.findall(html) if link.startswith(("/", "http"))
+    ]
+    return attributes + links(TAG.sub(" ", HEAD.sub("", html)))
+
+
 def assert_links_absolute(message) -> list[str]:
     found = links(message.body)
     for alternative, _mimetype in getattr(message, "alternatives", []):
-        found += [link for link in links(str(alternative)) if not link.startswith("//")]
+        found += [link for link in html_links(str(alternative)) if not link.startswith("//")]
     stray = [link for link in found if not link.startswith(f"{BASE_URL}/")]
     assert not stray, f"{message.subject!r} has links off {BASE_URL}: {stray}\n{message.body}"
     return found
@@ -69,6 +82,14 @@ def sent(action) -> list:
 def test_the_link_finder_sees_paths_and_urls():
     text = "Lihat: /claims/1/ (https://x.example/a) atau http://127.0.0.1:8000/b. Rp1.500 #12"
     assert links(text) == ["/claims/1/", "https://x.example/a", "http://127.0.0.1:8000/b."]
+
+
+def test_the_html_link_finder_sees_attributes_and_text_but_not_closing_tags():
+    html = (
+        '<p>Buka <a href="/claims/1/">klaim</a> atau https://x.example/a</p>'
+        '<a href="mailto:a@b.c">a</a>'
+    )
+    assert html_links(html) == ["/claims/1/", "https://x.example/a"]
 
 
 def test_every_mail_the_portal_sends_links_absolutely_to_the_base_url(client, settings):

@@ -69,7 +69,8 @@ def test_notify_writes_indonesian_first_with_absolute_links(settings):
     assert sent.to == ["a@example.test"]
     assert sent.subject == "Subjek id / Subjek en"
     assert sent.body == (
-        "Bahasa id: https://portal.example.id/x/\n\n----\n\nBahasa en: https://portal.example.id/x/\n"
+        "Bahasa id: https://portal.example.id/x/\n\n----\n\nBahasa en: https://portal.example.id/x/\n\n"
+        "-- \nJMO Portal · BPJS Ketenagakerjaan · call centre 175\nportal.example.id\n"
     )
 
 

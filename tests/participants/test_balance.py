@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from participants import ledger, services
@@ -85,8 +86,135 @@ def test_balance_page_shows_total_cards_and_postings(client, owner):
     assert "Rp345.000" in body  # 285,000 + 60,000 across both cards
     assert "10000000011" in body
     assert "10000000012" in body
-    assert "02/2024" in body  # last contribution month
+    assert "Februari 2024" in body  # last contribution month
     assert "no-store" in response["Cache-Control"]
+
+
+def postings_section(body: str) -> str:
+    return body[body.index('id="postings"') : body.index('class="pager"')]
+
+
+def test_postings_are_a_list_grouped_by_month_with_each_kpj_once(client, owner):
+    """Cek saldo on a phone: a month heading, then each card's postings under its KPJ
+    number, shown once per card and month; no table to scroll sideways."""
+    card = owner.participant.kpj_cards.get(number="10000000011")
+    ledger.ledger_contribution_post(
+        kpj_card=card, month=D(2024, 1, 1), program="JKK", employer_amount=30_000,
+        worker_amount=0, paid_on=D(2024, 2, 10),
+    )  # fmt: skip
+    client.force_login(owner)
+    body = client.get(reverse("balance")).content.decode()
+    postings = postings_section(body)
+    assert "<table" not in body
+    assert postings.index("Februari 2024") < postings.index("Januari 2024")
+    january = postings[postings.index("Januari 2024") :]
+    assert january.count("10000000011") == 1  # two postings of this card, one KPJ label
+    assert "Iuran" in january
+    assert ">JKK</abbr>" in january
+    assert ">JHT</abbr>" in january
+    assert 'class="num">Rp285.000</dd>' in january  # the amount in its own right-aligned cell
+    assert "pemberi kerja Rp185.000, Anda Rp100.000" in january
+
+
+def test_the_total_comes_first_then_one_breakdown_per_card(client, owner):
+    client.force_login(owner)
+    body = client.get(reverse("balance")).content.decode()
+    main = body[body.index("<main") :]
+    assert main.index('id="jht-total"') < main.index("Saldo per kartu KPJ")
+    breakdown = main[main.index("Saldo per kartu KPJ") : main.index('id="postings"')]
+    assert breakdown.count('class="summary-list"') == 2
+    assert "Rp285.000" in breakdown
+    assert "Rp60.000" in breakdown
+    assert "Mendaftar sendiri" in breakdown  # the second card has no employer
+
+
+def test_one_card_needs_no_breakdown_heading(client):
+    user = UserFactory()
+    KpjCardFactory(participant=ParticipantFactory(user=user), number="10000000077")
+    client.force_login(user)
+    body = client.get(reverse("balance")).content.decode()
+    assert "Saldo per kartu KPJ" not in body
+    assert "Kartu KPJ Anda" in body
+
+
+@pytest.fixture
+def jakon():
+    """A construction worker: JKK and JKM on a project card, no JHT."""
+    user = UserFactory()
+    participant = ParticipantFactory(user=user, category="JAKON", full_name="Dedi Kurniawan")
+    card = KpjCardFactory(participant=participant, number="10000000044", joined_on=D(2025, 3, 1))
+    services.enrolment_start(kpj_card=card, programs=["JKK", "JKM"], started_on=D(2025, 3, 1))
+    return user
+
+
+@pytest.mark.parametrize("page", ["dashboard", "balance"])
+def test_a_jakon_member_sees_their_programs_not_a_jht_balance_of_zero(client, jakon, page):
+    client.force_login(jakon)
+    body = client.get(reverse(page)).content.decode()
+    main = body[body.index("<main") :]
+    assert "Saldo JHT" not in main
+    assert "Rp0" not in main
+    assert "Jaminan Kecelakaan Kerja (JKK)" in main
+    assert "Jaminan Kematian (JKM)" in main
+    assert "tidak mencakup tabungan Jaminan Hari Tua (JHT)" in main
+    assert "Laporan tahunan" not in main  # no JHT statement to offer
+
+
+def test_a_jakon_member_without_enrolments_gets_the_categorys_programs(client):
+    """Before any contribution is reported, the category's mandatory programs (dated rules)."""
+    user = UserFactory()
+    participant = ParticipantFactory(user=user, category="JAKON")
+    KpjCardFactory(participant=participant)
+    client.force_login(user)
+    main = client.get(reverse("balance")).content.decode().split("<main", 1)[1]
+    assert "Jaminan Kecelakaan Kerja (JKK)" in main
+    assert "Jaminan Kematian (JKM)" in main
+    assert "Saldo JHT" not in main
+
+
+def test_a_bpu_member_without_the_optional_jht_is_told_it_is_optional(client):
+    user = UserFactory()
+    participant = ParticipantFactory(user=user, category="BPU")
+    card = KpjCardFactory(participant=participant, employer=None)
+    services.enrolment_start(kpj_card=card, programs=["JKK", "JKM"], started_on=D(2023, 1, 1))
+    client.force_login(user)
+    main = client.get(reverse("dashboard")).content.decode().split("<main", 1)[1]
+    assert "Saldo JHT" not in main
+    assert "JHT bersifat pilihan" in main
+
+
+def test_statements_are_offered_from_the_year_the_first_card_joined(client):
+    user = UserFactory()
+    participant = ParticipantFactory(user=user)
+    KpjCardFactory(participant=participant, joined_on=D(2021, 6, 1))
+    KpjCardFactory(participant=participant, joined_on=D(2023, 2, 1))
+    client.force_login(user)
+    this_year = timezone.localdate().year
+    body = client.get(reverse("balance")).content.decode()
+    offered = {int(y) for y in re.findall(r"/balance/statement/(\d{4})/", body)}
+    assert offered == set(range(2021, this_year + 1))
+    assert client.get(reverse("balance_statement", args=[2021])).status_code == 200
+    assert client.get(reverse("balance_statement", args=[2020])).status_code == 404
+    assert client.get(reverse("balance_statement", args=[this_year + 1])).status_code == 404
+
+
+def test_statements_never_start_before_the_records(client):
+    user = UserFactory()
+    KpjCardFactory(participant=ParticipantFactory(user=user), joined_on=D(2010, 2, 1))
+    client.force_login(user)
+    body = client.get(reverse("balance")).content.decode()
+    assert min(int(y) for y in re.findall(r"/balance/statement/(\d{4})/", body)) == 2015
+    assert client.get(reverse("balance_statement", args=[2014])).status_code == 404
+
+
+def test_the_digital_card_is_one_tap_from_the_dashboard(client, owner):
+    client.force_login(owner)
+    body = client.get(reverse("dashboard")).content.decode()
+    for card in owner.participant.kpj_cards.all():
+        assert f'href="{reverse("card", args=[card.pk])}"' in body
+    link = re.search(r'<a class="button primary" id="digital-card" href="([^"]+)"', body)
+    assert link is not None
+    assert client.get(link.group(1)).status_code == 200
 
 
 def test_balance_api_shape(client, owner):
@@ -162,12 +290,25 @@ def test_postings_are_paginated_from_the_stored_count(client):
 def test_dashboard_shows_the_balance_with_a_link(client, owner, django_assert_num_queries):
     client.force_login(owner)
     client.get(reverse("home"))  # warms the site-wide maintenance-notice cache
-    with django_assert_num_queries(5):  # session, user, participant + balance, tickets, next visit
+    # session, user, participant + balance, cards, enrolments, tickets, next visit
+    with django_assert_num_queries(7):
         body = client.get(reverse("dashboard")).content.decode()
     assert "Rp345.000" in body
     assert reverse("balance") in body
     with django_assert_num_queries(2):  # session and user: the content comes from the cache
         assert main(client.get(reverse("dashboard"))) == body[body.index("<main") :]
+
+
+def test_a_member_without_jht_costs_one_query_more_for_the_rules(
+    client, jakon, django_assert_num_queries
+):
+    """The category's programs are read once, whatever the cards and history."""
+    client.force_login(jakon)
+    client.get(reverse("home"))
+    with django_assert_num_queries(8):
+        client.get(reverse("dashboard"))
+    with django_assert_num_queries(8):
+        client.get(reverse("balance"))
 
 
 def test_statement_pdf_has_the_years_figures(client, owner):
@@ -198,7 +339,7 @@ def test_card_page_has_an_inline_qr_without_personal_data_in_the_link(client, ow
     client.force_login(owner)
     card = owner.participant.kpj_cards.get(number="10000000011")
     body = client.get(reverse("card", args=[card.pk])).content.decode()
-    assert "<svg" in body
+    assert re.search(r"<div class=\"qr\">\s*(<\?xml[^>]*>\s*)?<svg", body)  # the QR, not the logo
     link = re.search(r'href="(http[^"]*/card/verify/[^"]+)"', body).group(1)
     for secret in (owner.participant.nik, "Budi", card.number):
         assert secret not in link
@@ -261,3 +402,48 @@ def test_staff_without_a_participant_get_404_on_own_pages(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("balance")).status_code == 404
     assert client.get(reverse("balance_statement", args=[2024])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Thị Hà", "李明", "محمد عبد الله", "Ёлка Ψ"])
+def test_statement_prints_a_name_in_any_script(client, name):
+    """The statement's font covers Vietnamese, Chinese, Arabic, Cyrillic and Greek names."""
+    user = UserFactory()
+    participant = ParticipantFactory(user=user, full_name=name)
+    KpjCardFactory(participant=participant, joined_on=D(2024, 1, 1))
+    client.force_login(user)
+    response = client.get(reverse("balance_statement", args=[2024]))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    if name.startswith("م"):  # right-to-left: the extracted letters may come reversed
+        assert set(name.replace(" ", "")) <= set(text)
+    else:
+        assert name in text
+    assert "JMO Portal" in text  # the logo's wordmark
+    assert len(response.content) < 80_000  # subset fonts: a statement stays light
+
+
+def test_statement_headings_do_not_overlap(client, owner):
+    """Every heading of the balances table fits its column: a long one wraps onto a second
+    line of its own cell instead of running into the next column ("Hasil pengembangan")."""
+    client.force_login(owner)
+    pdf = client.get(reverse("balance_statement", args=[2024])).content
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    boxes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            boxes.append((text.strip(), tm[4], tm[5], size))
+
+    page.extract_text(visitor_text=visit)
+    font = __import__("fpdf").FPDF()
+    font.add_font("DejaVu", "B", "static/fonts/DejaVuSans-Bold.ttf")
+    font.set_font("DejaVu", "B", 8)
+    row = [box for box in boxes if box[0] in {"Saldo awal", "Iuran", "Hasil", "pengembangan",
+                                               "Koreksi", "Penarikan", "Saldo akhir"}]  # fmt: skip
+    assert {box[0] for box in row} >= {"Hasil", "pengembangan", "Koreksi"}
+    for text, x, y, _size in row:
+        right = x + font.get_string_width(text) * 72 / 25.4
+        for other, x2, y2, _s in row:
+            if other != text and abs(y2 - y) < 1 and x2 > x:
+                assert right <= x2, f"{text!r} runs into {other!r}"

@@ -64,14 +64,15 @@ def test_dashboard_query_count_is_constant(
     from tests.factories import TicketFactory
 
     client.force_login(account)
-    # session, user, participant, open complaints, next appointment, maintenance windows
+    # session, user, participant, cards (no card: no enrolments to read), the category's
+    # programs (no JHT to show), open complaints, next appointment, maintenance windows
     # (cold cache; the test cache is cleared before each test, a warm page skips this one)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         client.get(reverse("dashboard"))
     # with complaints (their commit refreshes the page): one query fewer, still constant
     with django_capture_on_commit_callbacks(execute=True):
         TicketFactory.create_batch(3, participant=account.participant)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert "3 pengaduan" in client.get(reverse("dashboard")).content.decode()
     with django_assert_num_queries(2):  # session and user: the content comes from the cache
         client.get(reverse("dashboard"))

@@ -49,6 +49,8 @@ def admin_model(model: str, staff_x: str, staff_y: str) -> dict[str, str]:
 
 MATRIX: dict[str, str] = {
     "healthz": "200 200 200 200 200 200 200",
+    "favicon.ico": "200 200 200 200 200 200 200",
+    "style/": "200 200 200 200 200 200 200",
     "i18n/setlang/": "302 302 302 302 302 302 302",
     "accounts/signup/": "200 302 302 302 302 200 200",
     "accounts/login/": "200 302 302 302 302 200 200",
