@@ -243,6 +243,13 @@ def test_the_error_summary_links_each_problem_to_its_field():
     assert render_to_string("components/error_summary.html", {"form": BranchForm()}).strip() == ""
 
 
+def test_the_error_summary_names_the_field_once():
+    from core.templatetags.error_summary import labelled
+
+    assert labelled("Bidang ini harus diisi.", "Kode pos") == "Kode pos: Bidang ini harus diisi."
+    assert labelled("Kode pos harus 5 angka.", "Kode pos") == "Kode pos harus 5 angka."
+
+
 def test_the_confirmation_page_posts_the_action_with_its_fields(participant_client):
     from django.template.loader import render_to_string
 
