@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "documents",
     "insights",
     "outbox",
+    "sms",
     "jmo_portal.apps.PortalConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -216,6 +217,29 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.s
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>")
 
+# SMS: a sender chosen like the e-mail backend (sms/backends). The console backend prints each
+# SMS in the terminal (`make run`); production sets the HTTP gateway backend and its account.
+SMS_BACKEND = env("SMS_BACKEND", default="sms.backends.console.SmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USER = env("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10)
+SMS_SENDER_ID = env("SMS_SENDER_ID", default="BPJSTK")
+# A temporary failure (timeout, 5xx) is retried after base x 2^(n-1) s, at most this many tries.
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+SMS_BACKOFF_BASE_SECONDS = env.float("SMS_BACKOFF_BASE_SECONDS", default=30)
+SMS_BACKOFF_MAX_SECONDS = env.float("SMS_BACKOFF_MAX_SECONDS", default=30 * 60)
+# The beat job re-queues queued messages this long past due (Celery's own retry is first) and
+# takes over a send claimed this long ago by a worker that died (longer than a gateway call).
+SMS_RETRY_GRACE_SECONDS = env.float("SMS_RETRY_GRACE_SECONDS", default=120)
+SMS_CLAIM_TIMEOUT_SECONDS = env.float("SMS_CLAIM_TIMEOUT_SECONDS", default=300)
+# Rate limits per number: "count/period" (s, m, h, d; e.g. 3/15m). Per purpose, and in all.
+SMS_RATE_LIMITS = {
+    "default": env("SMS_RATE_LIMIT_PER_PURPOSE", default="5/h"),
+}
+SMS_RATE_LIMIT_PER_NUMBER = env("SMS_RATE_LIMIT_PER_NUMBER", default="10/h")
+
 # CELERY: with no broker configured, tasks run in-process (the embedded default).
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -253,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-schedule-batch": {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
+    },
+    "sms-retry-due": {
+        "task": "sms.tasks.sms_retry_due_task",
+        "schedule": 60,
     },
     "outbox-relay": {
         "task": "outbox.tasks.outbox_relay_task",
