@@ -95,6 +95,8 @@ AUTH_USER_MODEL = "participants.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # NIK or KPJ number plus password (what the login field holds when not e-mail or phone).
+    "participants.auth_backends.NikKpjBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -113,11 +115,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-allauth: e-mail login, mandatory verification, rate limits on the shared cache.
+# django-allauth: log in with e-mail, a verified phone, NIK or KPJ; mandatory e-mail
+# verification; phone verified by an SMS code; rate limits on the shared cache.
 # https://docs.allauth.org/en/latest/account/configuration.html
-ACCOUNT_ADAPTER = "core.account_adapter.PortalAccountAdapter"  # links in its mails: PORTAL_BASE_URL
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Links in its mails use PORTAL_BASE_URL (core); phones live on Participant (participants).
+ACCOUNT_ADAPTER = "participants.account_adapter.ParticipantAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# "phone" (optional) turns on allauth's phone pages (/accounts/phone/change/ and verify); the
+# portal's signup form leaves it out: a number is added and verified after the first login.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -133,6 +142,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "change_phone": "3/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
@@ -335,6 +346,12 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# PROXIES: how many proxies in front of the app append to X-Forwarded-For. Every per-IP limit
+# (the API throttles, allauth's login, reset and phone limits) takes the address that many hops
+# from the right, so a client-forged header cannot pick its own IP and the proxy's own address
+# does not lump everyone into one counter. 0 = no proxy: REMOTE_ADDR only.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -345,10 +362,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
-    # How many proxies in front of the app append to X-Forwarded-For: the throttles take the
-    # address that many hops from the right, so a client-forged header cannot pick its own IP.
-    # 0 = no proxy: REMOTE_ADDR only.
-    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    # The one trusted-proxy setting (NUM_PROXIES, above), shared with allauth's rate limits.
+    "NUM_PROXIES": NUM_PROXIES,
     # Throttle counters live in the cache (Redis through CACHE_URL, so shared by processes).
     "DEFAULT_THROTTLE_RATES": {
         "simulations": env("JMO_SIMULATION_RATE", default="60/min"),
