@@ -135,7 +135,15 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_FORMS = {
     "signup": "participants.forms.ParticipantSignupForm",
     "login": "participants.forms.PortalLoginForm",
+    "reset_password": "participants.forms.PortalResetPasswordForm",
+    "confirm_password_reset_code": "participants.forms.PortalConfirmResetCodeForm",
 }
+# Codes people type from an SMS: six digits. A reset code (by SMS only, participants/
+# phone_reset.py; e-mail resets keep the link) lives 10 minutes, three tries.
+ACCOUNT_PASSWORD_RESET_BY_CODE_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PREVENT_ENUMERATION = False  # the issue asks to tell people an account already exists
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
