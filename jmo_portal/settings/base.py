@@ -124,7 +124,10 @@ ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 # "phone" (optional) turns on allauth's phone pages (/accounts/phone/change/ and verify); the
 # portal's signup form leaves it out: a number is added and verified after the first login.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
-ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# Off means only: no SMS step forced at every login for a number on record but unverified
+# (often the employer's report, maybe stale: it would lock that person out). Adding or
+# changing a number is still confirmed by an SMS code, and only verified numbers log in.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = False
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
