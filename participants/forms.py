@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from allauth.account.forms import (
+    ChangePhoneForm,
     ConfirmPasswordResetCodeForm,
     LoginForm,
     ResetPasswordForm,
     SignupForm,
+    VerifyPhoneForm,
 )
 from django import forms
 from django.core.exceptions import ValidationError
@@ -223,6 +225,25 @@ class PortalResetPasswordForm(ResetPasswordForm):
 
 
 class PortalConfirmResetCodeForm(ConfirmPasswordResetCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["code"].label = _("Code from the SMS (6 digits)")
+        self.fields["code"].widget.attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "maxlength": "12",
+        }
+
+
+class PortalChangePhoneForm(ChangePhoneForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["phone"].label = _("New mobile number")
+
+
+class PortalVerifyPhoneForm(VerifyPhoneForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""

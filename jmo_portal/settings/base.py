@@ -140,6 +140,8 @@ ACCOUNT_FORMS = {
     "login": "participants.forms.PortalLoginForm",
     "reset_password": "participants.forms.PortalResetPasswordForm",
     "confirm_password_reset_code": "participants.forms.PortalConfirmResetCodeForm",
+    "change_phone": "participants.forms.PortalChangePhoneForm",
+    "verify_phone": "participants.forms.PortalVerifyPhoneForm",
 }
 # Codes people type from an SMS: six digits. A reset code (by SMS only, participants/
 # phone_reset.py; e-mail resets keep the link) lives 10 minutes, three tries.

@@ -38,6 +38,9 @@ def test_a_new_number_is_verified_by_the_code_sent_to_it(client, budi, on_commit
         response = client.post(reverse("account_change_phone"), {"phone": "0812 3456 7890"})
     assert response.url == reverse("account_verify_phone")
     assert [m.to for m in sms.outbox] == ["+6281234567890"]
+    page = client.get(reverse("account_verify_phone")).content.decode()
+    assert "+6281234567890" in page
+    assert 'autocomplete="one-time-code"' in page
     participant = Participant.objects.get(user=budi)
     assert participant.phone == "081200000001", "the old number stays until the code is typed"
     with on_commit():
