@@ -227,6 +227,9 @@ class PortalResetPasswordForm(ResetPasswordForm):
 class PortalConfirmResetCodeForm(ConfirmPasswordResetCodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # allauth's views always pass the expected code ("" when none was sent); built
+        # without one, no code is right rather than the comparison failing.
+        self.expected_code = self.expected_code or ""
         self.label_suffix = ""
         self.fields["code"].label = _("Code from the SMS (6 digits)")
         self.fields["code"].widget.attrs = {
@@ -246,6 +249,9 @@ class PortalChangePhoneForm(ChangePhoneForm):
 class PortalVerifyPhoneForm(VerifyPhoneForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # allauth's views always pass the expected code ("" when none was sent); built
+        # without one, no code is right rather than the comparison failing.
+        self.expected_code = self.expected_code or ""
         self.label_suffix = ""
         self.fields["code"].label = _("Code from the SMS (6 digits)")
         self.fields["code"].widget.attrs = {
