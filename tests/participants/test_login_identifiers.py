@@ -165,3 +165,25 @@ def test_without_a_trusted_proxy_the_header_is_ignored(client, budi, settings):
                     REMOTE_ADDR="192.0.2.5")  # fmt: skip
     codes = [e.code for e in refused.context["form"].non_field_errors().as_data()]
     assert codes == ["too_many_login_attempts"]
+
+
+@pytest.mark.parametrize(
+    ("known", "unknown"),
+    [("081234567890", "081299999999"), ("20000000123", "20000000777")],
+)
+def test_unknown_identifiers_cost_as_many_password_hashes(client, budi, known, unknown):
+    """The time a failed login takes says nothing about whether the account exists."""
+    from unittest import mock
+
+    from django.contrib.auth.hashers import Argon2PasswordHasher as Argon2
+
+    def hashes(identifier) -> int:
+        encode, verify = Argon2.encode, Argon2.verify
+        with (
+            mock.patch.object(Argon2, "encode", autospec=True, side_effect=encode) as hashed,
+            mock.patch.object(Argon2, "verify", autospec=True, side_effect=verify) as verified,
+        ):
+            login(client, identifier, password="salah-sandi-2026")
+        return hashed.call_count + verified.call_count
+
+    assert hashes(known) == hashes(unknown) >= 1
