@@ -6,7 +6,7 @@ import io
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import sms
 from sms import rules, sealing
@@ -34,7 +34,10 @@ def test_a_number_that_is_not_an_indonesian_mobile_is_refused_by_name(written):
     with pytest.raises(ValidationError) as caught:
         phone_normalise(written)
     assert caught.value.code == "phone"
-    assert "Phone number" in caught.value.messages[0]
+    with translation.override("en"):
+        assert caught.value.messages[0].startswith("Phone number:")
+    with translation.override("id"):
+        assert caught.value.messages[0].startswith("Nomor HP:")
 
 
 def test_codes_never_reach_the_log_in_clear():
@@ -118,15 +121,15 @@ def test_rate_limit_per_number_and_purpose(settings, django_capture_on_commit_ca
     settings.SMS_RATE_LIMIT_PER_NUMBER = "3/h"
     with django_capture_on_commit_callbacks(execute=True):
         sms_send(to=NUMBER, text="a", purpose="password_reset")
-        with pytest.raises(SmsRateLimited) as caught:
+        with pytest.raises(SmsRateLimited) as caught, translation.override("en"):
             sms_send(to=NUMBER, text="b", purpose="password_reset")
         assert "15 minutes" in caught.value.message
         sms_send(to=NUMBER, text="c", purpose="phone_verification")
         sms_send(to="+6281111111111", text="d", purpose="password_reset"), "another number"
         sms_send(to=NUMBER, text="e", purpose="phone_verification")
-        with pytest.raises(SmsRateLimited) as caught:
+        with pytest.raises(SmsRateLimited) as caught, translation.override("id"):
             sms_send(to=NUMBER, text="f", purpose="other")
-        assert "minutes" in caught.value.message
+        assert "menit" in caught.value.message
     assert SmsMessage.objects.filter(to=NUMBER).count() == 3
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
         sms_send(to=NUMBER, text="g", purpose="password_reset")
