@@ -6,6 +6,7 @@ audit row in the same transaction; e-mails go out by Celery after the commit.
 """
 
 import datetime
+import logging
 import secrets
 from collections.abc import Mapping
 
@@ -28,6 +29,8 @@ from outbox.services import enqueue_on_commit
 from participants.masking import mask
 from participants.models import BankAccount, EmergencyContact, FamilyMember, Participant, User
 from participants.nik import nik_matches_birth_date, normalise_name, parse_nik
+from participants.services import PHONE_TAKEN
+from sms.services import SmsRateLimited, sms_send
 
 from . import notifications, rules
 from .models import DataUpdateRequest, DataUpdateStep
@@ -38,6 +41,8 @@ Status = DataUpdateRequest.Status
 CODE_KINDS = rules.CODE_KINDS
 IMMEDIATE_KINDS = rules.IMMEDIATE_KINDS
 REVIEW_KINDS = rules.REVIEW_KINDS
+SMS_PURPOSE_DATA_UPDATE = "data_update_phone"
+logger = logging.getLogger(__name__)
 # Requests about one family member already on record (values["member"] is its id).
 MEMBER_KINDS = {Kind.FAMILY_MEMBER_EDIT, Kind.FAMILY_MEMBER_REMOVE}
 MEMBER_FIELDS = ("full_name", "relationship", "birth_date", "nik", "is_heir")
@@ -251,9 +256,11 @@ def _send_code_on_commit(request_id: int) -> None:
 
 
 def code_recipient(request: DataUpdateRequest) -> str:
-    """The new address proves itself; a phone code goes to the participant's mail (no SMS yet)."""
+    """The new address or number proves itself: the code goes to it (e-mail, or SMS)."""
     if request.kind == Kind.EMAIL:
         return request.values["email"]
+    if request.kind == Kind.PHONE:
+        return request.values["phone"]
     return notification_recipient(request.participant)
 
 
@@ -291,11 +298,26 @@ def data_update_send_code(*, request_id: int) -> bool:
     if issued is None:
         return False
     request, code = issued
+    if request.kind == Kind.PHONE:
+        return _send_code_by_sms(request, code)
     return notify(
         to=code_recipient(request),
         message=notifications.code_message,
         context={"kind_label": Kind(request.kind).label, "code": code},
     )
+
+
+def _send_code_by_sms(request: DataUpdateRequest, code: str) -> bool:
+    """The code for a new mobile number goes to that number: typing it back proves the
+    person holds the phone, which then logs in and receives reset codes."""
+    text = notifications.sms_code_text(code=code)
+    try:
+        sms_send(to=code_recipient(request), text=text, purpose=SMS_PURPOSE_DATA_UPDATE)
+    except SmsRateLimited:
+        # The participant sees "waiting for the code" and can ask for a new one later.
+        logger.warning("data update %s: SMS code held back by the rate limit", request.pk)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -501,6 +523,19 @@ def _apply_participant_field(request, actor, participant, field, new) -> None:
     _audit_change(request, actor, field, old.isoformat() if field == "birth_date" else old, new)
 
 
+def _apply_phone(request, actor, participant, new) -> None:
+    """A new number confirmed by the SMS code sent to it: on record and verified at once."""
+    old = participant.phone
+    participant.phone = new
+    participant.phone_verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            participant.save(update_fields=["phone", "phone_verified_at", "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(PHONE_TAKEN, code="phone_taken") from exc
+    _audit_change(request, actor, "phone", old, new)
+
+
 def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUpdateRequest:
     still_waiting = DataUpdateRequest.objects.select_for_update().filter(
         pk=request.pk, status__in=from_statuses
@@ -511,7 +546,9 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
     values = request.values
     # What the records said, shown to the participant next to the new values.
     old_values = _values_before(request, participant)
-    if request.kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
+    if request.kind == Kind.PHONE:
+        _apply_phone(request, actor, participant, values["phone"])
+    elif request.kind in {Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
         field = {"name": "full_name"}.get(request.kind, request.kind)
         _apply_participant_field(request, actor, participant, field, values[request.kind])
     elif request.kind == Kind.BIRTH_DATE:

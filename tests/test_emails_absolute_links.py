@@ -98,9 +98,10 @@ def test_every_mail_the_portal_sends_links_absolutely_to_the_base_url(client, se
 
     code_request = DataUpdateRequest.objects.create(
         participant=person,
-        kind=DataUpdateRequest.Kind.PHONE,
+        # A new e-mail address gets its code by mail (a new phone number gets it by SMS).
+        kind=DataUpdateRequest.Kind.EMAIL,
         status=DataUpdateRequest.Status.AWAITING_CODE,
-        values={"phone": "081234567890"},
+        values={"email": "budi.baru@example.test"},
     )
     mails["data update code"] = sent(
         lambda: data_update_services.data_update_send_code(request_id=code_request.pk)

@@ -49,7 +49,9 @@ def test_register_verify_login_and_switch_language(live_server, page: Page, tmp_
     page.get_by_role("button", name="Konfirmasi").click()
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill("rina@example.test")
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(
+        "rina@example.test"
+    )
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 
