@@ -18,7 +18,8 @@ admin.site.autocomplete_view = audited_autocomplete(admin.site)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("participants.account_urls")),
+    path("accounts/", include("access.account_urls")),
+    path("access/", include("access.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("participants.api_urls")),

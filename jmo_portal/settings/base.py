@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "documents",
     "insights",
     "outbox",
+    "access",
     "jmo_portal.apps.PortalConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -122,8 +123,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Signup is the access app's own two steps (access/views.py: possession of a contact on record).
 ACCOUNT_FORMS = {
-    "signup": "participants.forms.ParticipantSignupForm",
     "login": "participants.forms.PortalLoginForm",
 }
 ACCOUNT_PREVENT_ENUMERATION = False  # the issue asks to tell people an account already exists
