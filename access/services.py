@@ -208,7 +208,7 @@ def signup_complete(*, contact_code_id: int, code: str, email: str, password: st
     """
     with transaction.atomic():
         row = (
-            ContactCode.objects.select_for_update()
+            ContactCode.objects.select_for_update(of=("self",))
             .select_related("participant")
             .filter(pk=contact_code_id, purpose=ContactCode.Purpose.SIGNUP)
             .first()
@@ -450,7 +450,9 @@ def access_login_set(
     the online path refuses while any lock is on.
     """
     participant = (
-        Participant.objects.select_for_update().select_related("user").get(pk=participant_id)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=participant_id)
     )
     now = timezone.now()
     if via == "branch":
