@@ -73,8 +73,8 @@ def test_a_locked_member_without_an_account_gets_no_signup_code(client, holder, 
     holder.save(update_fields=["user"])
     services.access_lock(participant=holder, source="staff",
                          actor=StaffFactory(branch=holder.branch))  # fmt: skip
-    commit(client.post, reverse("account_signup"),
-           {"nik": holder.nik, "kpj_number": "10000000210", "birth_date": BIRTH.isoformat()})  # fmt: skip
+    data = {"nik": holder.nik, "kpj_number": "10000000210", "birth_date": BIRTH.isoformat()}
+    commit(client.post, reverse("account_signup"), data)
     assert mail.outbox == []
 
 
