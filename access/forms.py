@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import kpj_validator
 from participants.nik import nik_matches_birth_date, parse_nik
+from sms.phone import phone_local
 
 
 class _PortalForm(forms.Form):
@@ -138,6 +139,23 @@ class SignupCodeForm(_PasswordPairForm):
 
 
 class NewLoginForm(_PasswordPairForm):
+    phone = forms.CharField(
+        label=_("Mobile number (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_(
+            "To log in with your phone too. After you log in, we send it a code by SMS to "
+            "confirm it."
+        ),
+    )
+
+    field_order = ["email", "phone", "password1", "password2"]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return phone_local(phone) if phone else ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = _(

@@ -67,22 +67,7 @@ def recovery_fact_matches(
     return month_start(answer) in accepted
 
 
-def phone_digits(phone: str) -> str:
-    """An Indonesian mobile number in one shape (62…), whatever way it was written."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    return digits
-
-
 def mask_email(email: str) -> str:
     """`b***@demo.jmo.example`: enough for the owner to recognise, not to learn."""
     name, _, domain = email.partition("@")
     return f"{name[:1]}***@{domain}" if domain else ""
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone_digits(phone)
-    return f"+{digits[:4]}****{digits[-3:]}" if len(digits) >= 8 else ""

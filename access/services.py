@@ -15,7 +15,8 @@ from core.models import AuditEvent
 from core.notifications import BILINGUAL, notify
 from core.scoping import staff_can_see_branch
 from participants.models import Participant, User
-from participants.services import participant_link_user
+from participants.services import participant_link_user, participant_phone_set
+from sms.services import SmsRateLimited, sms_send
 
 from . import rules, selectors
 from .models import AccessLock, BranchRecoveryCode, ContactCode
@@ -56,12 +57,13 @@ def contacts_on_record(participant: Participant) -> Contacts:
 
 
 def _send_text(*, phone: str, text: str, purpose: str) -> bool:
-    """An SMS through the sms app when it is installed; without it, SMS is not a channel."""
+    """Queue an SMS (delivered after commit by the sms app). A number on record that is not a
+    mobile number, or one that had enough SMS for now, simply gets none: the page says the same
+    either way, and the e-mail on record (if any) still gets the code."""
     try:
-        from sms.services import sms_send
-    except ImportError:
+        sms_send(to=phone, text=text, purpose=purpose)
+    except (ValidationError, SmsRateLimited):
         return False
-    sms_send(to=phone, text=text, purpose=purpose)
     return True
 
 
@@ -158,7 +160,7 @@ def signup_code_send(*, nik: str, kpj_number: str, birth_date: datetime.date) ->
             action="signup_code_sent",
             detail={"email": row.sent_to_email, "sms": row.sent_to_phone},
         )
-        transaction.on_commit(lambda: _deliver_code(contacts, code))
+        _deliver_code(contacts, code)
     elif participant is not None and participant.user_id is not None:
         _guidance_send(participant)
     return row
@@ -168,7 +170,10 @@ def _deliver_code(contacts: Contacts, code: str) -> None:
     if contacts.phone:
         _send_text(phone=contacts.phone, text=_code_sms(code), purpose="signup_code")
     if contacts.email:
-        notify(to=contacts.email, message=_code_mail(code), languages=BILINGUAL)
+        email = contacts.email
+        transaction.on_commit(
+            lambda: notify(to=email, message=_code_mail(code), languages=BILINGUAL)
+        )
 
 
 def _guidance_send(participant: Participant) -> None:
@@ -184,7 +189,7 @@ def _guidance_send(participant: Participant) -> None:
         participant=participant, action="signup_guidance_sent", detail={"sms": bool(phone)}
     )
 
-    def send():
+    def send_mails():
         for address in sorted(emails):
             notify(
                 to=address,
@@ -193,10 +198,10 @@ def _guidance_send(participant: Participant) -> None:
                 links={"recover_url": "/access/recover/"},
                 languages=BILINGUAL,
             )
-        if phone:
-            _send_text(phone=phone, text=_guidance_sms(login), purpose="signup_guidance")
 
-    transaction.on_commit(send)
+    transaction.on_commit(send_mails)
+    if phone:
+        _send_text(phone=phone, text=_guidance_sms(login), purpose="signup_guidance")
 
 
 def signup_complete(*, contact_code_id: int, code: str, email: str, password: str) -> User:
@@ -247,6 +252,13 @@ def _signup_account_create(*, row: ContactCode, email: str, password: str) -> Us
     EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=verified)
     # Raises ParticipantAlreadyRegistered when another signup won the race: all rolls back.
     participant_link_user(participant=participant, user=user)
+    if row.sent_to_phone and not row.sent_to_email:
+        # The code went to the phone alone, so typing it proved the phone: it logs in now.
+        try:
+            with transaction.atomic():
+                participant_phone_set(user=user, phone=participant.phone, verified=True)
+        except ValidationError:
+            pass  # verified for another account already: it stays a contact number only
     AuditEvent.objects.create(
         actor=user,
         participant=participant,
@@ -442,6 +454,7 @@ def access_login_set(
     password: str,
     via: str,
     branch_code_id: int | None = None,
+    phone: str = "",
 ) -> User:
     """After online recovery or a branch code: the participant's login becomes this e-mail and
     password (a new account if they had none). The old password and every session end.
@@ -487,6 +500,9 @@ def access_login_set(
         user.save(update_fields=["email", "password"])
         EmailAddress.objects.filter(user=user).delete()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    if phone:
+        # Unverified until an SMS code proves it after the first login (allauth's phone page).
+        participant_phone_set(user=user, phone=phone, verified=False)
     AuditEvent.objects.create(
         actor=user, participant=participant, action="login_recovered", detail={"via": via}
     )

@@ -220,6 +220,7 @@ def new_login(request):
                 participant_id=state["participant"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                phone=form.cleaned_data["phone"],
                 via=state["via"],
                 branch_code_id=state["code"],
             )

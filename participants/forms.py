@@ -8,16 +8,32 @@ from core.money import format_rupiah
 
 
 class PortalLoginForm(LoginForm):
-    """allauth's login with visible labels in the portal's own words."""
+    """allauth's login with visible labels in the portal's own words.
+
+    One field takes an e-mail address, a verified mobile number (allauth's phone login), a
+    NIK or a KPJ number (participants.auth_backends.NikKpjBackend).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
-        self.fields["login"].label = _("E-mail")
+        self.fields["login"].label = _("E-mail, mobile number, NIK or KPJ number")
+        self.fields["login"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        )
+        self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].label = _("Password")
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("Remember me on this device")
+
+    def user_credentials(self) -> dict:
+        """An 11-digit number may read as both a phone and a KPJ number: both are tried."""
+        credentials = super().user_credentials()
+        login = "".join(self.cleaned_data["login"].split())
+        if login.isdigit() and len(login) in (11, 16):
+            credentials["nik_or_kpj"] = login
+        return credentials
 
 
 # --- public simulators (GET forms: no account, no CSRF, work without JS) -----------------

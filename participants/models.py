@@ -137,6 +137,9 @@ class Participant(BaseModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     category = models.CharField(_("category"), max_length=5, choices=Category.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Set when the person proved they hold `phone` by typing a code sent to it by SMS; cleared
+    # whenever `phone` changes otherwise. A verified phone logs in and receives reset codes.
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     branch = models.ForeignKey(
@@ -154,7 +157,14 @@ class Participant(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="participant_nik_16_digits"
-            )
+            ),
+            # A verified phone is a login: it belongs to one person. Unverified numbers (a
+            # family phone, an employer's report) may repeat.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=models.Q(phone_verified_at__isnull=False),
+                name="participant_verified_phone_unique",
+            ),
         ]
 
     def __str__(self):

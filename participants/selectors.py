@@ -1,6 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -251,3 +252,57 @@ def kpj_card_get_for_employer(*, employer: Employer, number: str) -> KpjCard:
     if card is None:
         raise Http404
     return card
+
+
+# --- login identifiers (e-mail is allauth's; phone, NIK and KPJ are resolved here) ---------
+
+
+def user_get_by_verified_phone(*, phone: str) -> User | None:
+    """The login whose participant proved they hold `phone` (+62… or 08…), else None.
+
+    Only a verified number logs in or gets a reset code: an unverified one may be an
+    employer's report or a shared family phone.
+    """
+    from sms.phone import phone_local
+
+    try:
+        local = phone_local(phone)
+    except ValidationError:
+        return None
+    return (
+        User.objects.filter(participant__phone=local, participant__phone_verified_at__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+
+
+def user_get_by_nik_or_kpj(*, number: str) -> User | None:
+    """The login of the participant with this NIK (16 digits) or KPJ card (11 digits).
+
+    Any card of the person leads to the person's one login; the password still decides.
+    """
+    number = "".join(number.split())
+    if not number.isdigit():
+        return None
+    if len(number) == 16:
+        return User.objects.filter(participant__nik=number).first()
+    if len(number) == 11:
+        return User.objects.filter(participant__kpj_cards__number=number).first()
+    return None
+
+
+def user_phone(*, user: User) -> tuple[str, bool] | None:
+    """(+62… number, verified) of the login's participant, or None when none is on record."""
+    from sms.phone import phone_normalise
+
+    row = (
+        Participant.objects.filter(user_id=user.pk)
+        .values_list("phone", "phone_verified_at")
+        .first()
+    )
+    if not row or not row[0]:
+        return None
+    try:
+        return phone_normalise(row[0]), row[1] is not None
+    except ValidationError:
+        return None  # a malformed number from old data cannot log in or get codes

@@ -333,3 +333,54 @@ def members_register_for_employer(
         for card in cards
     )
     return cards
+
+
+# --- the participant's phone: one number, verified by an SMS code --------------------------
+
+PHONE_TAKEN = _(
+    "Mobile number: this number is already verified for another account. Use another number, "
+    "or go to a branch office if it is yours."
+)
+
+
+@transaction.atomic
+def participant_phone_set(*, user: User, phone: str, verified: bool, actor: User | None = None):
+    """Put `phone` on the login's participant, verified (an SMS code proved it) or not.
+
+    Participant.phone is the one place a participant's number lives: the contact number on
+    record, the login phone once verified, the number reset codes go to. A new number starts
+    unverified unless the caller just checked a code sent to it. Raises ValidationError
+    (code "phone_taken") when another account already verified the same number.
+    """
+    from sms.phone import phone_local
+
+    local = phone_local(phone)
+    participant = Participant.objects.select_for_update().filter(user_id=user.pk).first()
+    if participant is None:
+        raise ValidationError(
+            _("Only a participant's account can have a mobile number."), code="no_participant"
+        )
+    same = participant.phone == local
+    if same and (participant.phone_verified_at is not None) == verified:
+        return participant
+    old = participant.phone
+    participant.phone = local
+    if verified:
+        participant.phone_verified_at = timezone.now()
+    elif not same:
+        participant.phone_verified_at = None
+    try:
+        with transaction.atomic():
+            participant.save(update_fields=["phone", "phone_verified_at", "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(PHONE_TAKEN, code="phone_taken") from exc
+    from .masking import mask_phone
+
+    AuditEvent.objects.create(
+        actor=actor or user,
+        participant=participant,
+        action="phone_verified" if verified else "phone_set",
+        detail={"old": mask_phone(old), "new": mask_phone(local)},
+    )
+    participant_pages_changed([participant.pk])
+    return participant

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+import sms
 from jmo_portal.celery import app as celery_app
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
@@ -70,6 +71,14 @@ def pytest_runtest_setup(item):
             service_unavailable(problem)
     if "e2e" in markers and not os.path.exists(CHROMIUM):
         service_unavailable("needs Debian's chromium package (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_sms_outbox():
+    """SMS the locmem backend kept (sms.outbox) never leak from one test into the next."""
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

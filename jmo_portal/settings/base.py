@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "insights",
     "outbox",
     "access",
+    "sms",
     "jmo_portal.apps.PortalConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -95,6 +96,8 @@ AUTH_USER_MODEL = "participants.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # NIK or KPJ number plus password (what the login field holds when not e-mail or phone).
+    "participants.auth_backends.NikKpjBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -113,11 +116,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-allauth: e-mail login, mandatory verification, rate limits on the shared cache.
+# django-allauth: log in with e-mail, a verified phone, NIK or KPJ; mandatory e-mail
+# verification; phone verified by an SMS code; rate limits on the shared cache.
 # https://docs.allauth.org/en/latest/account/configuration.html
-ACCOUNT_ADAPTER = "core.account_adapter.PortalAccountAdapter"  # links in its mails: PORTAL_BASE_URL
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Links in its mails use PORTAL_BASE_URL (core); phones live on Participant (participants).
+ACCOUNT_ADAPTER = "participants.account_adapter.ParticipantAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# "phone" (optional) turns on allauth's phone pages (/accounts/phone/change/ and verify); the
+# portal's signup form leaves it out: a number is added and verified after the first login.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -133,6 +143,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "change_phone": "3/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
@@ -217,6 +229,29 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.s
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JMO Portal <noreply@jmo.example>")
 
+# SMS: a sender chosen like the e-mail backend (sms/backends). The console backend prints each
+# SMS in the terminal (`make run`); production sets the HTTP gateway backend and its account.
+SMS_BACKEND = env("SMS_BACKEND", default="sms.backends.console.SmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USER = env("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10)
+SMS_SENDER_ID = env("SMS_SENDER_ID", default="BPJSTK")
+# A temporary failure (timeout, 5xx) is retried after base x 2^(n-1) s, at most this many tries.
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+SMS_BACKOFF_BASE_SECONDS = env.float("SMS_BACKOFF_BASE_SECONDS", default=30)
+SMS_BACKOFF_MAX_SECONDS = env.float("SMS_BACKOFF_MAX_SECONDS", default=30 * 60)
+# The beat job re-queues queued messages this long past due (Celery's own retry is first) and
+# takes over a send claimed this long ago by a worker that died (longer than a gateway call).
+SMS_RETRY_GRACE_SECONDS = env.float("SMS_RETRY_GRACE_SECONDS", default=120)
+SMS_CLAIM_TIMEOUT_SECONDS = env.float("SMS_CLAIM_TIMEOUT_SECONDS", default=300)
+# Rate limits per number: "count/period" (s, m, h, d; e.g. 3/15m). Per purpose, and in all.
+SMS_RATE_LIMITS = {
+    "default": env("SMS_RATE_LIMIT_PER_PURPOSE", default="5/h"),
+}
+SMS_RATE_LIMIT_PER_NUMBER = env("SMS_RATE_LIMIT_PER_NUMBER", default="10/h")
+
 # CELERY: with no broker configured, tasks run in-process (the embedded default).
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -254,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-schedule-batch": {
         "task": "appointments.tasks.appointments_schedule_all_task",
         "schedule": 10 * 60,
+    },
+    "sms-retry-due": {
+        "task": "sms.tasks.sms_retry_due_task",
+        "schedule": 60,
     },
     "outbox-relay": {
         "task": "outbox.tasks.outbox_relay_task",
@@ -308,6 +347,12 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# PROXIES: how many proxies in front of the app append to X-Forwarded-For. Every per-IP limit
+# (the API throttles, allauth's login, reset and phone limits) takes the address that many hops
+# from the right, so a client-forged header cannot pick its own IP and the proxy's own address
+# does not lump everyone into one counter. 0 = no proxy: REMOTE_ADDR only.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -318,10 +363,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
-    # How many proxies in front of the app append to X-Forwarded-For: the throttles take the
-    # address that many hops from the right, so a client-forged header cannot pick its own IP.
-    # 0 = no proxy: REMOTE_ADDR only.
-    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    # The one trusted-proxy setting (NUM_PROXIES, above), shared with allauth's rate limits.
+    "NUM_PROXIES": NUM_PROXIES,
     # Throttle counters live in the cache (Redis through CACHE_URL, so shared by processes).
     "DEFAULT_THROTTLE_RATES": {
         "simulations": env("JMO_SIMULATION_RATE", default="60/min"),

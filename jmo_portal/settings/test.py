@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 # Argon2 stays first (production's order); tests only hash with it where they log in.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# SMS land in sms.outbox, as mail lands in mail.outbox (a live-server test may point elsewhere).
+SMS_BACKEND = env("SMS_BACKEND", default="sms.backends.locmem.SmsBackend")
+SMS_BACKOFF_BASE_SECONDS = env.float("SMS_BACKOFF_BASE_SECONDS", default=0.2)
 # A test that starts a real worker switches this off for itself (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
