@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tests.factories import (
     EmailAddressFactory,
@@ -44,7 +45,8 @@ def holder(clock):
     clock.move_to(datetime.datetime(2024, 2, 1, 9, 0, tzinfo=datetime.UTC))
     participant.user = UserFactory(email="asep@example.test")
     EmailAddressFactory(user=participant.user)
-    participant.save(update_fields=["user"])
+    participant.phone_verified_at = timezone.now()  # proved by SMS since
+    participant.save(update_fields=["user", "phone_verified_at"])
     clock.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
     return participant
 

@@ -53,7 +53,9 @@ def test_a_locked_account_cannot_log_in_on_the_web(client, holder):
 
 
 def test_a_locked_account_cannot_use_the_api_even_with_a_session_from_before(client, holder):
-    assert login(client).status_code == 302
+    response = login(client)
+    assert response.status_code == 302, response
+    assert response["Location"] == reverse("dashboard")
     assert client.get("/api/v1/me/balance").status_code == 200
     services.access_lock(participant=holder, source="participant", actor=holder.user)
 

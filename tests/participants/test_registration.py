@@ -270,3 +270,22 @@ def test_participant_model_refuses_a_second_row_for_a_nik(member):
             category="PPU",
             branch=member.branch,
         )
+
+
+def test_a_phone_on_record_gets_the_code_by_sms_and_typing_it_verifies_that_phone(client):
+    import sms
+
+    participant = ParticipantFactory(
+        nik=make_nik(birth_date=BIRTH, sequence=4), birth_date=BIRTH, email="",
+        phone="0812-3456-7890",
+    )  # fmt: skip
+    KpjCardFactory(participant=participant, number="10000000044")
+    start(client)
+
+    assert mail.outbox == []
+    assert [message.to for message in sms.outbox] == ["+6281234567890"]
+    code = re.search(r"\b(\d{6})\b", sms.outbox[0].text).group(1)
+    assert finish(client, code).status_code == 302
+    participant.refresh_from_db()
+    assert participant.user.email == "dedi@example.test"
+    assert participant.phone_verified_at is not None
