@@ -121,3 +121,11 @@ def test_staff_of_another_branch_can_neither_see_nor_lock(client, holder):
     assert refused.status_code == 200  # the form does not offer another branch's participant
     assert AccessLock.objects.count() == 1
     assert User.objects.get(pk=holder.user_id).is_active is False
+
+
+@pytest.mark.parametrize("identifier", ["nik", "kpj"])
+def test_a_locked_account_cannot_log_in_with_nik_or_kpj_either(client, holder, identifier):
+    services.access_lock(participant=holder, source="participant", actor=holder.user)
+    login_as = holder.nik if identifier == "nik" else "10000000210"
+    client.post(reverse("account_login"), {"login": login_as, "password": TEST_PASSWORD})
+    assert "_auth_user_id" not in client.session
