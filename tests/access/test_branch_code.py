@@ -96,7 +96,7 @@ def test_the_issuer_cannot_confirm_their_own_code(client, holder, issuer):
     issue_in_admin(client, issuer, holder)
     row = BranchRecoveryCode.objects.get()
     page = confirm_in_admin(client, issuer, row)
-    assert "another staff member must confirm" in page.content.decode()
+    assert "petugas lain harus mengonfirmasinya" in page.content.decode()
     row.refresh_from_db()
     assert row.confirmed_at is None
     with pytest.raises(IntegrityError), transaction.atomic():  # and the database agrees
