@@ -117,7 +117,8 @@ class PhoneForm(DataUpdateForm):
         phone = normalise_phone(self.cleaned_data["phone"])
         if not _PHONE.match(phone):
             raise ValidationError(ERRORS["phone"], code="phone")
-        if phone == self.participant.phone:
+        if phone == self.participant.phone and self.participant.phone_verified_at:
+            # An unverified number on record (from an employer's report) can be confirmed.
             raise ValidationError(ERRORS["phone_same"], code="phone_same")
         return phone
 

@@ -17,6 +17,13 @@ def code_message(context: dict) -> tuple[str, str]:
     return subject, body
 
 
+def sms_code_text(*, code: str) -> str:
+    return gettext(
+        "JMO: your code to confirm your new mobile number is %(code)s. Valid 15 minutes. "
+        "Never share it with anyone. Did not ask? Call 175."
+    ) % {"code": code}
+
+
 def status_message(context: dict) -> tuple[str, str]:
     status_label = context["status_label"]
     subject = gettext("Your data update request: %(status)s") % {"status": status_label}

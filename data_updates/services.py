@@ -6,6 +6,7 @@ audit row in the same transaction; e-mails go out by Celery after the commit.
 """
 
 import datetime
+import logging
 import secrets
 from collections.abc import Mapping
 
@@ -28,6 +29,8 @@ from outbox.services import enqueue_on_commit
 from participants.masking import mask
 from participants.models import BankAccount, EmergencyContact, FamilyMember, Participant, User
 from participants.nik import nik_matches_birth_date, normalise_name, parse_nik
+from participants.services import PHONE_TAKEN
+from sms.services import SmsRateLimited, sms_send
 
 from . import notifications, rules
 from .models import DataUpdateRequest, DataUpdateStep
@@ -36,6 +39,8 @@ Kind = DataUpdateRequest.Kind
 Status = DataUpdateRequest.Status
 
 CODE_KINDS = {Kind.PHONE, Kind.EMAIL}
+SMS_PURPOSE_DATA_UPDATE = "data_update_phone"
+logger = logging.getLogger(__name__)
 IMMEDIATE_KINDS = {Kind.ADDRESS, Kind.EMERGENCY_CONTACT, Kind.BANK_ACCOUNT}
 REVIEW_KINDS = {
     Kind.NAME,
@@ -258,9 +263,11 @@ def _send_code_on_commit(request_id: int) -> None:
 
 
 def code_recipient(request: DataUpdateRequest) -> str:
-    """The new address proves itself; a phone code goes to the participant's mail (no SMS yet)."""
+    """The new address or number proves itself: the code goes to it (e-mail, or SMS)."""
     if request.kind == Kind.EMAIL:
         return request.values["email"]
+    if request.kind == Kind.PHONE:
+        return request.values["phone"]
     return notification_recipient(request.participant)
 
 
@@ -298,11 +305,26 @@ def data_update_send_code(*, request_id: int) -> bool:
     if issued is None:
         return False
     request, code = issued
+    if request.kind == Kind.PHONE:
+        return _send_code_by_sms(request, code)
     return notify(
         to=code_recipient(request),
         message=notifications.code_message,
         context={"kind_label": request.get_kind_display(), "code": code},
     )
+
+
+def _send_code_by_sms(request: DataUpdateRequest, code: str) -> bool:
+    """The code for a new mobile number goes to that number: typing it back proves the
+    person holds the phone, which then logs in and receives reset codes."""
+    text = notifications.sms_code_text(code=code)
+    try:
+        sms_send(to=code_recipient(request), text=text, purpose=SMS_PURPOSE_DATA_UPDATE)
+    except SmsRateLimited:
+        # The participant sees "waiting for the code" and can ask for a new one later.
+        logger.warning("data update %s: SMS code held back by the rate limit", request.pk)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -505,6 +527,19 @@ def _apply_participant_field(request, actor, participant, field, new) -> None:
     _audit_change(request, actor, field, old.isoformat() if field == "birth_date" else old, new)
 
 
+def _apply_phone(request, actor, participant, new) -> None:
+    """A new number confirmed by the SMS code sent to it: on record and verified at once."""
+    old = participant.phone
+    participant.phone = new
+    participant.phone_verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            participant.save(update_fields=["phone", "phone_verified_at", "updated_at"])
+    except IntegrityError as exc:
+        raise ValidationError(PHONE_TAKEN, code="phone_taken") from exc
+    _audit_change(request, actor, "phone", old, new)
+
+
 def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUpdateRequest:
     still_waiting = DataUpdateRequest.objects.select_for_update().filter(
         pk=request.pk, status__in=from_statuses
@@ -513,7 +548,9 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
         raise DataUpdateConflict
     participant = Participant.objects.select_for_update().get(pk=request.participant_id)
     values = request.values
-    if request.kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
+    if request.kind == Kind.PHONE:
+        _apply_phone(request, actor, participant, values["phone"])
+    elif request.kind in {Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
         field = {"name": "full_name"}.get(request.kind, request.kind)
         _apply_participant_field(request, actor, participant, field, values[request.kind])
     elif request.kind == Kind.BIRTH_DATE:

@@ -186,3 +186,31 @@ def check_portal_base_url(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_sms_backend(app_configs, **kwargs):
+    """Login, reset and confirmation codes go by SMS (sms/backends): the console backend would
+    print them into the server's log instead of sending them, and a gateway needs its URL."""
+    backend = settings.SMS_BACKEND
+    if backend.endswith((".console.SmsBackend", ".locmem.SmsBackend")):
+        return [
+            Error(
+                f"SMS_BACKEND is {backend}: SMS codes would be printed or kept in memory, not "
+                "sent.",
+                hint="Set SMS_BACKEND=sms.backends.http.SmsBackend with SMS_GATEWAY_URL and "
+                "SMS_GATEWAY_TOKEN (or SMS_GATEWAY_USER and SMS_GATEWAY_PASSWORD).",
+                id="jmo_portal.E012",
+            )
+        ]
+    if backend.endswith(".http.SmsBackend") and not settings.SMS_GATEWAY_URL.startswith(
+        "https://"
+    ):
+        return [
+            Error(
+                "SMS_GATEWAY_URL is not an https:// address: codes would travel unencrypted.",
+                hint="Set SMS_GATEWAY_URL to the gateway's https address.",
+                id="jmo_portal.E012",
+            )
+        ]
+    return []

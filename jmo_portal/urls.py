@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("access.account_urls")),
+    path("accounts/", include("participants.account_urls")),
     path("access/", include("access.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,8 +4,10 @@ allauth keeps phone numbers wherever the adapter says: here, Participant.phone (
 `phone_verified_at` stamp), the one number a participant has (participants.services).
 """
 
+from allauth.core import context
 from allauth.core.internal.httpkit import clean_client_ip
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,12 @@ class ParticipantAccountAdapter(PortalAccountAdapter):
         services.participant_phone_set(user=user, phone=phone, verified=verified)
 
     def set_phone_verified(self, user, phone: str) -> None:
-        services.participant_phone_set(user=user, phone=phone, verified=True)
+        try:
+            services.participant_phone_set(user=user, phone=phone, verified=True)
+        except ValidationError as exc:
+            # Another record verified the number between the code and now (the unique
+            # constraint caught it): allauth has no error path here, so a message.
+            messages.error(context.request, exc.messages[0])
 
     def get_user_by_phone(self, phone: str):
         return selectors.user_get_by_verified_phone(phone=phone)
@@ -63,7 +70,9 @@ class ParticipantAccountAdapter(PortalAccountAdapter):
         try:
             sms_send(to=phone, text=text, purpose=SMS_PURPOSE_VERIFY)
         except SmsRateLimited as exc:
-            raise ValidationError(exc.message, code="sms_rate_limited") from exc
+            # The person's own number, in their own session: saying "wait" tells nobody else
+            # anything. allauth calls this after its form is valid, so a message, not an error.
+            messages.error(context.request, exc.message)
 
     # --- rate limits: which address is the client ------------------------------------
 

@@ -1,10 +1,26 @@
 from decimal import Decimal
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import (
+    ChangePhoneForm,
+    ConfirmPasswordResetCodeForm,
+    LoginForm,
+    ResetPasswordForm,
+    VerifyPhoneForm,
+)
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
+from sms.phone import phone_normalise
+
+from . import selectors
+from .phone_reset import PhonePasswordResetProcess
+
+RESET_IDENTIFIER_INVALID = _(
+    "E-mail or mobile number: write the e-mail address of your account, or your mobile "
+    "number, for example 0812 3456 7890."
+)
 
 
 class PortalLoginForm(LoginForm):
@@ -34,6 +50,95 @@ class PortalLoginForm(LoginForm):
         if login.isdigit() and len(login) in (11, 16):
             credentials["nik_or_kpj"] = login
         return credentials
+
+
+class PortalResetPasswordForm(ResetPasswordForm):
+    """Reset by e-mail (allauth's link) or by mobile number (a code by SMS).
+
+    The field keeps allauth's name, `email`, because allauth's view rate-limits on it. Known
+    and unknown e-mails and numbers get the same answer (issue 17); allauth's own form says
+    "unknown e-mail" while ACCOUNT_PREVENT_ENUMERATION is off for the signup's sake.
+    """
+
+    email = forms.CharField(
+        label=_("E-mail or mobile number"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        help_text=_("A mobile number works if you confirmed it with an SMS code before."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.phone = ""
+
+    def clean_email(self):
+        value = self.cleaned_data["email"].strip()
+        if "@" in value:
+            self.cleaned_data["email"] = (
+                forms.EmailField(error_messages={"invalid": RESET_IDENTIFIER_INVALID})
+                .clean(value)
+                .lower()
+            )
+            try:
+                return super().clean_email()  # finds the accounts (self.users)
+            except ValidationError:
+                self.users = []  # allauth would say "unknown e-mail"; the portal does not
+                return self.cleaned_data["email"]
+        try:
+            self.phone = phone_normalise(value)
+        except ValidationError:
+            raise ValidationError(RESET_IDENTIFIER_INVALID, code="invalid") from None
+        user = selectors.user_get_by_verified_phone(phone=self.phone)
+        self.users = [user] if user and user.is_active else []
+        return self.phone
+
+    def save(self, request, **kwargs):
+        if not self.phone:
+            return super().save(request, **kwargs)
+        PhonePasswordResetProcess.initiate_by_phone(
+            request=request, user=self.users[0] if self.users else None, phone=self.phone
+        )
+        return self.phone
+
+
+class PortalConfirmResetCodeForm(ConfirmPasswordResetCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth's views always pass the expected code ("" when none was sent); built
+        # without one, no code is right rather than the comparison failing.
+        self.expected_code = self.expected_code or ""
+        self.label_suffix = ""
+        self.fields["code"].label = _("Code from the SMS (6 digits)")
+        self.fields["code"].widget.attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "maxlength": "12",
+        }
+
+
+class PortalChangePhoneForm(ChangePhoneForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["phone"].label = _("New mobile number")
+
+
+class PortalVerifyPhoneForm(VerifyPhoneForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth's views always pass the expected code ("" when none was sent); built
+        # without one, no code is right rather than the comparison failing.
+        self.expected_code = self.expected_code or ""
+        self.label_suffix = ""
+        self.fields["code"].label = _("Code from the SMS (6 digits)")
+        self.fields["code"].widget.attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "maxlength": "12",
+        }
 
 
 # --- public simulators (GET forms: no account, no CSRF, work without JS) -----------------

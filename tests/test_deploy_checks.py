@@ -14,6 +14,8 @@ def deploy_check(**extra_env):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "portal.example.id",
         "PORTAL_BASE_URL": "https://portal.example.id",
+        "SMS_BACKEND": "sms.backends.http.SmsBackend",
+        "SMS_GATEWAY_URL": "https://sms-gateway.example.id/send",
         **extra_env,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -44,6 +46,17 @@ def test_mail_links_must_point_at_the_https_portal():
     result = deploy_check(PORTAL_BASE_URL="http://127.0.0.1:8000")
     assert result.returncode != 0
     assert "jmo_portal.E011" in result.stdout + result.stderr
+
+
+def test_sms_codes_must_be_sent_not_printed():
+    """The console backend prints codes into the log; a gateway over http leaks them."""
+    for extra in (
+        {"SMS_BACKEND": "sms.backends.console.SmsBackend"},
+        {"SMS_GATEWAY_URL": "http://sms-gateway.example.id/send"},
+    ):
+        result = deploy_check(**extra)
+        assert result.returncode != 0, extra
+        assert "jmo_portal.E012" in result.stdout + result.stderr
 
 
 def test_passwords_are_hashed_with_argon2_first():

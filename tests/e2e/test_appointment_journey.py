@@ -32,7 +32,7 @@ def test_book_see_the_assigned_slot_and_move_it(live_server, page: Page, service
     ParticipantFactory(user=user, full_name="Sri Wahyuni", branch=branch)
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(user.email)
     page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("link", name="Buat janji di kantor cabang").click()

@@ -21,7 +21,7 @@ from tests.factories import (
 
 def log_in(page: Page, url: str, email: str):
     page.goto(f"{url}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(email)
     page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 

@@ -45,7 +45,9 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
 
     # The participant asks for help; the self-help step comes first.
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill("budi@example.test")
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(
+        "budi@example.test"
+    )
     page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("link", name="Bantuan", exact=True).click()

@@ -2,9 +2,9 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.core import mail
 from playwright.sync_api import Page, expect
 
+import sms
 from participants.models import Participant
 from tests.documents.files import image_bytes
 from tests.e2e.staff import staff_log_in
@@ -21,7 +21,7 @@ STAFF_PERMISSIONS = ["data_updates.view_dataupdaterequest", "data_updates.change
 
 def log_in(page: Page, base_url: str, email: str):
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(email)
     page.get_by_label("Kata sandi", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 
@@ -42,7 +42,7 @@ def test_update_phone_and_correct_name_with_a_document(live_server, page: Page, 
     expect(page.get_by_role("heading", name="Cara kerjanya, langkah demi langkah")).to_be_visible()
     page.screenshot(path=tmp_path / "data-home.png", full_page=True)
 
-    # 1. Phone number, confirmed by the code we e-mail.
+    # 1. Phone number, confirmed by the code we send by SMS to the new number.
     page.get_by_role("link", name="Ubah nomor HP").click()
     # Where codes go is sensitive: the portal asks for the password once more first.
     expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
@@ -55,7 +55,8 @@ def test_update_phone_and_correct_name_with_a_document(live_server, page: Page, 
     page.get_by_label("Nomor HP baru").fill("0812-3456-7890")
     page.get_by_role("button", name="Simpan dan lanjutkan").click()
     expect(page.locator("#request-status")).to_have_text("Menunggu kode konfirmasi")
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
+    assert sms.outbox[-1].to == "+6281234567890"
     page.get_by_label("Kode konfirmasi").fill(code)
     page.get_by_role("button", name="Konfirmasi").click()
     expect(page.locator("#request-status")).to_have_text("Selesai: data Anda sudah diperbarui")

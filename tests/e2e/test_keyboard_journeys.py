@@ -69,7 +69,9 @@ def choose(page: Page, select: Locator, value: str) -> None:
 
 def keyboard_log_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    type_into(page, page.get_by_label("Email", exact=True), email)
+    type_into(
+        page, page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)"), email
+    )
     type_into(page, page.get_by_label("Kata sandi", exact=True), password)
     tab_to(page, page.get_by_role("button", name="Masuk"))
     page.keyboard.press("Enter")

@@ -53,7 +53,7 @@ def demo(live_server):
 
 def log_in(page: Page, base: str, email: str = BUDI):
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(email)
     page.get_by_label("Kata sandi", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

@@ -56,7 +56,9 @@ def test_register_with_the_code_sent_to_the_contact_on_record_verify_and_log_in(
     page.get_by_role("button", name="Konfirmasi").click()
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=login]").fill("rina@example.test")
+    page.get_by_label("E-mail, nomor HP, NIK, atau nomor KPJ (kartu peserta)").fill(
+        "rina@example.test"
+    )
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 

@@ -3,10 +3,12 @@ import re
 import pytest
 from django.core import mail
 
+import sms
 from core.models import AuditEvent
 from data_updates.models import DataUpdateRequest
 from documents.models import Document
 from participants.models import BankAccount, EmergencyContact, FamilyMember
+from sms.models import SmsMessage
 from tests.documents.files import image_bytes, upload
 from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
 
@@ -53,9 +55,13 @@ def test_the_phone_change_is_kept_as_a_draft_when_invalid_then_confirmed_by_code
     draft.refresh_from_db()
     assert response.status_code == 302
     assert draft.status == Status.AWAITING_CODE
-    assert mail.outbox[-1].to == ["budi@example.test"]
-    code = code_from_outbox()
+    # The code goes by SMS to the new number: typing it back proves the phone is theirs.
+    assert [message.to for message in sms.outbox] == ["+6281234567890"]
+    assert mail.outbox == []
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
     assert code not in str(DataUpdateRequest.objects.filter(pk=draft.pk).values().get())
+    assert code not in SmsMessage.objects.get().text_masked
+    assert "SMS" in logged_in.get(f"/data/requests/{draft.pk}/").content.decode()
 
     wrong = "000000" if code != "000000" else "111111"
     response = logged_in.post(f"/data/requests/{draft.pk}/", {"action": "confirm", "code": wrong})
@@ -66,6 +72,7 @@ def test_the_phone_change_is_kept_as_a_draft_when_invalid_then_confirmed_by_code
     participant.refresh_from_db()
     draft.refresh_from_db()
     assert participant.phone == "081234567890"
+    assert participant.phone_verified_at is not None, "the SMS code verified the new number"
     assert draft.status == Status.APPLIED
     audit = AuditEvent.objects.get(action="data_updated", participant=participant)
     assert audit.actor == participant.user
@@ -271,3 +278,20 @@ def test_the_pages_use_a_constant_number_of_queries(
     request = DataUpdateRequest.objects.first()
     with django_assert_max_num_queries(12):
         assert logged_in.get(f"/data/requests/{request.pk}/").status_code == 200
+
+
+def test_a_number_verified_by_another_account_cannot_be_confirmed(
+    logged_in, participant, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    ParticipantFactory(phone="081234567890", phone_verified_at=timezone.now())
+    reauthenticate(logged_in, "/data/phone/")
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post("/data/phone/", {"phone": "081234567890"})
+    draft = DataUpdateRequest.objects.get(participant=participant)
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
+    response = logged_in.post(f"/data/requests/{draft.pk}/", {"action": "confirm", "code": code})
+    assert "already verified for another account" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.phone == "081200000001"

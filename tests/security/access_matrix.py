@@ -67,6 +67,12 @@ MATRIX: dict[str, str] = {
     "accounts/password/reset/key/done/": "200 200 200 200 200 200 200",
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "200 200 200 200 200 200 200",  # noqa: E501
     "accounts/password/reset/done/": "200 200 200 200 200 200 200",
+    # Reset by SMS code: without a reset under way the steps send people back to the start.
+    "accounts/password/reset/code/": "302 302 302 302 302 302 302",
+    "accounts/password/reset/code/new/": "302 302 302 302 302 302 302",
+    "accounts/password/reset/code/done/": "200 200 200 200 200 200 200",
+    "accounts/phone/change/": "302 200 200 200 200 302 302",
+    "accounts/phone/verify/": "302 302 302 302 302 302 302",
     "accounts/2fa/": "302 200 200 200 200 302 302",
     "accounts/2fa/authenticate/": "302 302 302 302 302 302 302",
     "accounts/2fa/reauthenticate/": "302 302 302 200 200 302 302",
@@ -88,7 +94,7 @@ MATRIX: dict[str, str] = {
     "admin/participants/participant/<path:object_id>/correct-identity/": (
         "302 302 302 200 404 302 302"
     ),
-    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox)/$": "302 302 302 200 200 302 302",  # noqa: E501
+    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox|sms)/$": "302 302 302 200 200 302 302",  # noqa: E501
     "admin/(?P<url>.*)$": "302 302 302 404 404 302 302",
     "api/v1/simulations/contribution": "405 405 405 405 405 405 405",
     "api/v1/simulations/pension-age": "400 400 400 400 400 400 400",
@@ -246,6 +252,7 @@ MATRIX: dict[str, str] = {
     "admin/insights/dailysummary/": "302 302 302 200 200 302 302",
     "admin/insights/dailysummary/export/<slug:table>.csv": "302 302 302 200 200 302 302",
     **admin_model("outbox/outboxmessage", "403 403 302 403 403 302", "403 403 302 403 403 302"),
+    **admin_model("sms/smsmessage", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(
         "partners/contributionreport", "403 403 403 403 403 302", "403 403 302 403 403 302"
     ),

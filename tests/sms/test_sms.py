@@ -255,3 +255,32 @@ def test_a_rejected_message_fails_at_once(gateway, django_capture_on_commit_call
         1,
         "gateway answered 400",
     )
+
+
+@pytest.mark.django_db
+def test_with_a_broker_the_task_asks_celery_to_retry_after_the_backoff(gateway):
+    """A worker (not in-process mode) hands the wait to Celery's own retry."""
+    from unittest import mock
+
+    from celery.exceptions import Retry
+
+    gateway.codes = [503]
+    message = SmsMessage.objects.create(
+        to=NUMBER, purpose="test", text_masked="Kode ******",
+        body_sealed=sealing.seal("Kode 123456"), next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    sms_deliver_task.push_request(is_eager=False, called_directly=False)
+    try:
+        with mock.patch.object(sms_deliver_task, "retry", side_effect=Retry()) as retry:
+            with pytest.raises(Retry):
+                sms_deliver_task.run(message.pk)
+    finally:
+        sms_deliver_task.pop_request()
+    retry.assert_called_once_with(countdown=30)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("queued", 1)
+
+
+def test_the_task_is_acknowledged_late_so_a_dead_worker_leaves_it_queued():
+    assert sms_deliver_task.acks_late is True
+    assert sms_deliver_task.reject_on_worker_lost is True
