@@ -96,6 +96,14 @@ BRANCH_STAFF_PERMISSIONS = [
     ("appointments", "view_servicetype"),
     ("appointments", "view_holiday"),
     ("insights", "view_dailysummary"),
+    # Recovery at the counter: issue a code after the KTP check, confirm a colleague's code
+    # (the "confirm" action needs change), lock or unlock online access.
+    ("access", "view_branchrecoverycode"),
+    ("access", "add_branchrecoverycode"),
+    ("access", "change_branchrecoverycode"),
+    ("access", "view_accesslock"),
+    ("access", "add_accesslock"),
+    ("access", "change_accesslock"),
 ]
 # Contribution history per KPJ: (kpj, category inputs, first month, last month or None = last
 # month, leaver). Amounts come from the dated rules in force each month.
