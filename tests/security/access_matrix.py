@@ -231,7 +231,9 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
-    **admin_model("access/branchrecoverycode", "200 200 302 403 302 302", "200 200 302 403 302 302"),
+    **admin_model(
+        "access/branchrecoverycode", "200 200 302 403 302 302", "200 200 302 403 302 302"
+    ),
     **admin_model("access/accesslock", "200 200 302 403 302 302", "200 200 302 403 302 302"),
     **admin_model("complaints/ticket", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("complaints/slapolicy", "200 403 200 403 200 302", "200 403 200 403 200 302"),
