@@ -168,3 +168,17 @@ def test_an_address_of_another_account_is_refused_with_what_was_typed_kept(clien
     response = set_login(client, email="taken@example.test")
     assert response.status_code == 200
     assert 'value="taken@example.test"' in response.content.decode()
+
+
+def test_a_refused_recovery_costs_a_fixed_number_of_queries(client, holder):
+    """Known member or nobody: a small, fixed number of queries per answer (no scans)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for nik in (holder.nik, make_nik(birth_date=BIRTH, sequence=90)):
+        with CaptureQueriesContext(connection) as queries:
+            response = recover(type(client)(), answers(holder, nik=nik, start_month="2018-01"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == [6, 2]
