@@ -122,3 +122,26 @@ class RatingForm(PortalForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TicketFollowForm(PortalForm):
+    """Follow a complaint sent without an account: its number plus the NIK or phone given."""
+
+    number = forms.CharField(
+        label=_("Ticket number"),
+        max_length=16,
+        help_text=_("As in the e-mail we sent, for example PGD-7K2M9QXA."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    nik_or_phone = forms.CharField(
+        label=_("Your NIK or mobile number"),
+        max_length=20,
+        help_text=_("The NIK or the mobile number you gave with the complaint."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_nik_or_phone(self):
+        return self.cleaned_data["nik_or_phone"].strip()

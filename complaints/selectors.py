@@ -1,10 +1,12 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.crypto import constant_time_compare
 
 from core.scoping import staff_branch_scope
 from documents.models import Document
 from participants.models import Participant, User
+from sms.phone import phone_is_valid, phone_normalise
 
 from .models import Ticket, TicketAttachment, TicketMessage
 from .tokens import ticket_status_token_valid
@@ -25,6 +27,24 @@ def ticket_get_by_status_link(*, number: str, token: str) -> Ticket:
     if not ticket_status_token_valid(ticket=ticket, token=token):
         raise Http404
     return ticket
+
+
+def ticket_get_by_number_and_contact(*, number: str, nik_or_phone: str) -> Ticket | None:
+    """A visitor's complaint by its number and the NIK or mobile number given with it.
+
+    None for a wrong number, a wrong NIK or phone, or a participant's complaint (those are
+    followed after logging in): the caller answers all of them the same way.
+    """
+    ticket = Ticket.objects.filter(number=number, participant__isnull=True).first()
+    if ticket is None:
+        return None
+    typed = "".join(nik_or_phone.split())
+    if ticket.contact_nik and constant_time_compare(typed, ticket.contact_nik):
+        return ticket
+    if ticket.contact_phone and phone_is_valid(typed) and phone_is_valid(ticket.contact_phone):
+        if phone_normalise(typed) == phone_normalise(ticket.contact_phone):
+            return ticket
+    return None
 
 
 def tickets_for_participant(*, participant: Participant) -> QuerySet[Ticket]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.complaint_start, name="start"),
     path("new/<slug:category>/", views.complaint_self_help, name="self_help"),
     path("new/<slug:category>/form/", views.complaint_create, name="create"),
+    path("follow/", views.complaint_follow, name="follow"),
     path("status/<str:number>/<str:token>/", views.complaint_status, name="status"),
     path(
         "status/<str:number>/<str:token>/files/<int:document_id>/",

@@ -9,16 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import client_ip
+from core.ratelimit import hit as rate_hit
 from documents.views import document_file_response
 from participants.selectors import participant_get_for_user
 
 from . import ratelimit, rules, selectors, services
-from .forms import AnonymousTicketForm, RatingForm, ReplyForm, TicketForm
+from .forms import AnonymousTicketForm, RatingForm, ReplyForm, TicketFollowForm, TicketForm
 from .models import ANONYMOUS_CATEGORIES, Category, Ticket
 from .tokens import ticket_status_token
 
 # Anonymous complaints: per address and per NIK, on the shared cache.
 ANONYMOUS_LIMITS = {"ip": (5, 60 * 60), "nik": (3, 24 * 60 * 60)}
+# Following a complaint by number: per client address and per ticket number.
+FOLLOW_LIMITS = {"ip": (20, 60 * 60), "number": (5, 60 * 60)}
 
 
 def _category_or_404(value: str) -> Category:
@@ -87,7 +91,7 @@ def complaint_create(request, category):
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if participant is None and not ratelimit.allow(
-            key=f"complaint-ip:{request.META.get('REMOTE_ADDR', '')}",
+            key=f"complaint-ip:{client_ip(request)}",
             limit=ANONYMOUS_LIMITS["ip"][0],
             period=ANONYMOUS_LIMITS["ip"][1],
         ):
@@ -211,6 +215,47 @@ def complaint_detail(request, number):
         return refused
     ticket = selectors.ticket_get_for_participant(participant=participant, number=number)
     return _ticket_page(request, ticket, actor=request.user, anonymous=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_follow(request):
+    """Follow a complaint sent without an account by its number and the NIK or phone given.
+
+    A wrong number and a wrong NIK or phone get the same answer; tries are limited per client
+    address and per ticket number, so numbers cannot be walked nor a NIK guessed for one.
+    """
+    form = TicketFollowForm(request.POST or None)
+    if request.method == "POST":
+        limit, period = FOLLOW_LIMITS["ip"]
+        if not rate_hit(key=f"complaint-follow-ip:{client_ip(request)}", limit=limit,
+                        period=period):  # fmt: skip
+            return render(request, "complaints/follow_limited.html", status=429)
+        if form.is_valid():
+            number = form.cleaned_data["number"]
+            limit, period = FOLLOW_LIMITS["number"]
+            if not rate_hit(key=f"complaint-follow-number:{number}", limit=limit, period=period):
+                return render(request, "complaints/follow_limited.html", status=429)
+            ticket = selectors.ticket_get_by_number_and_contact(
+                number=number, nik_or_phone=form.cleaned_data["nik_or_phone"]
+            )
+            if ticket is not None:
+                return redirect(
+                    "complaints:status", number=ticket.number,
+                    token=ticket_status_token(ticket=ticket),
+                )  # fmt: skip
+            form.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "No complaint sent without an account has this number with this NIK "
+                        "or mobile number. Check both against the e-mail we sent you. A "
+                        "complaint sent from your account is in your account, after you log in."
+                    ),
+                    code="not_found",
+                ),
+            )
+    return _private_link(render(request, "complaints/follow.html", {"form": form}))
 
 
 @never_cache

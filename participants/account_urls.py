@@ -1,4 +1,4 @@
-"""Included under accounts/ before allauth's own URLs, so the portal's signup replaces allauth's.
+"""Included under accounts/ before allauth's own URLs (after access.account_urls, the signup).
 
 The reset-by-code pages are allauth's own views under allauth's own names; allauth mounts
 them only when every reset goes by code (ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED), while the
@@ -9,10 +9,8 @@ from allauth.account import views as allauth_views
 from django.urls import path
 
 from .account_views import PortalPasswordResetView
-from .views import ParticipantSignupView
 
 urlpatterns = [
-    path("signup/", ParticipantSignupView.as_view(), name="account_signup"),
     path("password/reset/", PortalPasswordResetView.as_view(), name="account_reset_password"),
     path(
         "password/reset/code/",

@@ -5,142 +5,22 @@ from allauth.account.forms import (
     ConfirmPasswordResetCodeForm,
     LoginForm,
     ResetPasswordForm,
-    SignupForm,
     VerifyPhoneForm,
 )
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_rupiah
 from sms.phone import phone_normalise
 
-from . import selectors, services
-from .models import kpj_validator
-from .nik import nik_matches_birth_date, normalise_name, parse_nik
+from . import selectors
 from .phone_reset import PhonePasswordResetProcess
-from .selectors import participant_get_by_nik
 
 RESET_IDENTIFIER_INVALID = _(
     "E-mail or mobile number: write the e-mail address of your account, or your mobile "
     "number, for example 0812 3456 7890."
 )
-
-ERRORS = {
-    "nik_unknown": _(
-        "No membership is registered for this NIK. Ask your employer to register you, "
-        "or visit a branch office."
-    ),
-    "nik_registered": _(
-        "An account for this NIK already exists. Log in, or reset your password if you forgot it."
-    ),
-    "kpj_unknown": _(
-        "This KPJ number does not belong to this NIK. Check the number on your membership card."
-    ),
-    "birth_date_nik": _(
-        "This birth date does not match the one in your NIK. Check both against your KTP."
-    ),
-    "birth_date_record": _(
-        "This birth date does not match our membership record. Check it against your KTP, "
-        "or ask a branch office to correct the record."
-    ),
-    "name_record": _(
-        "This name does not match our membership record. Type it as printed on your KTP."
-    ),
-    "birth_date_future": _("The birth date cannot be in the future."),
-}
-
-
-class ParticipantSignupForm(SignupForm):
-    """Registration proves identity: NIK, KPJ, birth date and name must match a membership."""
-
-    nik = forms.CharField(
-        label=_("NIK (16 digits, from your KTP)"),
-        max_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    kpj_number = forms.CharField(
-        label=_("KPJ number (11 digits, from your membership card)"),
-        max_length=11,
-        validators=[kpj_validator],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    full_name = forms.CharField(label=_("Full name as on your KTP"), max_length=150)
-    birth_date = forms.DateField(
-        label=_("Birth date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter the birth date as day, month and year.")},
-    )
-
-    field_order = [
-        "nik",
-        "kpj_number",
-        "full_name",
-        "birth_date",
-        "email",
-        "password1",
-        "password2",
-    ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.label_suffix = ""
-        # allauth adds a phone field (ACCOUNT_SIGNUP_FIELDS); the number is added and
-        # verified by SMS after the first login instead (/accounts/phone/change/).
-        self.fields.pop("phone", None)
-        self.fields["email"].label = _("E-mail")
-        self.fields["email"].help_text = _("We send a confirmation link to this address.")
-        self.fields["password1"].label = _("Password")
-        self.fields["password2"].label = _("Password (again)")
-
-    def clean_nik(self):
-        nik = self.cleaned_data["nik"].strip()
-        self.nik_info = parse_nik(nik, today=timezone.localdate())
-        return nik
-
-    def clean_kpj_number(self):
-        return self.cleaned_data["kpj_number"].strip()
-
-    def clean_birth_date(self):
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
-            raise ValidationError(ERRORS["birth_date_future"], code="birth_date_future")
-        return birth_date
-
-    def clean(self):
-        cleaned = super().clean()
-        needed = ("nik", "kpj_number", "full_name", "birth_date")
-        if any(field not in cleaned for field in needed):
-            return cleaned
-        if not nik_matches_birth_date(self.nik_info, cleaned["birth_date"]):
-            self.add_error(
-                "birth_date", ValidationError(ERRORS["birth_date_nik"], "birth_date_nik")
-            )
-            return cleaned
-        participant = participant_get_by_nik(nik=cleaned["nik"])
-        if participant is None:
-            self.add_error("nik", ValidationError(ERRORS["nik_unknown"], "nik_unknown"))
-            return cleaned
-        if participant.user_id is not None:
-            self.add_error("nik", ValidationError(ERRORS["nik_registered"], "nik_registered"))
-            return cleaned
-        if cleaned["kpj_number"] not in {card.number for card in participant.kpj_cards.all()}:
-            self.add_error("kpj_number", ValidationError(ERRORS["kpj_unknown"], "kpj_unknown"))
-        if cleaned["birth_date"] != participant.birth_date:
-            self.add_error(
-                "birth_date", ValidationError(ERRORS["birth_date_record"], "birth_date_record")
-            )
-        if normalise_name(cleaned["full_name"]) != normalise_name(participant.full_name):
-            self.add_error("full_name", ValidationError(ERRORS["name_record"], "name_record"))
-        cleaned["participant"] = participant
-        return cleaned
-
-    def signup(self, request, user):
-        services.participant_link_user(participant=self.cleaned_data["participant"], user=user)
-
-    def add_nik_registered_error(self):
-        self.add_error("nik", ValidationError(ERRORS["nik_registered"], "nik_registered"))
 
 
 class PortalLoginForm(LoginForm):

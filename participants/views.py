@@ -1,6 +1,4 @@
-from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,20 +23,7 @@ from .selectors import (
     statement_get_for_participant,
     statement_years_for_participant,
 )
-from .services import ParticipantAlreadyRegistered
 from .statement import statement_pdf
-
-
-class ParticipantSignupView(SignupView):
-    """allauth's signup, made all-or-nothing: losing the NIK race leaves no half account."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ParticipantAlreadyRegistered:
-            form.add_nik_registered_error()
-            return self.form_invalid(form)
 
 
 def home(request):

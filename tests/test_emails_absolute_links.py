@@ -92,7 +92,9 @@ def test_the_html_link_finder_sees_attributes_and_text_but_not_closing_tags():
     assert html_links(html) == ["/claims/1/", "https://x.example/a"]
 
 
-def test_every_mail_the_portal_sends_links_absolutely_to_the_base_url(client, settings):
+def test_every_mail_the_portal_sends_links_absolutely_to_the_base_url(
+    client, settings, django_capture_on_commit_callbacks
+):
     person = ParticipantFactory(user=UserFactory(email="budi@example.test"), full_name="Budi")
     mails: dict[str, list] = {}
 
@@ -170,23 +172,35 @@ def test_every_mail_the_portal_sends_links_absolutely_to_the_base_url(client, se
     )
 
     birth = datetime.date(1988, 4, 20)
-    member = ParticipantFactory(nik=make_nik(birth_date=birth, sequence=4), birth_date=birth)
+    member = ParticipantFactory(
+        nik=make_nik(birth_date=birth, sequence=4), birth_date=birth, email="dedi.hr@example.test"
+    )
     KpjCardFactory(participant=member, number="10000000044")
-    signup = {
-        "nik": member.nik,
-        "kpj_number": "10000000044",
-        "full_name": member.full_name,
-        "birth_date": birth.isoformat(),
-        "email": "dedi@example.test",
-        "password1": "Tanah-Lot-Sore-77",
-        "password2": "Tanah-Lot-Sore-77",
-    }
-    mails["account confirmation"] = sent(lambda: client.post(reverse("account_signup"), signup))
+    start = {"nik": member.nik, "kpj_number": "10000000044", "birth_date": birth.isoformat()}
+
+    def after_commit(post):
+        def run():
+            with django_capture_on_commit_callbacks(execute=True):
+                post()
+
+        return run
+
+    mails["signup code"] = sent(after_commit(lambda: client.post(reverse("account_signup"), start)))
+    code = re.search(r"\b(\d{6})\b", mails["signup code"][0].body).group(1)
+    finish = {"code": code, "email": "dedi@example.test", "password1": "Tanah-Lot-Sore-77",
+              "password2": "Tanah-Lot-Sore-77"}  # fmt: skip
+    mails["account confirmation"] = sent(lambda: client.post(reverse("access_signup_code"), finish))
+    KpjCardFactory(participant=person, number="10000000045")
+    again = {"nik": person.nik, "kpj_number": "10000000045",
+             "birth_date": person.birth_date.isoformat()}  # fmt: skip
+    mails["signup guidance"] = sent(
+        after_commit(lambda: type(client)().post(reverse("account_signup"), again))
+    )
     mails["password reset"] = sent(
         lambda: client.post(reverse("account_reset_password"), {"email": "budi@example.test"})
     )
 
-    without_link = {"data update code"}
+    without_link = {"data update code", "signup code"}
     for kind, messages in mails.items():
         assert len(messages) == 1, f"{kind}: {len(messages)} mails"
         found = assert_links_absolute(messages[0])

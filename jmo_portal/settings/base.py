@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "documents",
     "insights",
     "outbox",
+    "access",
     "sms",
     "jmo_portal.apps.PortalConfig",
 ]
@@ -136,8 +137,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Signup is the access app's own two steps (access/views.py: possession of a contact on record).
 ACCOUNT_FORMS = {
-    "signup": "participants.forms.ParticipantSignupForm",
     "login": "participants.forms.PortalLoginForm",
     "reset_password": "participants.forms.PortalResetPasswordForm",
     "confirm_password_reset_code": "participants.forms.PortalConfirmResetCodeForm",

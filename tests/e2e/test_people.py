@@ -8,6 +8,7 @@ table is printed in the terminal summary (tests/e2e/conftest.py).
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.e2e import people
@@ -88,12 +89,15 @@ def test_main_forms_work_without_javascript(demo, browser):
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label(re.compile("^NIK")).fill("3204114911960005")
     page.get_by_label(re.compile("^Nomor KPJ")).fill("10000000055")
-    page.get_by_label(re.compile("^Nama lengkap")).fill("Rina Marlina")
     page.get_by_label("Tanggal lahir").fill("1996-11-09")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/code/$"))
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # to the e-mail on record
+    page.get_by_label(re.compile("^Kode")).fill(code)
     page.get_by_label("Email", exact=True).fill("rina@example.test")
     page.get_by_label("Kata sandi", exact=True).fill("Sawah-Hijau-Ciparay-9")
     page.get_by_label("Kata sandi (ulangi)").fill("Sawah-Hijau-Ciparay-9")
-    page.get_by_role("button", name="Daftar").click()
+    page.get_by_role("button", name="Buat akun saya").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     # Public: search and the contribution simulator.

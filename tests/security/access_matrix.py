@@ -96,7 +96,7 @@ MATRIX: dict[str, str] = {
     "admin/participants/participant/<path:object_id>/correct-identity/": (
         "302 302 302 200 404 302 302"
     ),
-    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox|sms)/$": "302 302 302 200 200 302 302",  # noqa: E501
+    "admin/^(?P<app_label>auth|sites|account|mfa|django_celery_beat|core|appointments|participants|data_updates|partners|claims|complaints|news|documents|insights|outbox|access|sms)/$": "302 302 302 200 200 302 302",  # noqa: E501
     "admin/(?P<url>.*)$": "302 302 302 404 404 302 302",
     "api/v1/simulations/contribution": "405 405 405 405 405 405 405",
     "api/v1/simulations/pension-age": "400 400 400 400 400 400 400",
@@ -124,6 +124,13 @@ MATRIX: dict[str, str] = {
     "complaints/new/<slug:category>/form/": "302 200 200 403 403 302 302",
     "complaints/status/<str:number>/<str:token>/": "200 200 200 200 200 200 200",
     "complaints/<str:number>/": "302 200 404 403 403 302 302",
+    "complaints/follow/": "200 200 200 200 200 200 200",
+    "accounts/signup/code/": "302 302 302 302 302 302 302",
+    "access/recover/": "200 200 200 200 200 200 200",
+    "access/recover/online/": "200 200 200 200 200 200 200",
+    "access/recover/branch-code/": "200 200 200 200 200 200 200",
+    "access/recover/new-login/": "302 302 302 302 302 302 302",
+    "access/lock/": "302 200 200 403 403 302 302",
     "news/": "200 200 200 200 200 200 200",
     "news/feed/rss/": "200 200 200 200 200 200 200",
     "news/feed/atom/": "200 200 200 200 200 200 200",
@@ -233,6 +240,10 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
+    **admin_model(
+        "access/branchrecoverycode", "200 200 302 403 302 302", "200 200 302 403 302 302"
+    ),
+    **admin_model("access/accesslock", "200 200 302 403 302 302", "200 200 302 403 302 302"),
     **admin_model("complaints/ticket", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("complaints/slapolicy", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("complaints/selfhelpoffer", "200 403 302 403 302 302", "200 403 302 403 302 302"),

@@ -60,6 +60,12 @@ PARTICIPANTS = [
     ("3204120502700006", "Ujang Hermawan", "1970-02-05", "M", "BPU", "majalaya",
      [("10000000066", None, "2016-08-01")], None),
 ]  # fmt: skip
+# Contacts on record for members without a login, as their employer reported them: signup sends
+# its code there (printed in the console by `make run`). Ujang has none: the branch path.
+CONTACTS_ON_RECORD = {
+    "3204152004880004": {"phone": "081234560044"},
+    "3204114911960005": {"email": "rina@demo.jmo.example"},
+}
 DEMO_BANK_ACCOUNTS = [("3204101203850001", "BJB", "0011223344"),
                       ("3204106507900002", "BRI", "0055667788990")]  # fmt: skip
 STAFF = [
@@ -100,6 +106,14 @@ BRANCH_STAFF_PERMISSIONS = [
     ("appointments", "view_servicetype"),
     ("appointments", "view_holiday"),
     ("insights", "view_dailysummary"),
+    # Recovery at the counter: issue a code after the KTP check, confirm a colleague's code
+    # (the "confirm" action needs change), lock or unlock online access.
+    ("access", "view_branchrecoverycode"),
+    ("access", "add_branchrecoverycode"),
+    ("access", "change_branchrecoverycode"),
+    ("access", "view_accesslock"),
+    ("access", "add_accesslock"),
+    ("access", "change_accesslock"),
 ]
 # Contribution history per KPJ: (kpj, category inputs, first month, last month or None = last
 # month, leaver). Amounts come from the dated rules in force each month.
@@ -217,6 +231,7 @@ class Command(BaseCommand):
                     "branch": branches[branch],
                     "email": login or "",
                     **({"user": user} if user else {}),
+                    **CONTACTS_ON_RECORD.get(nik, {}),
                 },
             )
             for number, npp, joined in cards:
@@ -339,7 +354,10 @@ class Command(BaseCommand):
             f"Add the key {DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits), "
             "or run `python manage.py seed_demo --totp-code` for the current code."
         )
-        write("Not yet registered (try /accounts/signup/ with these):")
+        write(
+            "Not yet registered (try /accounts/signup/ with these; the code goes to the contact "
+            "on record and is printed here, by mail or SMS):"
+        )
         for nik, name, born, *_rest, cards, login in PARTICIPANTS:
             if not login:
                 write(f"  NIK {nik}  KPJ {cards[0][0]}  {name}  born {born}")
