@@ -58,6 +58,23 @@ def _redis_problem() -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that pulls in a browser fixture (perhaps by a parameter named `page`) is grouped
+    with the browser tests by pytest, in the middle of the database tests; the live-server
+    flushes between them would then empty the seeded rule tables under the tests that follow."""
+    strays = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(item, "fixturenames", ())
+        and not (item.nodeid.startswith("tests/e2e/") or item.get_closest_marker("e2e"))
+    ]
+    if strays:
+        raise pytest.UsageError(
+            "browser fixtures outside e2e tests (rename the parameter or mark the test e2e): "
+            + ", ".join(strays)
+        )
+
+
 def pytest_runtest_setup(item):
     markers = {mark.name for mark in item.iter_markers()}
     if markers & {"postgres", "worker"} and connection.vendor != "postgresql":

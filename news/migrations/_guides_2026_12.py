@@ -208,9 +208,9 @@ GUIDES = {
             (
                 "Tekan “Cek saldo” untuk melihat rinciannya: saldo setiap kartu dan iuran setiap "
                 "bulan.",
-                "Press “Check balance (cek saldo)” to see the details: the balance of each card "
+                "Press “Check my balance” to see the details: the balance of each card "
                 "and the contributions of each month.",
-                "dashboard", "Cek saldo", "Check balance (cek saldo)",
+                "dashboard", "Cek saldo", "Check my balance",
             ),
             (
                 "Iuran bulan ini biasanya baru tampil bulan berikutnya. Jika saldo kartu lama "
@@ -396,12 +396,12 @@ GUIDES = {
                 "claims:file", "Ajukan klaim", "File the claim",
             ),
             (
-                "Ikuti status klaim di “Lacak Klaim” pada dasbor. Setelah berkas lengkap, klaim "
+                "Ikuti status klaim di “Lacak klaim” pada dasbor. Setelah berkas lengkap, klaim "
                 "diputuskan dalam 5 hari kerja dan dana dikirim ke rekening Anda.",
-                "Follow your claim in “Track claims (Lacak Klaim)” on the dashboard. Once the "
+                "Follow your claim in “Track my claims” on the dashboard. Once the "
                 "file is complete, the claim is decided within 5 working days and the money is "
                 "sent to your account.",
-                "dashboard", "Lacak Klaim", "Track claims (Lacak Klaim)",
+                "dashboard", "Lacak klaim", "Track my claims",
             ),
         ],
         [

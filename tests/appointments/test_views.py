@@ -279,5 +279,5 @@ def test_moving_to_a_time_no_longer_free_says_so_at_the_top(client, booked, pers
     body = response.content.decode()
     summary = body.split('class="error-summary', 1)[1].split("</div>", 1)[0]
     assert "Waktu itu sudah tidak kosong" in summary
-    assert 'href="#id_slot_0"' in summary
+    assert 'href="#id_slot"' in summary  # the radio group's own id
     assert 'id="id_slot_0"' in body

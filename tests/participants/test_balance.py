@@ -147,10 +147,10 @@ def jakon():
     return user
 
 
-@pytest.mark.parametrize("page", ["dashboard", "balance"])
-def test_a_jakon_member_sees_their_programs_not_a_jht_balance_of_zero(client, jakon, page):
+@pytest.mark.parametrize("url_name", ["dashboard", "balance"])
+def test_a_jakon_member_sees_their_programs_not_a_jht_balance_of_zero(client, jakon, url_name):
     client.force_login(jakon)
-    body = client.get(reverse(page)).content.decode()
+    body = client.get(reverse(url_name)).content.decode()
     main = body[body.index("<main") :]
     assert "Saldo JHT" not in main
     assert "Rp0" not in main
