@@ -115,8 +115,7 @@ def cancel(request, pk):
             ) % {"when": when, "branch": appointment.branch.name}
         else:
             text = _(
-                "Your request will be withdrawn and no slot looked for. To come later, "
-                "book again."
+                "Your request will be withdrawn and no slot looked for. To come later, book again."
             )
         return render(
             request,

@@ -97,9 +97,7 @@ class Ticket(BaseModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    branch = models.ForeignKey(
-        "core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT
-    )
+    branch = models.ForeignKey("core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT)
     participant = models.ForeignKey(
         "participants.Participant",
         verbose_name=_("participant"),

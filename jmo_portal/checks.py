@@ -203,9 +203,7 @@ def check_sms_backend(app_configs, **kwargs):
                 id="jmo_portal.E012",
             )
         ]
-    if backend.endswith(".http.SmsBackend") and not settings.SMS_GATEWAY_URL.startswith(
-        "https://"
-    ):
+    if backend.endswith(".http.SmsBackend") and not settings.SMS_GATEWAY_URL.startswith("https://"):
         return [
             Error(
                 "SMS_GATEWAY_URL is not an https:// address: codes would travel unencrypted.",

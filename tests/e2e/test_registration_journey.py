@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from participants.services import enrolment_start
 from tests.factories import KpjCardFactory, ParticipantFactory, make_nik
 
 BIRTH = datetime.date(1996, 11, 9)
@@ -25,7 +26,9 @@ def test_register_with_the_code_sent_to_the_contact_on_record_verify_and_log_in(
         category="PMI",
         email="rina.lama@example.test",  # reported earlier: where the code goes
     )
-    KpjCardFactory(participant=participant, number="10000000055", employer=None)
+    card = KpjCardFactory(participant=participant, number="10000000055", employer=None)
+    # JHT is optional for PMI: she chose it, so her dashboard shows a JHT balance.
+    enrolment_start(kpj_card=card, programs=["JKK", "JKM", "JHT"], started_on=card.joined_on)
 
     page.goto(f"{live_server.url}/accounts/signup/")
     expect(page.locator("html")).to_have_attribute("lang", "id")

@@ -64,7 +64,7 @@ def test_forgotten_password_reset_by_sms_code(live_server, page: Page, gateway, 
 
     page.locator("input[name=password1]").fill(NEW_PASSWORD)
     page.locator("input[name=password2]").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Ubah Kata Sandi").click()
+    page.get_by_role("button", name="Ganti kata sandi").click()
     expect(page.locator("input[name=password1]")).to_have_count(0)
 
     page.goto(f"{live_server.url}/accounts/login/")
