@@ -66,6 +66,8 @@ CONTACTS_ON_RECORD = {
     "3204152004880004": {"phone": "081234560044"},
     "3204114911960005": {"email": "rina@demo.jmo.example"},
 }
+# Budi confirmed his mobile number by SMS code, so the demo shows logging in with it too.
+VERIFIED_PHONES = {"3204101203850001": "081234560011"}
 DEMO_BANK_ACCOUNTS = [("3204101203850001", "BJB", "0011223344"),
                       ("3204106507900002", "BRI", "0055667788990")]  # fmt: skip
 STAFF = [
@@ -234,6 +236,10 @@ class Command(BaseCommand):
                     **CONTACTS_ON_RECORD.get(nik, {}),
                 },
             )
+            if nik in VERIFIED_PHONES and participant.phone_verified_at is None:
+                participant.phone = VERIFIED_PHONES[nik]
+                participant.phone_verified_at = timezone.now()
+                participant.save(update_fields=["phone", "phone_verified_at"])
             for number, npp, joined in cards:
                 KpjCard.objects.update_or_create(
                     number=number,
@@ -343,9 +349,11 @@ class Command(BaseCommand):
     def _print_logins(self):
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data loaded. Logins (password for all: {DEMO_PASSWORD}):"))
-        for _nik, name, *_rest, login in PARTICIPANTS:
+        for nik, name, *_rest, login in PARTICIPANTS:
             if login:
                 write(f"  participant  {login:<34} {name}")
+                if nik in VERIFIED_PHONES:
+                    write(f"               {'or ' + VERIFIED_PHONES[nik] + ' / NIK ' + nik:<34}")
         for email, branch in STAFF:
             write(f"  staff        {email:<34} branch {branch}")
         write(f"  superuser    {SUPERUSER}")
