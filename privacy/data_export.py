@@ -30,6 +30,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from access.models import AccessLock
 from appointments.models import Appointment
 from claims.models import Claim, ClaimDocument, ClaimEvent
 from claims.notes import note_text
@@ -39,6 +40,7 @@ from data_updates.models import DataUpdateRequest, DataUpdateStep
 from documents.content import archive_file_name
 from documents.models import Document, DocumentCheck
 from participants.models import (
+    BalanceMergeRequest,
     BankAccount,
     ContributionPosting,
     EmergencyContact,
@@ -243,6 +245,7 @@ def _collect(*, participant_id: int) -> tuple[dict, list[StoredFile]]:
             "gender": person.gender,
             "category": person.category,
             "phone": person.phone,
+            "phone_verified_at": person.phone_verified_at,
             "contact_email": person.email,
             "address": person.address,
             "branch": person.branch.name,
@@ -268,6 +271,24 @@ def _collect(*, participant_id: int) -> tuple[dict, list[StoredFile]]:
         "appointments": appointments,
         "complaints": tickets,
         "processing_history": history,
+        "balance_merges": list(
+            BalanceMergeRequest.objects.filter(participant_id=participant_id)
+            .order_by("created_at")
+            .values(
+                "from_card__number",
+                "to_card__number",
+                "status",
+                "amount",
+                "created_at",
+                "decided_at",
+                "decision_note",
+            )
+        ),  # fmt: skip
+        "access_locks": list(
+            AccessLock.objects.filter(participant_id=participant_id)
+            .order_by("created_at")
+            .values("kind", "source", "reason", "created_at", "lifted_at")
+        ),
     }
     return data, files
 
@@ -341,6 +362,9 @@ _SECTIONS = [
     ("complaints", "pengaduan dan pesannya", "complaints and their messages"),
     ("processing_history", "catatan siapa yang memproses data Anda dan kapan",
      "log of who processed your data and when"),
+    ("balance_merges", "permohonan penggabungan saldo antarkartu KPJ",
+     "requests to merge balances between KPJ cards"),
+    ("access_locks", "kunci akses online dan kapan dibuka", "online access locks and when lifted"),
 ]  # fmt: skip
 
 

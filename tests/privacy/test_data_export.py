@@ -196,9 +196,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(owner):
             with participant_data_export(participant=participant, actor=participant.user) as f:
                 files = document_entries(zipfile.ZipFile(f))
         exports.append((len(queries), len(files)))
-    assert counts[0] == counts[1] == 19
-    # the savepoint pair and the audit row, then the same 19 reads; 1 file against 4
-    assert exports == [(22, 1), (22, 4)]
+    assert counts[0] == counts[1] == 21
+    # the savepoint pair and the audit row, then the same 21 reads; 1 file against 4
+    assert exports == [(24, 1), (24, 4)]
 
 
 def test_the_whole_download_request_has_a_constant_query_count(
@@ -206,7 +206,7 @@ def test_the_whole_download_request_has_a_constant_query_count(
 ):
     fill(owner, times=3)
     # session, user, participant, savepoint pair and the audit row, then the 19 reads
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(28):  # + balance merges, access locks
         response = client.post(URL)
     assert len(document_entries(zipfile.ZipFile(io.BytesIO(response.getvalue())))) == 3
 
@@ -412,3 +412,21 @@ def test_an_archive_without_documents_says_so(client, owner):
     archive = download_archive(client)
     assert document_entries(archive) == []
     assert "(tidak ada berkas / no files)" in archive.read("README.txt").decode()
+
+
+def test_balance_merges_and_access_locks_are_in_my_download(client, owner):
+    from access.models import AccessLock
+    from participants.models import BalanceMergeRequest
+
+    old, new = KpjCardFactory(participant=owner), KpjCardFactory(participant=owner)
+    BalanceMergeRequest.objects.create(
+        participant=owner, from_card=old, to_card=new, requested_by=owner.user
+    )
+    AccessLock.objects.create(participant=owner, kind="online_recovery", source="failures")
+    data = download(client)
+    assert [(m["from_card__number"], m["to_card__number"]) for m in data["balance_merges"]] == [
+        (old.number, new.number)
+    ]
+    assert [(lock["kind"], lock["lifted_at"]) for lock in data["access_locks"]] == [
+        ("online_recovery", None)
+    ]
