@@ -43,10 +43,15 @@ def scores(url: str, *, headers: dict[str, str] | None = None) -> dict[str, int]
     ]  # fmt: skip
     if headers:
         command.append(f"--extra-headers={json.dumps(headers)}")
-    done = subprocess.run(  # noqa: S603 - our pinned binary, fixed arguments
-        command, capture_output=True, text=True, timeout=180, check=False,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-    )  # fmt: skip
+    for _attempt in range(2):
+        done = subprocess.run(  # noqa: S603 - our pinned binary, fixed arguments
+            command, capture_output=True, text=True, timeout=180, check=False,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+        )  # fmt: skip
+        # On a busy machine Chromium sometimes records no trace; Lighthouse then asks to be run
+        # again (NO_NAVSTART, NO_FCP). That, and only that, is retried once: a score never is.
+        if done.returncode == 0 or "Please run Lighthouse again" not in done.stderr:
+            break
     if done.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-2000:]}")
     report = json.loads(done.stdout)

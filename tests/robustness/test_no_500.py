@@ -86,6 +86,7 @@ def _arguments(world) -> dict:
         "member": world["member"],
         "branches": Branch.objects.all(),
         "all_branches": True,
+        "records": [world["participant"]],  # the staff merge form's candidate records
     }
 
 
