@@ -132,3 +132,13 @@ def test_reset_page_offers_both_ways_and_next_steps(ask, client):
     body = client.get(reverse("account_reset_password")).content.decode()
     assert 'name="email"' in body
     assert reverse("complaints:start") in body
+
+
+def test_a_locked_login_gets_no_reset_code_and_the_same_answer(ask, client, budi):
+    """Kunci akses online makes the login inactive: no code goes out, nothing says why."""
+    unknown = ask(client, "0812 9999 0000")
+    budi.is_active = False
+    budi.save(update_fields=["is_active"])
+    locked = ask(client, "0812 3456 7890")
+    assert sms.outbox == []
+    assert (locked.status_code, locked.url) == (unknown.status_code, unknown.url)
