@@ -384,6 +384,9 @@ WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# Networks a webhook may reach although they are not public (tests' local server only; keep
+# empty in production: internal, loopback and metadata addresses are refused, no SSRF).
+WEBHOOKS_ALLOW_NETWORKS = env.list("WEBHOOKS_ALLOW_NETWORKS", default=[])
 # The beat job re-queues pending deliveries this long past due (Celery's own retry is first).
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
