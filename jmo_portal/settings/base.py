@@ -369,6 +369,9 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
+# A participant's uploads per day (stored files only; refused ones are never stored).
+DOCUMENTS_DAILY_UPLOAD_COUNT = env.int("DOCUMENTS_DAILY_UPLOAD_COUNT", default=40)
+DOCUMENTS_DAILY_UPLOAD_BYTES = env.int("DOCUMENTS_DAILY_UPLOAD_BYTES", default=100 * 1024 * 1024)
 # CONTRIBUTION REPORTS (partner API): from this many rows a report is answered 202 and
 # processed by a Celery task; rows are checked this many at a time (progress steps).
 CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
