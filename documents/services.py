@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,41 @@ REFUSALS = {
         "Print it to a new PDF or upload a photo."
     ),
 }
+
+
+QUOTA_REFUSALS = {
+    "quota_count": _(
+        "You have already uploaded %(limit)s files today, the most for one day. "
+        "Upload the rest tomorrow, or bring the documents to a branch office."
+    ),
+    "quota_bytes": _(
+        "This file would take today's uploads over %(limit)s MB, the most for one day. "
+        "Upload it tomorrow, or bring the document to a branch office."
+    ),
+}
+
+
+def _check_quota(*, owner: Participant, size: int) -> None:
+    """A participant's uploads per day, in files and bytes (settings); refused files never
+    count, as they are never stored. The owner's row is locked so two uploads at once
+    cannot both take the last place."""
+    Participant.objects.select_for_update().filter(pk=owner.pk).values_list("pk").first()
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    used = Document.objects.filter(owner=owner, created_at__gte=today).aggregate(
+        count=Count("pk"), size=Sum("size")
+    )
+    if used["count"] >= settings.DOCUMENTS_DAILY_UPLOAD_COUNT:
+        raise ValidationError(
+            QUOTA_REFUSALS["quota_count"],
+            code="quota_count",
+            params={"limit": settings.DOCUMENTS_DAILY_UPLOAD_COUNT},
+        )
+    if (used["size"] or 0) + size > settings.DOCUMENTS_DAILY_UPLOAD_BYTES:
+        raise ValidationError(
+            QUOTA_REFUSALS["quota_bytes"],
+            code="quota_bytes",
+            params={"limit": settings.DOCUMENTS_DAILY_UPLOAD_BYTES // (1024 * 1024)},
+        )
 
 
 def _limits() -> rules.Limits:
@@ -121,6 +156,8 @@ def document_upload(
         raise ValueError("a document without an owner needs the branch whose staff may see it")
     name = getattr(upload, "name", "") or ""
     data, content_type = document_check_upload(upload)
+    if owner is not None:
+        _check_quota(owner=owner, size=len(data))
     storage_name = (
         f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{content.EXTENSIONS[content_type]}"
     )

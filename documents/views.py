@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from core.access_audit import EXPORTED, staff_access_record
 
+from .content import download_file_name
 from .selectors import document_get_for_viewer
 
 
@@ -30,7 +31,9 @@ def document_file_response(document):
     response = FileResponse(
         stored,
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_file_name(
+            original_name=document.original_name, content_type=document.content_type
+        ),
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -173,12 +173,29 @@ def new_webhook_secret() -> str:
 
 
 def validate_webhook_url(value: str) -> None:
-    """Claim statuses never travel in clear (plain http only where settings allow, e.g. tests)."""
-    if not value.startswith("https://") and not settings.WEBHOOKS_ALLOW_HTTP:
-        raise ValidationError(
-            _("Use an https:// address: claim statuses must not travel unencrypted."),
-            code="insecure_url",
-        )
+    """Claim statuses never travel in clear (plain http only where settings allow, e.g. tests),
+    and only to a public address: the name is resolved and refused if any of its addresses is
+    internal (the delivery checks again, see partners/netguard.py)."""
+    from .netguard import AddressRefused, checked_address, parse
+
+    try:
+        _scheme, host, port, _path = parse(value)
+        checked_address(host, port)
+    except AddressRefused as refusal:
+        raise ValidationError(WEBHOOK_URL_REFUSALS[refusal.code], code=refusal.code) from None
+
+
+WEBHOOK_URL_REFUSALS = {
+    "insecure_url": _("Use an https:// address: claim statuses must not travel unencrypted."),
+    "bad_url": _("Enter a full web address such as https://partner.example/hooks/jmo."),
+    "unresolvable": _(
+        "This address cannot be found on the internet. Check the host name and try again."
+    ),
+    "forbidden_address": _(
+        "This address points to an internal or private network (for example 127.0.0.1, "
+        "10.x.x.x or 169.254.169.254). Use your system's public https:// address."
+    ),
+}
 
 
 class PartnerWebhook(models.Model):

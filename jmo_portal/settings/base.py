@@ -369,6 +369,9 @@ DOCUMENTS_PDF_MAX_PAGES = 20
 # Longer than the task time limit, so a live run is never taken over.
 DOCUMENTS_STUCK_AFTER_SECONDS = env.int("DOCUMENTS_STUCK_AFTER_SECONDS", default=10 * 60)
 DOCUMENTS_REQUEUE_BATCH = 500
+# A participant's uploads per day (stored files only; refused ones are never stored).
+DOCUMENTS_DAILY_UPLOAD_COUNT = env.int("DOCUMENTS_DAILY_UPLOAD_COUNT", default=40)
+DOCUMENTS_DAILY_UPLOAD_BYTES = env.int("DOCUMENTS_DAILY_UPLOAD_BYTES", default=100 * 1024 * 1024)
 # CONTRIBUTION REPORTS (partner API): from this many rows a report is answered 202 and
 # processed by a Celery task; rows are checked this many at a time (progress steps).
 CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
@@ -384,6 +387,9 @@ WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# Networks a webhook may reach although they are not public (tests' local server only; keep
+# empty in production: internal, loopback and metadata addresses are refused, no SSRF).
+WEBHOOKS_ALLOW_NETWORKS = env.list("WEBHOOKS_ALLOW_NETWORKS", default=[])
 # The beat job re-queues pending deliveries this long past due (Celery's own retry is first).
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.

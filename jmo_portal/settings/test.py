@@ -38,3 +38,4 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=4)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=3)
 # The test partner server listens on plain http://127.0.0.1.
 WEBHOOKS_ALLOW_HTTP = True
+WEBHOOKS_ALLOW_NETWORKS = ["127.0.0.1/32"]  # the tests' partner server; nothing else
