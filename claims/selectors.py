@@ -1,10 +1,10 @@
 import datetime
 from dataclasses import dataclass, fields
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from participants.models import BankAccount, Employer, KpjCard, Participant
+from participants.models import BankAccount, Participant
 
 from . import inputs, rules
 from .choices import OPEN_STATUSES
@@ -131,22 +131,3 @@ def claim_rule_value_on(*, key: str, on_date: datetime.date) -> int | None:
         .first()
     )
     return row
-
-
-def claims_for_employer(
-    *, employer: Employer, status: str | None = None, program: str | None = None
-) -> QuerySet[Claim]:
-    """Claims of anyone who holds (or held) a KPJ card with this employer, with that KPJ."""
-    cards = KpjCard.objects.filter(employer=employer)
-    claims = Claim.objects.filter(participant_id__in=cards.values("participant_id")).annotate(
-        kpj=Subquery(
-            cards.filter(participant_id=OuterRef("participant_id"))
-            .order_by("-joined_on", "-pk")
-            .values("number")[:1]
-        )
-    )
-    if status:
-        claims = claims.filter(status=status)
-    if program:
-        claims = claims.filter(program=program)
-    return claims.order_by("-submitted_at", "-pk")

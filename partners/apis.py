@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from claims import selectors as claim_selectors
 from claims.choices import Program
 from claims.choices import Status as ClaimStatus
 from jmo_portal.api_fields import DateTimeField
@@ -25,6 +24,7 @@ from .api_schema import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, Partne
 from .auth import PartnerApi, partner_scope
 from .idempotency import idempotent_response
 from .models import PartnerScope
+from .selectors import claims_for_employer
 
 MAX_ROWS = 1000
 
@@ -130,7 +130,7 @@ class ClaimFilterSerializer(serializers.Serializer):
 
 
 class ClaimListApi(PartnerApi, generics.ListAPIView):
-    """Claim status of your workers (present and past), newest first; no amounts."""
+    """Claim status of your workers while they worked for you, newest first; no amounts."""
 
     permission_classes = [partner_scope(PartnerScope.CLAIMS_READ)]
     serializer_class = PartnerClaimSerializer
@@ -139,7 +139,7 @@ class ClaimListApi(PartnerApi, generics.ListAPIView):
     def get_queryset(self):
         filters = ClaimFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return claim_selectors.claims_for_employer(employer=self.employer, **filters.validated_data)
+        return claims_for_employer(employer=self.employer, **filters.validated_data)
 
     @extend_schema(
         operation_id="employer_claims_list",

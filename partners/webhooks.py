@@ -1,9 +1,10 @@
 """Claim status changes pushed to partners' webhooks, signed, retried with backoff, logged.
 
 Every status change writes a ClaimEvent; a listener on it (participants/signals.py) records,
-in that same transaction, one WebhookDelivery per active webhook of each employer the worker
-holds a KPJ card with, and enqueues its delivery on commit. The body holds no amounts (as
-`GET claims`). Signature header: `X-JMO-Signature: t=<unix time>,v1=<hex>` where
+in that same transaction, one WebhookDelivery per active webhook of each employer whose KPJ
+card with the worker covers the claim's date (partners/selectors.py), and enqueues its
+delivery on commit. The body holds no amounts (as `GET claims`).
+Signature header: `X-JMO-Signature: t=<unix time>,v1=<hex>` where
 `v1 = HMAC-SHA256(secret, "<t>.<body>")`: the partner recomputes it and rejects old `t`.
 """
 
@@ -21,10 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.services import enqueue_on_commit
-from participants.models import KpjCard
 
 from . import netguard
-from .models import PartnerWebhook, WebhookDelivery
+from .models import WebhookDelivery
+from .selectors import webhooks_for_claim
 
 EVENT = "claim.status_changed"
 SIGNATURE_HEADER = "X-JMO-Signature"
@@ -44,22 +45,11 @@ def backoff_seconds(attempt: int) -> float:
 def deliveries_for_claim_event(claim_event) -> list[int]:
     """In the caller's transaction: one delivery per webhook that should hear of it."""
     claim = claim_event.claim
-    # One query when no employer of this worker has a webhook (the common case).
-    hooks = list(
-        PartnerWebhook.objects.filter(
-            active=True, employer__kpj_cards__participant_id=claim.participant_id
-        ).distinct()
-    )
+    # Only employers whose card covers the claim's date hear of it (partners/selectors.py);
+    # one query when none does (the common case).
+    hooks = webhooks_for_claim(claim)
     if not hooks:
         return []
-    cards = KpjCard.objects.filter(
-        participant_id=claim.participant_id, employer_id__in={hook.employer_id for hook in hooks}
-    )
-    kpj_by_employer: dict[int, str] = {}
-    for employer_id, number in cards.order_by("joined_on", "pk").values_list(
-        "employer_id", "number"
-    ):
-        kpj_by_employer[employer_id] = number  # the newest card with that employer
     deliveries = [
         WebhookDelivery(
             webhook=hook,
@@ -69,7 +59,7 @@ def deliveries_for_claim_event(claim_event) -> list[int]:
                 "event": EVENT,
                 "claim": {
                     "id": claim.pk,
-                    "kpj": kpj_by_employer[hook.employer_id],
+                    "kpj": kpj,
                     "program": claim.program,
                     "kind": claim.kind,
                     "reason": claim.reason,
@@ -79,7 +69,7 @@ def deliveries_for_claim_event(claim_event) -> list[int]:
                 },
             },
         )
-        for hook in hooks
+        for hook, kpj in hooks
     ]
     ids = [d.pk for d in WebhookDelivery.objects.bulk_create(deliveries)]
     if ids:
