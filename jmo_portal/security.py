@@ -84,6 +84,25 @@ class NoStoreMiddleware:
         return session is not None and SESSION_KEY in session
 
 
+# Browser features the portal never uses, switched off for every page and any frame: an injected
+# script cannot ask for the camera, the microphone, the location, a payment or a USB device. The
+# branch pages show written addresses and never ask where the visitor is, so geolocation is off
+# as well.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header to every answer (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
 class PortalMfaAdapter(DefaultMFAAdapter):
     """Staff keep their TOTP authenticator: two-factor login is mandatory for them."""
 

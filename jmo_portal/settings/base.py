@@ -177,6 +177,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jmo_portal.middleware.TextGZipMiddleware",  # see COMPRESSION below
     "jmo_portal.security.NoStoreMiddleware",
+    "jmo_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jmo_portal.middleware.PortalLocaleMiddleware",
