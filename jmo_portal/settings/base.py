@@ -389,6 +389,10 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# Self-help answers ("this solved it") one client address may add per hour. Each browser session
+# counts once per problem anyway; this stops a script that drops its cookie on every request
+# from inflating the deflection figure. Honest visitors behind one office proxy stay far below.
+COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR = env.int("COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR", default=20)
 # PROXIES: how many proxies in front of the app append to X-Forwarded-For. Every per-IP limit
 # (the API throttles, allauth's login, reset and phone limits) takes the address that many hops
 # from the right, so a client-forged header cannot pick its own IP and the proxy's own address
