@@ -185,6 +185,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jmo_portal.security.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -245,6 +246,11 @@ CSRF_FAILURE_VIEW = "jmo_portal.pages.csrf_failure"
 # SECURITY
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Idle timeout on top of the absolute age above (jmo_portal.security.IdleSessionTimeoutMiddleware):
+# seconds without a request before the session ends. Staff accounts reach many people: shorter.
+# 0 switches it off (the test settings do, for tests that move the clock days on).
+SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_TIMEOUT_STAFF = env.int("DJANGO_SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -38,3 +38,7 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=4)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=3)
 # The test partner server listens on plain http://127.0.0.1.
 WEBHOOKS_ALLOW_HTTP = True
+# Many tests move the clock days on with a logged-in client; the idle timeout would log them out.
+# tests/security/test_idle_timeout.py sets production's limits (base.py) for itself.
+SESSION_IDLE_TIMEOUT_PRODUCTION = (SESSION_IDLE_TIMEOUT, SESSION_IDLE_TIMEOUT_STAFF)  # noqa: F405
+SESSION_IDLE_TIMEOUT = None  # off: the middleware then leaves the session untouched
