@@ -395,6 +395,8 @@ WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# CARD: seconds a membership card's QR code stays good (participants/card.py).
+CARD_QR_TOKEN_MAX_AGE = env.int("CARD_QR_TOKEN_MAX_AGE", default=10 * 60)
 # Self-help answers ("this solved it") one client address may add per hour. Each browser session
 # counts once per problem anyway; this stops a script that drops its cookie on every request
 # from inflating the deflection figure. Honest visitors behind one office proxy stay far below.
