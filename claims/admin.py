@@ -130,7 +130,14 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     search_fields = ["=id", "=participant__nik", "participant__full_name"]
     list_select_related = ["participant"]
     date_hierarchy = "submitted_at"
-    readonly_fields = [field.name for field in Claim._meta.fields]
+    # The change page shows the payout account masked (last four digits), like the list: the
+    # full number is for the paying step only (the bank export), not for every staff member
+    # who opens a claim.
+    readonly_fields = [
+        "masked_account" if field.name == "bank_account_number" else field.name
+        for field in Claim._meta.fields
+    ]
+    exclude = ["bank_account_number"]  # not even as an input
     inlines = [ClaimDocumentInline, ClaimEventInline]
     actions = [
         "approve",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Branch
+from core.ratelimit import hit as rate_hit
 from core.scoping import staff_can_see_branch
 from documents.models import Document
 from documents.services import document_upload
@@ -108,8 +109,33 @@ def _attach(*, message: TicketMessage, uploads, participant: Participant | None,
 
 
 def self_help_record(
-    *, category: str, solved: bool, participant: Participant | None = None
-) -> SelfHelpOffer:
+    *,
+    category: str,
+    solved: bool,
+    participant: Participant | None = None,
+    earlier_offer_id: int | None = None,
+    client_key: str = "",
+) -> SelfHelpOffer | None:
+    """One answer per session and problem; a changed mind changes that answer, not the count.
+
+    `earlier_offer_id` is the row this session already recorded for the problem (the caller keeps
+    it in the session). A new row is also limited per client address (`client_key`); past the
+    limit nothing is recorded and None is returned: the visitor's page is the same either way,
+    only the indicator is protected.
+    """
+    if earlier_offer_id is not None:
+        earlier = SelfHelpOffer.objects.filter(pk=earlier_offer_id, category=category).first()
+        if earlier is not None:
+            if earlier.solved != solved:
+                earlier.solved = solved
+                earlier.save(update_fields=["solved"])
+            return earlier
+    if not rate_hit(
+        key=f"self-help-ip:{client_key}",
+        limit=settings.COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR,
+        period=60 * 60,
+    ):
+        return None
     return SelfHelpOffer.objects.create(category=category, solved=solved, participant=participant)
 
 

@@ -56,6 +56,9 @@ def complaint_start(request):
     )
 
 
+SELF_HELP_SESSION_KEY = "complaints_self_help_answers"
+
+
 @require_http_methods(["GET", "POST"])
 def complaint_self_help(request, category):
     category = _category_or_404(category)
@@ -64,7 +67,19 @@ def complaint_self_help(request, category):
         return refused
     if request.method == "POST":
         solved = request.POST.get("solved") == "yes"
-        services.self_help_record(category=category, solved=solved, participant=participant)
+        # The session remembers which row it answered for each problem: repeated posts (a
+        # double click, the back button, a script) change that one answer, never add rows.
+        answered = dict(request.session.get(SELF_HELP_SESSION_KEY, {}))
+        offer = services.self_help_record(
+            category=category,
+            solved=solved,
+            participant=participant,
+            earlier_offer_id=answered.get(category.value),
+            client_key=client_ip(request),
+        )
+        if offer is not None and answered.get(category.value) != offer.pk:
+            answered[category.value] = offer.pk
+            request.session[SELF_HELP_SESSION_KEY] = answered
         if solved:
             return render(request, "complaints/self_help_solved.html")
         return redirect("complaints:create", category=category.value)

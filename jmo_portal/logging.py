@@ -41,6 +41,9 @@ _CREDENTIAL = re.compile(r"(?i)\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{6,}")
 _PARTNER_KEY = re.compile(r"\bjmo_[0-9a-f]{8}_[A-Za-z0-9_-]+")
 # Links that carry a secret in the path: e-mail confirmation, password reset, card check.
 _TOKEN_PATH = re.compile(r"(?i)(/(?:confirm-email|reset/key|card/verify|verify)/)[^/\s'\"?&<>]+")
+# An anonymous complaint's status link, /complaints/status/<number>/<token>/ (and its files):
+# the token alone opens the complaint, so it is masked; the ticket number stays for support.
+_STATUS_PATH = re.compile(r"(?i)(/complaints/status/[^/\s'\"?&<>]+/)[^/\s'\"?&<>]+")
 
 
 def _mask_digits(match: re.Match) -> str:
@@ -54,6 +57,7 @@ def mask_sensitive(text: str) -> str:
         return text
     text = _PARTNER_KEY.sub("jmo_" + MASK, text)
     text = _TOKEN_PATH.sub(lambda m: m.group(1) + MASK, text)
+    text = _STATUS_PATH.sub(lambda m: m.group(1) + MASK, text)
     text = _CREDENTIAL.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _PAIR.sub(lambda m: f"{m['name']}{m['sep']}{m['quote']}{MASK}", text)
     return _DIGITS.sub(_mask_digits, text)

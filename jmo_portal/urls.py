@@ -31,6 +31,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("participants.api_urls")),
+    # Decision (security test, issue 18): the API schema and its docs stay PUBLIC. Partner
+    # developers read them before they have a key, as with any public API; they describe only
+    # /api/v1/, every endpoint there asks for a partner key or the participant's session except
+    # the three public calculators, and knowing an endpoint's shape opens nothing. No staff or
+    # admin URL is in the schema. tests/security/test_api_docs.py holds all of this to account.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/me/claims/", include("claims.api_urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from . import rules
-from .card import card_id_from_token, card_token, qr_svg
+from .card import TokenState, card_token, card_token_check, qr_svg
 from .dashboard import dashboard_panels_context
 from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
 from .models import Participant
@@ -133,13 +134,20 @@ def card(request, card_id: int):
 @never_cache
 def card_verify(request, token: str):
     """Public check of a scanned card: valid or not, with no personal data."""
-    card_id = card_id_from_token(token)
+    state, card_id = card_token_check(token)
     kpj_card = kpj_card_verification_get(kpj_card_id=card_id) if card_id else None
+    expired = state is TokenState.EXPIRED
     response = render(
         request,
         "participants/card_verify.html",
-        {"card": kpj_card, "checked_at": timezone.localtime()},
-        status=200 if kpj_card else 404,
+        {
+            "card": kpj_card,
+            "expired": expired,
+            "max_age_minutes": settings.CARD_QR_TOKEN_MAX_AGE // 60,
+            "checked_at": timezone.localtime(),
+        },
+        # 410: the code was real but is no longer good; 404: it never was.
+        status=200 if kpj_card else 410 if expired else 404,
     )
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -177,6 +177,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jmo_portal.middleware.TextGZipMiddleware",  # see COMPRESSION below
     "jmo_portal.security.NoStoreMiddleware",
+    "jmo_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jmo_portal.middleware.PortalLocaleMiddleware",
@@ -184,6 +185,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jmo_portal.security.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -244,6 +246,11 @@ CSRF_FAILURE_VIEW = "jmo_portal.pages.csrf_failure"
 # SECURITY
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Idle timeout on top of the absolute age above (jmo_portal.security.IdleSessionTimeoutMiddleware):
+# seconds without a request before the session ends. Staff accounts reach many people: shorter.
+# 0 switches it off (the test settings do, for tests that move the clock days on).
+SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_TIMEOUT_STAFF = env.int("DJANGO_SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -394,6 +401,12 @@ WEBHOOKS_ALLOW_NETWORKS = env.list("WEBHOOKS_ALLOW_NETWORKS", default=[])
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# CARD: seconds a membership card's QR code stays good (participants/card.py).
+CARD_QR_TOKEN_MAX_AGE = env.int("CARD_QR_TOKEN_MAX_AGE", default=10 * 60)
+# Self-help answers ("this solved it") one client address may add per hour. Each browser session
+# counts once per problem anyway; this stops a script that drops its cookie on every request
+# from inflating the deflection figure. Honest visitors behind one office proxy stay far below.
+COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR = env.int("COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR", default=20)
 # PROXIES: how many proxies in front of the app append to X-Forwarded-For. Every per-IP limit
 # (the API throttles, allauth's login, reset and phone limits) takes the address that many hops
 # from the right, so a client-forged header cannot pick its own IP and the proxy's own address

@@ -39,3 +39,7 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=3)
 # The test partner server listens on plain http://127.0.0.1.
 WEBHOOKS_ALLOW_HTTP = True
 WEBHOOKS_ALLOW_NETWORKS = ["127.0.0.1/32"]  # the tests' partner server; nothing else
+# Many tests move the clock days on with a logged-in client; the idle timeout would log them out.
+# tests/security/test_idle_timeout.py sets production's limits (base.py) for itself.
+SESSION_IDLE_TIMEOUT_PRODUCTION = (SESSION_IDLE_TIMEOUT, SESSION_IDLE_TIMEOUT_STAFF)  # noqa: F405
+SESSION_IDLE_TIMEOUT = None  # off: the middleware then leaves the session untouched

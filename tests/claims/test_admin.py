@@ -53,6 +53,15 @@ def test_staff_see_only_their_branch_with_masked_accounts(client, staff, mine, t
     assert response.status_code == 302
 
 
+def test_the_claim_change_page_shows_the_payout_account_masked(client, staff, mine):
+    response = client.get(reverse("admin:claims_claim_change", args=[mine.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert mine.bank_account_number not in body
+    assert "****" + mine.bank_account_number[-4:] in body
+    assert 'name="bank_account_number"' not in body  # not an input either
+
+
 def test_approve_goes_through_the_state_machine(client, staff, mine):
     act(client, "approve", [mine])
     mine.refresh_from_db()

@@ -24,12 +24,39 @@ def test_self_help_is_offered_first_and_the_answer_recorded(client, participant)
     still = client.post(reverse("complaints:self_help", args=["balance_missing"]), {"solved": "no"})
     assert still.url == reverse("complaints:create", args=["balance_missing"])
 
+    # One answer per session and problem: the changed mind replaced the first answer.
     offers = SelfHelpOffer.objects.order_by("at", "pk")
     assert [(o.category, o.solved, o.participant_id) for o in offers] == [
-        ("balance_missing", True, participant.pk),
         ("balance_missing", False, participant.pk),
     ]
     assert not Ticket.objects.exists()
+
+
+def test_thirty_solved_posts_from_one_visitor_count_once(client):
+    url = reverse("complaints:self_help", args=["cannot_log_in"])
+    for _ in range(30):
+        assert client.post(url, {"solved": "yes"}).status_code == 200
+    offers = SelfHelpOffer.objects.all()
+    assert [(o.category, o.solved, o.participant_id) for o in offers] == [
+        ("cannot_log_in", True, None)
+    ]
+    # Another problem in the same session is its own answer.
+    client.post(reverse("complaints:self_help", args=["duplicate_account"]), {"solved": "yes"})
+    assert SelfHelpOffer.objects.count() == 2
+
+
+def test_a_script_dropping_its_cookie_is_stopped_by_the_per_address_limit(settings):
+    from django.test import Client
+
+    settings.COMPLAINTS_SELF_HELP_ANSWERS_PER_HOUR = 5
+    url = reverse("complaints:self_help", args=["cannot_log_in"])
+    for _ in range(30):
+        # A fresh client each time: no session cookie, the same address.
+        assert Client().post(url, {"solved": "yes"}).status_code == 200
+    assert SelfHelpOffer.objects.count() == 5
+    # Another address is counted apart.
+    Client(REMOTE_ADDR="198.51.100.7").post(url, {"solved": "yes"})
+    assert SelfHelpOffer.objects.count() == 6
 
 
 def test_participant_files_a_complaint_with_number_deadlines_and_audit(client, participant):

@@ -366,6 +366,33 @@ def test_a_forged_or_edited_token_verifies_nothing(client, owner):
     assert client.get(reverse("card_verify", args=["1"])).status_code == 404
 
 
+def test_a_card_code_expires_after_ten_minutes_with_a_clear_page(client, owner, clock):
+    import datetime
+
+    from django.utils import translation
+
+    clock.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC))
+    card = owner.participant.kpj_cards.first()
+    url = reverse("card_verify", args=[card_token(kpj_card_id=card.pk)])
+    clock.shift(datetime.timedelta(minutes=9, seconds=59))
+    assert client.get(url).status_code == 200
+    clock.shift(datetime.timedelta(seconds=2))
+    expired = client.get(url)
+    assert expired.status_code == 410
+    body = expired.content.decode()
+    assert "kedaluwarsa" in body
+    assert "10 menit" in body
+    assert 'class="ok"' not in body
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        english = client.get(url).content.decode()
+    assert "This code has expired" in english
+    assert "10 minutes" in english
+    # A fresh code from the holder's card page passes again.
+    fresh = reverse("card_verify", args=[card_token(kpj_card_id=card.pk)])
+    assert client.get(fresh).status_code == 200
+
+
 # --- ownership: B never reads A's balance, statement or card ------------------------------
 
 

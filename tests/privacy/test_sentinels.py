@@ -16,7 +16,7 @@ from django.core import mail
 from django.db import connection
 
 from jmo_portal.celery import app as celery_app
-from jmo_portal.logging import SensitiveDataFilter, mask_sensitive
+from jmo_portal.logging import MASK, SensitiveDataFilter, mask_sensitive
 from participants.models import BankAccount, Participant
 from tests.factories import EmployerFactory, KpjCardFactory, ParticipantFactory, make_nik
 from tests.partners.conftest import bearer, make_key
@@ -298,3 +298,42 @@ def test_every_task_takes_ids_only():
             if (task.name, parameter.name) in allowed_words:
                 continue
             assert annotation in ("<class 'int'>", "int | None"), (task.name, parameter)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_complaints_status_token_never_reaches_a_log_line(
+    client, every_logger_at_debug
+):
+    """The status link's token opens the complaint without a login: not in any log line."""
+    from django.urls import reverse
+
+    from complaints.tokens import ticket_status_token
+    from tests.factories import BranchFactory, TicketFactory
+
+    ticket = TicketFactory(
+        participant=None,
+        branch=BranchFactory(),
+        contact_nik=make_nik(birth_date=BIRTH, sequence=4411),
+        contact_email="siti@example.test",
+    )
+    token = ticket_status_token(ticket=ticket)
+    url = reverse("complaints:status", args=[ticket.number, token])
+    assert client.get(url).status_code == 200
+    # A wrong token is a 404, which django.request logs with the path.
+    wrong = "f" * 32
+    wrong_url = reverse("complaints:status", args=[ticket.number, wrong])
+    assert client.get(wrong_url).status_code == 404
+    # The access log line as runserver writes it, through its own configured handler.
+    server = logging.getLogger("django.server")
+    record = server.makeRecord(
+        "django.server", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 200 512', (url,), None
+    )
+    for handler in server.handlers:
+        handler.filter(record)
+    every_logger_at_debug.handler.handle(record)
+
+    written = everything_written(every_logger_at_debug, [])
+    assert f"Not Found: /complaints/status/{ticket.number}/{MASK}/" in written
+    assert f"/complaints/status/{ticket.number}/{MASK}/" in record.getMessage()
+    assert token not in written
+    assert wrong not in written

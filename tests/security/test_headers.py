@@ -109,6 +109,13 @@ PRODUCTION_SETTINGS = (
     "SESSION_COOKIE_HTTPONLY",
     "CSRF_COOKIE_SECURE",
     "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "SESSION_COOKIE_DOMAIN",
+    "CSRF_COOKIE_DOMAIN",
+    "SESSION_COOKIE_PATH",
+    "CSRF_COOKIE_PATH",
+    "SECURE_REDIRECT_EXEMPT",
 )
 
 
@@ -171,3 +178,17 @@ def test_with_production_transport_settings_the_answers_carry_hsts_and_secure_co
         assert session_cookie["secure"] is True
         assert session_cookie["httponly"] is True
         assert response.cookies[settings.CSRF_COOKIE_NAME]["secure"] is True
+        # The browser keeps a __Host- cookie only when it is Secure, Path=/ and has no Domain.
+        for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+            assert name.startswith("__Host-"), name
+            cookie = response.cookies[name]
+            assert cookie["secure"] is True
+            assert cookie["path"] == "/"
+            assert not cookie["domain"]
+
+
+def test_every_answer_switches_off_browser_features_the_portal_never_uses(client):
+    for url in ("/", "/news/", reverse("account_login"), "/api/schema/", "/healthz"):
+        policy = client.get(url)["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert f"{feature}=()" in policy, (url, feature)
