@@ -140,7 +140,7 @@ class SignupCodeForm(_PasswordPairForm):
 
 class NewLoginForm(_PasswordPairForm):
     phone = forms.CharField(
-        label=_("Mobile number (optional)"),
+        label=_("Mobile number"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),

@@ -36,13 +36,13 @@ class BookingForm(forms.Form):
         empty_label=_("Choose a branch"),
     )
     branch_choice_2 = BranchChoiceField(
-        label=_("Second choice (optional)"),
+        label=_("Second choice"),
         queryset=Branch.objects.all(),
         required=False,
         empty_label=_("No second choice"),
     )
     branch_choice_3 = BranchChoiceField(
-        label=_("Third choice (optional)"),
+        label=_("Third choice"),
         queryset=Branch.objects.all(),
         required=False,
         empty_label=_("No third choice"),

@@ -24,7 +24,7 @@ def _max_attachments() -> int:
 
 def attachments_field() -> DocumentsField:
     return DocumentsField(
-        label=_("Attachments (optional)"), max_files=_max_attachments, required=False
+        label=_("Attachments"), max_files=_max_attachments, required=False
     )
 
 
@@ -71,7 +71,7 @@ class AnonymousTicketForm(TicketForm):
         },
     )
     phone = forms.CharField(
-        label=_("Phone (optional)"),
+        label=_("Phone"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
@@ -117,7 +117,7 @@ class RatingForm(PortalForm):
         error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

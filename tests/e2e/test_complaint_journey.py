@@ -60,7 +60,7 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     page.get_by_label("Apa yang terjadi?").fill(
         "Saya pindah kerja Maret lalu, saldonya belum tampil."
     )
-    page.get_by_label("Lampiran (tidak wajib)").set_input_files(
+    page.get_by_label(re.compile(r"^Lampiran")).set_input_files(
         [{"name": "slip-gaji-maret.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.get_by_role("button", name="Kirim pengaduan").click()
@@ -117,7 +117,7 @@ def test_file_a_complaint_staff_reply_in_admin_participant_rates(live_server, pa
     expect(page.locator(".thread li.staff")).to_contain_text("Kartu KPJ kedua sudah kami hubungkan")
     expect(page.locator(".status")).to_have_text("Selesai")
     page.get_by_label("5 - sangat baik").check()
-    page.get_by_label("Komentar (tidak wajib)").fill("Cepat dan jelas.")
+    page.get_by_label(re.compile(r"^Komentar")).fill("Cepat dan jelas.")
     page.get_by_role("button", name="Kirim nilai").click()
     expect(page.get_by_text(re.compile("Anda memberi nilai 5 dari 5"))).to_be_visible()
     _shot(page, tmp_path, "4-rated")
