@@ -49,6 +49,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # another gunicorn worker) must be dropped for all of them. Sessions stay in the database.
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if SHARED_CACHE else 0)
+# Only the first pages of cek saldo's postings are cached (what members look at): any other
+# ?page= is rendered each time, so a visitor walking 1,000 page numbers adds no cache keys.
+PAGE_CACHE_MAX_PAGES = env.int("PAGE_CACHE_MAX_PAGES", default=3)
 
 # APPS
 DJANGO_APPS = [
