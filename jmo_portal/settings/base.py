@@ -396,6 +396,8 @@ COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
 # from the right, so a client-forged header cannot pick its own IP and the proxy's own address
 # does not lump everyone into one counter. 0 = no proxy: REMOTE_ADDR only.
 NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+# API bodies nested deeper than this are a 400 (jmo_portal/api_parsers.py): ours nest about 5.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
 ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 # DRF + OpenAPI (assets served locally by the sidecar, no CDN)
 REST_FRAMEWORK = {
@@ -405,7 +407,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["jmo_portal.api_parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "jmo_portal.api_errors.api_exception_handler",
     # The one trusted-proxy setting (NUM_PROXIES, above), shared with allauth's rate limits.
     "NUM_PROXIES": NUM_PROXIES,
