@@ -375,12 +375,18 @@ DOCUMENTS_REQUEUE_BATCH = 500
 # CONTRIBUTION REPORTS (partner API): from this many rows a report is answered 202 and
 # processed by a Celery task; rows are checked this many at a time (progress steps).
 CONTRIBUTIONS_ASYNC_ROWS = env.int("CONTRIBUTIONS_ASYNC_ROWS", default=10_000)
-CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=200_000)
+# 100,000 rows: the size benchmarks/ingest.py measures end to end.
+CONTRIBUTIONS_MAX_ROWS = env.int("CONTRIBUTIONS_MAX_ROWS", default=100_000)
+# A refused report names this many bad rows, then counts the rest (a bounded error body).
+CONTRIBUTIONS_MAX_ROW_ERRORS = env.int("CONTRIBUTIONS_MAX_ROW_ERRORS", default=100)
 CONTRIBUTIONS_CHUNK_ROWS = env.int("CONTRIBUTIONS_CHUNK_ROWS", default=5_000)
 # Longer than the report task's time limit (30 min), so a live run is never taken over.
 CONTRIBUTIONS_STUCK_AFTER_SECONDS = env.int("CONTRIBUTIONS_STUCK_AFTER_SECONDS", default=35 * 60)
-# The report endpoint's own body limit (Django's global DATA_UPLOAD_MAX_MEMORY_SIZE stays).
-CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=32_000_000)
+# The report endpoint's own body limit (Django's global DATA_UPLOAD_MAX_MEMORY_SIZE stays),
+# checked on Content-Length before a byte is read: 250 bytes for each of 100,000 rows (a
+# compact row with four programs' amounts; without amounts a row is about 60). A 31.9 MB body
+# once took 690 MB to parse before its rows were counted.
+CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=25_000_000)
 # PARTNER WEBHOOKS (claim status changes): attempt n+1 waits base x 2^(n-1) seconds, capped.
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
