@@ -308,3 +308,32 @@ def test_a_move_date_far_in_the_future_is_explained_not_a_500(client, booked_for
     shown = [str(message) for message in response.context["messages"]]
     assert any("60" in message for message in shown), shown  # how far ahead one may book
     assert response.context["next_day"] is None
+
+
+def test_an_api_body_above_the_upload_limit_is_a_413_not_parsed(world, settings):
+    """DRF reads the stream past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check: the parser holds it."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"category": "pu", "note": "x" * 2000})
+    response = Client().post(
+        "/api/v1/simulations/contribution", body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert set(response.json()) == {"code", "message", "fields"}
+
+
+def test_the_parser_reads_no_more_than_the_views_limit():
+    """Whatever Content-Length said, at most max_body_bytes + 1 bytes are read, then a 413."""
+    import io
+    from types import SimpleNamespace
+
+    from jmo_portal.api_errors import ApiError
+    from jmo_portal.api_parsers import BoundedJSONParser
+
+    stream = io.BytesIO(b'{"rows": [' + b"{}," * 10_000 + b"{}]}")
+    with pytest.raises(ApiError) as refused:
+        BoundedJSONParser().parse(
+            stream, parser_context={"view": SimpleNamespace(max_body_bytes=1000)}
+        )
+    assert refused.value.status_code == 413
+    assert stream.tell() == 1001
