@@ -153,7 +153,16 @@ def move(request, pk):
             if appointment.scheduled_for
             else max(appointment.window_start, earliest)
         )
-    day = max(day, earliest)
+    # A day past the booking horizon has no free times (and 9999-12-31's "next day" overflowed
+    # into a 500): say how far ahead one may book and show the last day that can be chosen.
+    latest = timezone.localdate() + datetime.timedelta(days=rules.MAX_DAYS_AHEAD)
+    if day > latest:
+        messages.error(
+            request,
+            _("Appointments can be booked at most %(days)s days ahead. Choose earlier dates.")
+            % {"days": rules.MAX_DAYS_AHEAD},
+        )
+    day = min(max(day, earliest), max(latest, earliest))
     branches = list(appointment.branch_choices)
     if appointment.branch and appointment.branch not in branches:
         branches.append(appointment.branch)
@@ -175,7 +184,7 @@ def move(request, pk):
         "form": form,
         "day": day,
         "previous_day": day - one_day if day > earliest else None,
-        "next_day": day + one_day,
+        "next_day": day + one_day if day < latest else None,
     }
     return render(request, "appointments/move.html", context)
 

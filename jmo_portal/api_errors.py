@@ -5,7 +5,9 @@ errors about the whole request sit under `non_field_errors`. Messages are transl
 language active for the request (Indonesian unless the client asked for English).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -63,6 +65,16 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _from_django(exc):
+    if isinstance(exc, RequestDataTooBig):
+        # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, checked on Content-Length before reading: in
+        # the API's shape, not Django's HTML 400.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return ApiError(
+            status_code=413,
+            code="request_too_large",
+            message=_("The request is larger than %(mb)s MB. Send less at a time.")
+            % {"mb": f"{round(limit / 1_000_000, 1):g}"},
+        )
     if isinstance(exc, RuleInputError):
         return exceptions.ValidationError(exc.errors)
     if isinstance(exc, Http404):

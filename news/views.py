@@ -12,10 +12,16 @@ from . import search, selectors, services
 ARTICLES_PER_PAGE = 10
 
 
+def _query_text(request, name: str) -> str:
+    """A query parameter as text PostgreSQL can compare: it refuses a NUL byte in any string
+    (a ValueError, so a 500 and an admin e-mail), and no search term or slug contains one."""
+    return request.GET.get(name, "").replace("\x00", "").strip()
+
+
 def article_list(request):
     articles = selectors.articles_published()
     categories = selectors.article_categories()
-    current = request.GET.get("category", "")
+    current = _query_text(request, "category")
     if current:
         articles = articles.filter(category__slug=current)
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
@@ -73,7 +79,7 @@ def guide_detail(request, slug):
 
 
 def faq(request):
-    terms = request.GET.get("q", "").strip()
+    terms = _query_text(request, "q")
     if terms:
         results = search.site_search(terms=terms, kinds=("faq",))
         return render(request, "news/faq.html", {"results": results, "q": terms})
@@ -81,6 +87,6 @@ def faq(request):
 
 
 def site_search(request):
-    terms = request.GET.get("q", "").strip()
+    terms = _query_text(request, "q")
     results = search.site_search(terms=terms) if terms else []
     return render(request, "news/search.html", {"results": results, "q": terms})

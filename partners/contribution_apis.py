@@ -189,6 +189,11 @@ class ContributionReportApi(PartnerApi):
     # GET lists the reports (described in its extend_schema); the schema pages it with this.
     pagination_class = PartnerPagination
 
+    @property
+    def max_body_bytes(self) -> int:
+        """The parser's limit for this endpoint (a body sent without Content-Length)."""
+        return settings.CONTRIBUTIONS_MAX_BODY_BYTES
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # key, scope and throttle before any reading
         raw = request._request

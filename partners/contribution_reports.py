@@ -124,6 +124,33 @@ def _parse_amounts(value, path: str, errors: dict) -> dict[str, list[int]] | Non
     return sent
 
 
+def _row_parse(item, at: str, this_month: str, errors: dict[str, list[str]]) -> Row | None:
+    """One row, shape-checked; its problems are added to `errors` under `at`."""
+    if not isinstance(item, dict):
+        errors[at] = [_("Send each row as an object with kpj or nik, month and wage.")]
+        return None
+    kpj, nik = item.get("kpj") or "", item.get("nik") or ""
+    if bool(kpj) == bool(nik):
+        errors[f"{at}.kpj"] = [_("Send either the worker's KPJ number or NIK, not both.")]
+    elif kpj and not (isinstance(kpj, str) and _KPJ.match(kpj)):
+        errors[f"{at}.kpj"] = [_("A KPJ number is 11 digits. Check the number.")]
+    elif nik and not (isinstance(nik, str) and _NIK.match(nik)):
+        errors[f"{at}.nik"] = [_("A NIK is 16 digits. Check the number.")]
+    month = item.get("month")
+    match = _MONTH.match(month) if isinstance(month, str) else None
+    if match is None or not 1 <= int(match.group(2)) <= 12 or match.group(1) < "1900":
+        errors[f"{at}.month"] = [_("Write the month as YYYY-MM, e.g. 2026-01.")]
+    elif month > this_month:
+        errors[f"{at}.month"] = [
+            _("This month has not started yet. Report it from its first day on.")
+        ]
+    wage = item.get("wage")
+    if not _whole(wage) or not 0 < wage <= MAX_RUPIAH:
+        errors[f"{at}.wage"] = [_("Enter the monthly wage as a whole number of rupiah above zero.")]
+    amounts = _parse_amounts(item.get("amounts"), f"{at}.amounts", errors)
+    return Row(kpj, nik, month, wage, amounts)
+
+
 def report_rows_parse(data, *, today: datetime.date) -> list[Row]:
     """The body's `rows`, shape-checked and normalised; `ReportRefused` names each bad field."""
     if not isinstance(data, dict) or not isinstance(data.get(FIELD), list):
@@ -137,33 +164,27 @@ def report_rows_parse(data, *, today: datetime.date) -> list[Row]:
     this_month = f"{today:%Y-%m}"
     errors: dict[str, list[str]] = {}
     rows: list[Row] = []
+    # Only the first CONTRIBUTIONS_MAX_ROW_ERRORS bad rows are named, then a count of the rest:
+    # 200,000 empty rows once made a 45 MB error body.
+    cap = settings.CONTRIBUTIONS_MAX_ROW_ERRORS
+    bad_rows = 0
     for index, item in enumerate(raw):
-        at = f"{FIELD}[{index}]"
-        if not isinstance(item, dict):
-            errors[at] = [_("Send each row as an object with kpj or nik, month and wage.")]
-            continue
-        kpj, nik = item.get("kpj") or "", item.get("nik") or ""
-        if bool(kpj) == bool(nik):
-            errors[f"{at}.kpj"] = [_("Send either the worker's KPJ number or NIK, not both.")]
-        elif kpj and not (isinstance(kpj, str) and _KPJ.match(kpj)):
-            errors[f"{at}.kpj"] = [_("A KPJ number is 11 digits. Check the number.")]
-        elif nik and not (isinstance(nik, str) and _NIK.match(nik)):
-            errors[f"{at}.nik"] = [_("A NIK is 16 digits. Check the number.")]
-        month = item.get("month")
-        match = _MONTH.match(month) if isinstance(month, str) else None
-        if match is None or not 1 <= int(match.group(2)) <= 12 or match.group(1) < "1900":
-            errors[f"{at}.month"] = [_("Write the month as YYYY-MM, e.g. 2026-01.")]
-        elif month > this_month:
-            errors[f"{at}.month"] = [
-                _("This month has not started yet. Report it from its first day on.")
-            ]
-        wage = item.get("wage")
-        if not _whole(wage) or not 0 < wage <= MAX_RUPIAH:
-            errors[f"{at}.wage"] = [
-                _("Enter the monthly wage as a whole number of rupiah above zero.")
-            ]
-        amounts = _parse_amounts(item.get("amounts"), f"{at}.amounts", errors)
-        rows.append(Row(kpj, nik, month, wage, amounts))
+        row_errors: dict[str, list[str]] = {}
+        row = _row_parse(item, f"{FIELD}[{index}]", this_month, row_errors)
+        if row_errors:
+            bad_rows += 1
+            if bad_rows <= cap:
+                errors.update(row_errors)
+        elif row is not None:
+            rows.append(row)
+    if bad_rows > cap:
+        errors[FIELD] = [
+            _(
+                "%(count)s more rows have errors that are not listed. Correct the rows named "
+                "here, check the others the same way and send the report again."
+            )
+            % {"count": bad_rows - cap}
+        ]
     if errors:
         raise ReportRefused(errors)
     return rows

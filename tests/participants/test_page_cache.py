@@ -376,3 +376,27 @@ def test_another_release_never_serves_this_ones_fragments(tmp_path, settings):
         assert page_cache.release() != old
     finally:
         page_cache.release.cache_clear()
+
+
+def test_a_thousand_page_numbers_add_a_bounded_number_of_keys(world, settings):
+    """Every ?page= is answered, but only the first PAGE_CACHE_MAX_PAGES are stored: walking
+    1,000 page numbers cannot fill the shared cache (it holds the broker and rate limits)."""
+    from django.core.cache import cache
+
+    stored = []
+    real_set = cache.set
+
+    def counting_set(key, *args, **kwargs):
+        stored.append(key)
+        return real_set(key, *args, **kwargs)
+
+    client = world["client"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "set", counting_set)
+        for page in range(-10, 990):
+            response = client.get(reverse("balance"), {"page": page})
+            assert response.status_code == 200
+    fragments = {key for key in stored if key.startswith("pages:") and ":balance:" in key}
+    assert 0 < len(fragments) <= settings.PAGE_CACHE_MAX_PAGES
+    # A page past the end is still the last page, rendered afresh and equal to a cached render.
+    assert main(client, "balance") == main(client, "balance")

@@ -477,3 +477,53 @@ def test_a_report_above_djangos_upload_limit_is_read_and_one_above_ours_is_413(
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
     assert ContributionPosting.objects.count() == 12
+
+
+# Bounded requests (issue 18) --------------------------------------------------------------
+
+
+def test_a_31_9_mb_body_is_413_before_a_byte_is_parsed(client, key_a, card_a, monkeypatch):
+    from jmo_portal.api_parsers import BoundedJSONParser
+
+    def never(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr(BoundedJSONParser, "parse", never)
+    body = '{"rows": [' + ",".join(['{"kpj": "11111111111"}'] * 1_400_000) + "]}"
+    assert len(body) > 31_900_000
+    response = post(client, key_a, body)
+    assert response.status_code == 413
+    assert set(response.json()) == {"code", "message", "fields"}
+    assert response.json()["code"] == "request_too_large"
+
+
+def test_more_rows_than_the_limit_are_refused_before_any_row_is_checked(
+    client, key_a, card_a, monkeypatch
+):
+    from partners import contribution_reports
+
+    def never(*args, **kwargs):
+        raise AssertionError("a row was checked")
+
+    monkeypatch.setattr(contribution_reports, "_row_parse", never)
+    response = post(client, key_a, '{"rows": [' + ",".join(["{}"] * 200_000) + "]}")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["rows"]
+
+
+def test_many_bad_rows_make_a_small_error_body_naming_the_first_and_counting_the_rest(
+    client, key_a, card_a, settings
+):
+    import time
+
+    started = time.monotonic()
+    response = post(client, key_a, '{"rows": [' + ",".join(["{}"] * 100_000) + "]}")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert len(response.content) < 50_000
+    named = {key.split(".")[0] for key in fields if key != "rows"}
+    assert len(named) == settings.CONTRIBUTIONS_MAX_ROW_ERRORS
+    assert "rows[0]" in named
+    assert str(100_000 - settings.CONTRIBUTIONS_MAX_ROW_ERRORS) in fields["rows"][0]
+    assert elapsed < 10, f"took {elapsed:.1f} s"
