@@ -23,9 +23,7 @@ def _max_attachments() -> int:
 
 
 def attachments_field() -> DocumentsField:
-    return DocumentsField(
-        label=_("Attachments"), max_files=_max_attachments, required=False
-    )
+    return DocumentsField(label=_("Attachments"), max_files=_max_attachments, required=False)
 
 
 class TicketForm(PortalForm):

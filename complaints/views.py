@@ -14,7 +14,7 @@ from core.ratelimit import hit as rate_hit
 from documents.views import document_file_response
 from participants.selectors import participant_get_for_user
 
-from . import ratelimit, rules, selectors, services
+from . import rules, selectors, services
 from .forms import AnonymousTicketForm, RatingForm, ReplyForm, TicketFollowForm, TicketForm
 from .models import ANONYMOUS_CATEGORIES, Category, Ticket
 from .tokens import ticket_status_token
@@ -105,14 +105,14 @@ def complaint_create(request, category):
     form_class = TicketForm if participant else AnonymousTicketForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if participant is None and not ratelimit.allow(
+        if participant is None and not rate_hit(
             key=f"complaint-ip:{client_ip(request)}",
             limit=ANONYMOUS_LIMITS["ip"][0],
             period=ANONYMOUS_LIMITS["ip"][1],
         ):
             return render(request, "complaints/rate_limited.html", status=429)
         if form.is_valid():
-            if participant is None and not ratelimit.allow(
+            if participant is None and not rate_hit(
                 key=f"complaint-nik:{form.cleaned_data['nik']}",
                 limit=ANONYMOUS_LIMITS["nik"][0],
                 period=ANONYMOUS_LIMITS["nik"][1],

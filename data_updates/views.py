@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from participants.models import BankAccount, EmergencyContact, FamilyMember
-from participants.selectors import participant_get_for_user
+from participants.selectors import participant_get_for_user_or_404
 
 from . import forms
 from . import services as data_updates
@@ -50,13 +50,6 @@ DRAFT_KINDS = {
 }
 
 
-def _participant_or_404(request):
-    participant = participant_get_for_user(user=request.user)
-    if participant is None:
-        raise Http404
-    return participant
-
-
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -68,7 +61,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 @never_cache
 @login_required
 def data_update_home(request):
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     context = {
         "participant": participant,
         "requests": data_update_requests_for_participant(participant=participant),
@@ -92,7 +85,7 @@ def _raw_values(form_class, post, member=None) -> dict:
 
 
 def _edit(request, slug, *, participant=None, member=None):
-    participant = participant or _participant_or_404(request)
+    participant = participant or participant_get_for_user_or_404(user=request.user)
     form_class = MEMBER_PAGES[slug] if member else PAGES[slug]
     extra = {"member": member} if member else {}
     kinds = DRAFT_KINDS.get(form_class, [form_class.kind])
@@ -177,7 +170,7 @@ def data_update_family_member(request, member_id, slug):
     """Change or remove a family member or heir: the same reviewed flow as adding one."""
     if slug not in MEMBER_PAGES:
         raise Http404
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     member = family_member_get_for_participant(participant=participant, member_id=member_id)
     return _edit(request, slug, participant=participant, member=member)
 
@@ -195,7 +188,7 @@ def data_update_bank_account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_update_detail(request, request_id):
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     update = data_update_get_for_participant(participant=participant, request_id=request_id)
     code_form = forms.CodeForm()
     document_form = forms.AnotherDocumentForm(

@@ -13,22 +13,14 @@ from django.views.decorators.http import require_http_methods
 from .amalgamation import balance_merge_request
 from .card_forms import BalanceMergeForm, KpjCardLinkForm
 from .cards import LinkResult, cards_overview_get, client_address, kpj_card_link_attempt
-from .models import Participant
-from .selectors import participant_get_for_user
-
-
-def _participant_or_404(request) -> Participant:
-    participant = participant_get_for_user(user=request.user)
-    if participant is None:
-        raise Http404
-    return participant
+from .selectors import participant_get_for_user_or_404
 
 
 @never_cache
 @login_required
 def my_cards(request):
     """Kartu saya: every card, its employer, status, months and balance, and the merged total."""
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     return render(
         request,
         "participants/cards/my_cards.html",
@@ -41,7 +33,7 @@ def my_cards(request):
 @require_http_methods(["GET", "POST"])
 def card_add(request):
     """Tambah kartu KPJ: the check, then one of three answers (see participants/cards.py)."""
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     form = KpjCardLinkForm(request.POST if request.method == "POST" else None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -76,7 +68,7 @@ def card_add(request):
 @require_http_methods(["GET", "POST"])
 def card_merge(request, card_id: int):
     """Ask the branch to merge this card's JHT balance into another of the participant's cards."""
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     overview = cards_overview_get(participant=participant)
     line = next((line for line in overview.cards if line.card.pk == card_id), None)
     if line is None:  # a missing and a foreign card alike

@@ -39,6 +39,14 @@ def participant_get_for_user(*, user: User) -> Participant | None:
     return Participant.objects.select_related("branch", "jht_balance").filter(user=user).first()
 
 
+def participant_get_for_user_or_404(*, user: User) -> Participant:
+    """The participant behind a login; a page of their own is a 404 for staff-only accounts."""
+    participant = participant_get_for_user(user=user)
+    if participant is None:
+        raise Http404
+    return participant
+
+
 def participants_visible_to_staff(*, user: User) -> QuerySet[Participant]:
     """The participants `user` may see as staff (core/scoping.py decides)."""
     return staff_branch_scope(Participant.objects.select_related("branch"), user=user)

@@ -12,7 +12,6 @@ from . import rules
 from .card import TokenState, card_token, card_token_check, qr_svg
 from .dashboard import dashboard_panels_context
 from .forms import ContributionSimulationForm, JhtProjectionForm, PensionAgeForm
-from .models import Participant
 from .page_cache import page_fragment
 from .selectors import (
     balance_get_for_participant,
@@ -20,6 +19,7 @@ from .selectors import (
     kpj_card_verification_get,
     member_overview_get,
     participant_get_for_user,
+    participant_get_for_user_or_404,
     rules_load,
     statement_get_for_participant,
     statement_years_for_participant,
@@ -48,13 +48,6 @@ def _dashboard_content(user) -> str:
         context.update(cards=overview.cards, membership=overview.membership)
         context.update(dashboard_panels_context(participant=participant))
     return render_to_string("participants/_dashboard_content.html", context)
-
-
-def _participant_or_404(request) -> Participant:
-    participant = participant_get_for_user(user=request.user)
-    if participant is None:
-        raise Http404
-    return participant
 
 
 @never_cache
@@ -86,7 +79,7 @@ RECENT_STATEMENT_YEARS = 3
 
 
 def _balance_content(request, *, page: int, today) -> str:
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     view = balance_get_for_participant(participant=participant, page=page, on=today)
     return render_to_string(
         "participants/_balance_content.html",
@@ -102,7 +95,7 @@ def _balance_content(request, *, page: int, today) -> str:
 @login_required
 def statement(request, year: int):
     """The annual JHT statement of the logged-in participant, as a PDF download."""
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     today = timezone.localdate()
     # Only the years the balance page offers: none before the member's first card joined.
     if year not in statement_years_for_participant(participant=participant, on=today):
@@ -120,7 +113,7 @@ def statement(request, year: int):
 @login_required
 def card(request, card_id: int):
     """The digital membership card, with a QR code anyone can scan to check it is valid."""
-    participant = _participant_or_404(request)
+    participant = participant_get_for_user_or_404(user=request.user)
     kpj_card = kpj_card_get_for_participant(participant=participant, kpj_card_id=card_id)
     verify_url = request.build_absolute_uri(
         reverse("card_verify", args=[card_token(kpj_card_id=kpj_card.pk)])
