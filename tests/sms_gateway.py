@@ -14,10 +14,12 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_server import LocalServer
 
 
-class FakeSmsGateway:
+class FakeSmsGateway(LocalServer):
     def __init__(self, *, codes=(200,), delay: float = 0.0, token: str = ""):
         self.codes = list(codes)
         self.delay = delay
@@ -56,18 +58,7 @@ class FakeSmsGateway:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sms/send"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, "/sms/send")
 
     def texts_to(self, to: str) -> list[str]:
         with self._lock:

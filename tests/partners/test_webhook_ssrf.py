@@ -1,8 +1,7 @@
 """Webhooks cannot be used to reach internal addresses (SSRF, issue 18): refused when saved
 and again at delivery, pinned to the checked address, no redirects, a log that says little."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,13 +12,14 @@ from partners import netguard
 from partners.models import PartnerWebhook, WebhookDelivery, validate_webhook_url
 from partners.webhooks import webhook_deliver
 from tests.factories import ClaimFactory, PartnerWebhookFactory, UserFactory
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "93.184.215.14"
 
 
-class Server:
+class Server(LocalServer):
     """A local endpoint answering `code` (with a Location header for redirects)."""
 
     def __init__(self, code=200, location=None):
@@ -44,18 +44,7 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hook"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, "/hook")
 
 
 @pytest.fixture

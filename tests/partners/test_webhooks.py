@@ -4,9 +4,8 @@ import datetime
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.urls import reverse
@@ -23,11 +22,12 @@ from tests.factories import (
     PartnerWebhookFactory,
     UserFactory,
 )
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.django_db
 
 
-class PartnerServer:
+class PartnerServer(LocalServer):
     """A partner's endpoint in a thread: answers from `codes` in turn, records every call."""
 
     def __init__(self, codes):
@@ -46,17 +46,7 @@ class PartnerServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks/jmo"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, "/hooks/jmo")
 
 
 def verify(secret: str, call: dict) -> bool:
