@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdminMixin
 from core.models import Branch
+from core.spreadsheet import csv_cell
 
 from . import charts
 from .access import dashboard_scope
@@ -126,14 +127,5 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(chosen.columns)
         for row in chosen.rows:
-            writer.writerow(_csv_cell(cell) for cell in row)
+            writer.writerow(csv_cell(cell) for cell in row)
         return response
-
-
-def _csv_cell(cell):
-    """Free text (rejection reasons) must not run as a spreadsheet formula when opened."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str) and len(cell) > 1 and cell[0] in "=+-@\t\r":
-        return "'" + cell
-    return cell
