@@ -124,6 +124,17 @@ def _each(request, queryset, step):
         )
 
 
+# The claim page shows these fields through a display method: the account masked (the full
+# number is for the paying step only), the amounts in rupiah.
+SHOWN_AS = {
+    "bank_account_number": "masked_account",
+    "amount_requested": "requested",
+    "amount_estimated": "estimated",
+    "amount_approved": "approved",
+    "amount_paid": "paid",
+}
+
+
 @admin.register(Claim)
 class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     branch_path = "participant__branch"
@@ -131,11 +142,10 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         "id",
         "participant",
         "program",
-        "reason",
         "status",
         "channel",
         "submitted_at",
-        "amount_estimated",
+        "estimated",
         "masked_account",
     ]
     list_filter = ["status", "program", "channel"]
@@ -145,11 +155,14 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     # The change page shows the payout account masked (last four digits), like the list: the
     # full number is for the paying step only (the bank export), not for every staff member
     # who opens a claim.
+    # Amounts in rupiah; the idempotency key is plumbing, not something staff act on.
     readonly_fields = [
-        "masked_account" if field.name == "bank_account_number" else field.name
+        SHOWN_AS.get(field.name, field.name)
         for field in Claim._meta.fields
+        if field.name not in ("id", "idempotency_key")
     ]
-    exclude = ["bank_account_number"]  # not even as an input
+    exclude = ["idempotency_key", *SHOWN_AS]  # not even as inputs
+    change_form_template = "admin/claims/claim/change_form.html"
     inlines = [ClaimDocumentInline, ClaimEventInline]
     actions = [
         "approve",
@@ -166,6 +179,37 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     @admin.display(description=gettext_lazy("account"))
     def masked_account(self, obj):
         return obj.masked_account
+
+    @staticmethod
+    def _rupiah(amount):
+        return "-" if amount is None else format_rupiah(amount)
+
+    @admin.display(description=gettext_lazy("amount requested"))
+    def requested(self, obj):
+        return self._rupiah(obj.amount_requested)
+
+    @admin.display(description=gettext_lazy("amount estimated"))
+    def estimated(self, obj):
+        return self._rupiah(obj.amount_estimated)
+
+    @admin.display(description=gettext_lazy("amount approved"))
+    def approved(self, obj):
+        return self._rupiah(obj.amount_approved)
+
+    @admin.display(description=gettext_lazy("amount paid"))
+    def paid(self, obj):
+        return self._rupiah(obj.amount_paid)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A claim is decided from the counter or with the list's actions, never edited here.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # claims are cancelled or rejected, never deleted

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
-from core.scoping import staff_can_see_branch
+from core.scoping import staff_can_serve
 from documents.models import Document
 from documents.services import (
     document_check_upload,
@@ -108,8 +108,9 @@ NOTIFY_PARTICIPANT = {
 
 
 def _staff_serves(user: User | None, participant: Participant) -> bool:
-    """May `user` act on this participant's claims as staff (core/scoping.py decides)?"""
-    return staff_can_see_branch(user, participant.branch_id)
+    """May `user` act on this participant's claims as staff: their home branch's, or the
+    branch serving them today as a walk-in (core/scoping.py decides)?"""
+    return staff_can_serve(user, branch_id=participant.branch_id, participant_id=participant.pk)
 
 
 @dataclass(frozen=True)
