@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -9,12 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from core.access_audit import VIA_CLAIM_FILING, VIEWED, AuditedAccessAdmin, staff_access_record
 from core.admin import BranchScopedAdmin
+from core.money import format_rupiah
 from participants.selectors import participants_visible_to_staff
 
-from . import selectors, services
+from . import four_eyes, payouts, selectors, services
 from .choices import Channel, Status
 from .forms import ReasonForm, StaffClaimFileForm
-from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
+from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue, PaymentBatch
 
 
 @admin.register(ClaimRuleValue)
@@ -95,21 +97,42 @@ class ClaimDocumentInline(admin.TabularInline):
 
 def _apply(request, queryset, to_status, *, reason=""):
     """Every admin action goes through the one state machine; refusals are reported."""
-    done = 0
+
+    def move(claim):
+        return services.claim_transition(
+            claim=claim, to_status=to_status, actor=request.user, reason=reason
+        )
+
+    _each(request, queryset, move)
+
+
+def _each(request, queryset, step):
+    """Run `step` on each claim; say per status how many moved, and each refusal."""
+    moved: dict[str, int] = {}
     for claim in queryset:
         try:
-            services.claim_transition(
-                claim=claim, to_status=to_status, actor=request.user, reason=reason
-            )
-            done += 1
+            claim = step(claim)
         except services.ClaimError as error:
             messages.error(request, f"#{claim.pk}: {error.message}")
-    if done:
+        else:
+            moved[claim.status] = moved.get(claim.status, 0) + 1
+    for status, count in moved.items():
         messages.success(
             request,
             _("%(count)s claim(s) are now '%(status)s'.")
-            % {"count": done, "status": Status(to_status).label},
+            % {"count": count, "status": Status(status).label},
         )
+
+
+# The claim page shows these fields through a display method: the account masked (the full
+# number is for the paying step only), the amounts in rupiah.
+SHOWN_AS = {
+    "bank_account_number": "masked_account",
+    "amount_requested": "requested",
+    "amount_estimated": "estimated",
+    "amount_approved": "approved",
+    "amount_paid": "paid",
+}
 
 
 @admin.register(Claim)
@@ -119,11 +142,10 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         "id",
         "participant",
         "program",
-        "reason",
         "status",
         "channel",
         "submitted_at",
-        "amount_estimated",
+        "estimated",
         "masked_account",
     ]
     list_filter = ["status", "program", "channel"]
@@ -133,18 +155,21 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     # The change page shows the payout account masked (last four digits), like the list: the
     # full number is for the paying step only (the bank export), not for every staff member
     # who opens a claim.
+    # Amounts in rupiah; the idempotency key is plumbing, not something staff act on.
     readonly_fields = [
-        "masked_account" if field.name == "bank_account_number" else field.name
+        SHOWN_AS.get(field.name, field.name)
         for field in Claim._meta.fields
+        if field.name not in ("id", "idempotency_key")
     ]
-    exclude = ["bank_account_number"]  # not even as an input
+    exclude = ["idempotency_key", *SHOWN_AS]  # not even as inputs
+    change_form_template = "admin/claims/claim/change_form.html"
     inlines = [ClaimDocumentInline, ClaimEventInline]
     actions = [
         "approve",
         "reject",
         "request_documents",
         "documents_received",
-        "mark_paid",
+        "prepare_payment",
     ]
     change_list_template = "admin/claims/claim/change_list.html"
 
@@ -155,18 +180,77 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     def masked_account(self, obj):
         return obj.masked_account
 
+    @staticmethod
+    def _rupiah(amount):
+        return "-" if amount is None else format_rupiah(amount)
+
+    @admin.display(description=gettext_lazy("amount requested"))
+    def requested(self, obj):
+        return self._rupiah(obj.amount_requested)
+
+    @admin.display(description=gettext_lazy("amount estimated"))
+    def estimated(self, obj):
+        return self._rupiah(obj.amount_estimated)
+
+    @admin.display(description=gettext_lazy("amount approved"))
+    def approved(self, obj):
+        return self._rupiah(obj.amount_approved)
+
+    @admin.display(description=gettext_lazy("amount paid"))
+    def paid(self, obj):
+        return self._rupiah(obj.amount_paid)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A claim is decided from the counter or with the list's actions, never edited here.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def has_delete_permission(self, request, obj=None):
         return False  # claims are cancelled or rejected, never deleted
 
-    @admin.action(description=gettext_lazy("Approve (pay the estimated amount)"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=gettext_lazy(
+            "Approve the estimated amount (above the limit, a second officer approves too)"
+        ),
+        permissions=["change"],
+    )
     def approve(self, request, queryset):
-        _apply(request, queryset, Status.APPROVED)
+        def approve(claim):
+            return payouts.claim_approve(claim=claim, actor=request.user)
 
-    @admin.action(description=gettext_lazy("Mark paid (transfer confirmed)"),
-                  permissions=["change"])  # fmt: skip
-    def mark_paid(self, request, queryset):
-        _apply(request, queryset, Status.PAID)
+        _each(request, queryset, approve)
+
+    @admin.action(description=gettext_lazy("Put in a payment batch for the bank"),
+                  permissions=["pay"])  # fmt: skip
+    def prepare_payment(self, request, queryset):
+        try:
+            prepared = payouts.payment_batch_create(
+                claim_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+            )
+        except payouts.PaymentError as error:
+            messages.error(request, error.message)
+            return None
+        for claim_id, why in prepared.refused.items():
+            messages.error(request, f"#{claim_id}: {why}")
+        if prepared.batch is None:
+            return None
+        messages.success(
+            request,
+            _("Batch %(batch)s holds %(count)s claim(s): download its bank file.")
+            % {"batch": prepared.batch.reference, "count": prepared.batch.claim_count},
+        )
+        return HttpResponseRedirect(
+            reverse("admin:claims_paymentbatch_change", args=[prepared.batch.pk])
+        )
+
+    def has_pay_permission(self, request):
+        return request.user.has_perm(four_eyes.PAY_PERMISSION)
 
     @admin.action(description=gettext_lazy("Documents received: back to review"),
                   permissions=["change"])  # fmt: skip
@@ -250,6 +334,7 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                             idempotency_key=data["idempotency_key"],
                             **form.claim_fields(),
                             heir_account=form.heir_account,
+                            **form.heir_identity(),
                             uploads=form.uploads,
                             channel=Channel.BRANCH,
                             created_by=request.user,
@@ -283,3 +368,146 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 ),
             },
         )
+
+
+class BatchClaimInline(admin.TabularInline):
+    """The batch's claims with the full account number: the payment step, shown only to the
+    officers who pay (the batch admin needs the pay permission)."""
+
+    model = Claim
+    fk_name = "payment_batch"
+    extra = 0
+    can_delete = False
+    fields = ["claim", "participant", "bank_name", "bank_account_number",
+              "bank_account_holder", "amount", "status"]  # fmt: skip
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("claims in this batch")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(four_eyes.PAY_PERMISSION)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant")
+
+    @admin.display(description=gettext_lazy("claim"))
+    def claim(self, obj):
+        url = reverse("admin:claims_claim_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, payouts.claim_reference(obj.pk))
+
+    @admin.display(description=gettext_lazy("amount"))
+    def amount(self, obj):
+        return format_rupiah(obj.amount_approved or 0)
+
+
+class ReturnFileForm(forms.Form):
+    return_file = forms.FileField(
+        label=gettext_lazy("The bank's return file (CSV)"),
+        help_text=gettext_lazy(
+            "The bank file's lines, each with the column status = paid or failed."
+        ),
+        error_messages={"required": gettext_lazy("Return file: choose the bank's CSV file.")},
+    )
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(BranchScopedAdmin):
+    """Batches are made from the claim list ("Put in a payment batch"), downloaded for the
+    bank and confirmed with the bank's return file; never edited or deleted by hand."""
+
+    list_display = ["reference", "branch", "status", "claim_count", "total", "prepared_by",
+                    "confirmed_by", "created_at"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["branch", "prepared_by", "confirmed_by"]
+    fields = ["reference", "branch", "status", "claim_count", "total", "prepared_by",
+              "created_at", "confirmed_by", "confirmed_at"]  # fmt: skip
+    readonly_fields = fields
+    inlines = [BatchClaimInline]
+    change_form_template = "admin/claims/paymentbatch/change_form.html"
+
+    def _pays(self, request):
+        return request.user.has_perm(four_eyes.PAY_PERMISSION)
+
+    def has_module_permission(self, request):
+        return self._pays(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._pays(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("total"))
+    def total(self, obj):
+        return format_rupiah(obj.total_amount)
+
+    @admin.display(description=gettext_lazy("reference"))
+    def reference(self, obj):
+        return obj.reference
+
+    def get_urls(self):
+        return [
+            path("<int:batch_id>/bank-file/", self.admin_site.admin_view(self.bank_file_view),
+                 name="claims_paymentbatch_bank_file"),
+            path("<int:batch_id>/confirm/", self.admin_site.admin_view(self.confirm_view),
+                 name="claims_paymentbatch_confirm"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _batch(self, request, batch_id):
+        if not self._pays(request):
+            raise PermissionDenied
+        batch = self.get_queryset(request).filter(pk=batch_id).first()
+        if batch is None:
+            raise Http404
+        return batch
+
+    def bank_file_view(self, request, batch_id):
+        batch = self._batch(request, batch_id)
+        content = payouts.payment_batch_bank_file(batch=batch, actor=request.user)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+        return response
+
+    def confirm_view(self, request, batch_id):
+        batch = self._batch(request, batch_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:claims_paymentbatch_change", args=[batch.pk])
+            )
+        form = ReturnFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                done = payouts.payment_batch_confirm(
+                    batch=batch, actor=request.user, content=form.cleaned_data["return_file"].read()
+                )
+            except payouts.PaymentError as error:
+                messages.error(request, error.message)
+                for line in error.lines:
+                    messages.error(request, line)
+            else:
+                counts = {"paid": len(done.paid), "failed": len(done.failed)}
+                messages.success(
+                    request,
+                    _("Batch %(batch)s confirmed: %(paid)s claim(s) paid, %(failed)s returned "
+                      "to the claims to pay.") % {"batch": batch.reference, **counts},
+                )  # fmt: skip
+        else:
+            for error in form.errors.get("return_file", []):
+                messages.error(request, error)
+        return HttpResponseRedirect(reverse("admin:claims_paymentbatch_change", args=[batch.pk]))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "return_form": ReturnFileForm()}
+        return super().changeform_view(request, object_id, form_url, extra_context)

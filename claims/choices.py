@@ -37,6 +37,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     VERIFYING = "verifying", _("Checking documents")
     IN_REVIEW = "in_review", _("In review")
+    SECOND_APPROVAL = "second_approval", _("Waiting for a second approval")
     NEEDS_DOCUMENTS = "needs_documents", _("Documents needed")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -50,6 +51,7 @@ STATUS_TAGS = {
     Status.SUBMITTED: "grey",
     Status.VERIFYING: "grey",
     Status.IN_REVIEW: "grey",
+    Status.SECOND_APPROVAL: "grey",
     Status.NEEDS_DOCUMENTS: "amber",
     Status.APPROVED: "green",
     Status.PAID: "green",
@@ -62,17 +64,32 @@ OPEN_STATUSES = (
     Status.SUBMITTED,
     Status.VERIFYING,
     Status.IN_REVIEW,
+    Status.SECOND_APPROVAL,
     Status.NEEDS_DOCUMENTS,
     Status.APPROVED,
 )
 
 # The state machine's graph: `services.claim_transition` allows these moves only.
+# Approved goes to paid only through a payment batch the bank confirmed (claims/payouts.py).
 # Verifying goes to "documents needed" when the documents pipeline rejects an upload, and
 # back to verifying when the participant sends the replacements.
 TRANSITIONS = {
     Status.SUBMITTED: {Status.VERIFYING, Status.CANCELLED},
     Status.VERIFYING: {Status.IN_REVIEW, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
-    Status.IN_REVIEW: {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.CANCELLED},
+    Status.IN_REVIEW: {
+        Status.APPROVED,
+        Status.SECOND_APPROVAL,
+        Status.REJECTED,
+        Status.NEEDS_DOCUMENTS,
+        Status.CANCELLED,
+    },
+    # Above the dated threshold a first approval waits here for a second officer.
+    Status.SECOND_APPROVAL: {
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.NEEDS_DOCUMENTS,
+        Status.CANCELLED,
+    },
     Status.NEEDS_DOCUMENTS: {Status.IN_REVIEW, Status.VERIFYING, Status.CANCELLED},
     Status.APPROVED: {Status.PAID},
 }

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from appointments.forms import BookingForm
 from documents.forms import DocumentField
 from documents.models import Document
-from participants.models import Participant
+from participants.models import Bank, Participant
+from participants.nik import normalise_name
 
 from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program
 from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
@@ -234,7 +235,20 @@ class StaffClaimFileForm(ClaimFileForm):
     filed_by_heir = forms.BooleanField(
         label=_("Filed by an heir (after the participant's death)"), required=False
     )
-    heir_bank_name = forms.CharField(label=_("Heir's bank"), max_length=60, required=False)
+    heir_nik = forms.RegexField(
+        label=_("Heir's NIK (from the heir's KTP)"),
+        regex=r"^\d{16}$",
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Heir's NIK: the 16 digits from the heir's KTP.")},
+    )
+    heir_name = forms.CharField(
+        label=_("Heir's name (exactly as on the heir's KTP)"), max_length=150, required=False
+    )
+    heir_bank_name = forms.ChoiceField(
+        label=_("Heir's bank"), choices=[("", "")] + Bank.choices, required=False
+    )
     heir_account_number = forms.RegexField(
         label=_("Heir's account number"),
         regex=r"^\d{6,20}$",
@@ -251,7 +265,13 @@ class StaffClaimFileForm(ClaimFileForm):
         label=_("Heir's name on the account"), max_length=150, required=False
     )
 
-    HEIR_FIELDS = ("heir_bank_name", "heir_account_number", "heir_account_holder")
+    HEIR_FIELDS = (
+        "heir_nik",
+        "heir_name",
+        "heir_bank_name",
+        "heir_account_number",
+        "heir_account_holder",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -263,7 +283,23 @@ class StaffClaimFileForm(ClaimFileForm):
                         _("%(field)s: an heir's claim pays into the heir's account; fill it in.")
                         % {"field": self.fields[name].label},
                     )
+            holder, name = cleaned.get("heir_account_holder"), cleaned.get("heir_name")
+            if holder and name and normalise_name(holder) != normalise_name(name):
+                self.add_error(
+                    "heir_account_holder",
+                    _(
+                        "Heir's name on the account: it must be the heir's name as on their "
+                        "KTP. An heir's claim pays only into the heir's own account."
+                    ),
+                )
         return cleaned
+
+    def heir_identity(self) -> dict:
+        """The heir's NIK and name for claim_file (empty for the participant's own claim)."""
+        data = self.cleaned_data
+        if not data.get("filed_by_heir"):
+            return {}
+        return {"heir_nik": data["heir_nik"], "heir_name": data["heir_name"]}
 
     @property
     def heir_account(self) -> PayoutAccount | None:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -67,6 +67,10 @@ class RuleKey(models.TextChoices):
     JKK_STMB_FULL_MONTHS = "jkk_stmb_full_months", _("JKK STMB: months at the full rate")
     JKK_STMB_FULL_PERCENT = "jkk_stmb_full_percent", _("JKK STMB: full rate (% of wage)")
     JKK_STMB_AFTER_PERCENT = "jkk_stmb_after_percent", _("JKK STMB: later rate (% of wage)")
+    SECOND_APPROVAL_ABOVE = (
+        "second_approval_above",
+        _("Payouts above this amount need a second approving officer (Rp)"),
+    )
     PROCESSING_WORKING_DAYS = (
         "processing_working_days",
         _("Working days to pay after a complete file"),
@@ -153,6 +157,10 @@ class Claim(BaseModel):
         related_name="+",
     )
     filed_by_heir = models.BooleanField(_("filed by an heir"), default=False)
+    # Whom an heir's claim pays: the name and NIK from the heir's KTP, which the payout
+    # account's holder must match (checked at filing, the KTP verified before approval).
+    heir_nik = models.CharField(_("heir's NIK"), max_length=16, blank=True)
+    heir_name = models.CharField(_("heir's name (as on the KTP)"), max_length=150, blank=True)
     branch_visit = models.BooleanField(
         _("finished at a branch visit"),
         default=False,
@@ -169,6 +177,32 @@ class Claim(BaseModel):
     complete_at = models.DateTimeField(_("file complete at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # Maker-checker: whoever files cannot approve, whoever approves cannot pay
+    # (claims/payouts.py, enforced in the state machine and by the constraints below).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("second approval by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    payment_batch = models.ForeignKey(
+        "claims.PaymentBatch",
+        verbose_name=_("payment batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
     decision_note = models.TextField(_("decision note"), blank=True)
     # Payout account, copied at filing (the verified pengkinian account on merge with issue 4).
     bank_name = models.CharField(_("bank"), max_length=60)
@@ -204,6 +238,24 @@ class Claim(BaseModel):
                 condition=~Q(channel=Channel.BRANCH) | Q(created_by__isnull=False),
                 name="claim_branch_names_staff",
             ),
+            # Four eyes, also for a write that bypasses the services.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | Q(created_by__isnull=True)
+                | ~Q(approved_by=F("created_by")),
+                name="claim_filer_not_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_approved_by__isnull=True)
+                | (
+                    ~Q(second_approved_by=F("approved_by"))
+                    & (Q(created_by__isnull=True) | ~Q(second_approved_by=F("created_by")))
+                ),
+                name="claim_second_approver_differs",
+            ),
+        ]
+        permissions = [
+            ("pay_claim", _("Can prepare payment batches and confirm the bank's return file")),
         ]
 
     def __str__(self):
@@ -357,3 +409,52 @@ class ClaimDraftUpload(BaseModel):
 
     def __str__(self):
         return f"{self.form_key} {self.document_type}"
+
+
+class PaymentBatch(BaseModel):
+    """Approved claims of one branch sent to the bank in one file, then confirmed back.
+
+    The officer who prepares it (and downloads the bank file with the full account numbers)
+    has the pay permission and approved none of its claims; each claim becomes paid once,
+    when the bank's return file says it was transferred (claims/payouts.py)."""
+
+    class Status(models.TextChoices):
+        EXPORTED = "exported", _("Sent to the bank, waiting for its return file")
+        CONFIRMED = "confirmed", _("Confirmed by the bank's return file")
+
+    branch = models.ForeignKey(
+        "core.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.EXPORTED
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    claim_count = models.PositiveIntegerField(_("claims"))
+    total_amount = models.PositiveBigIntegerField(_("total (Rp)"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The batch's name in the bank file and its return file."""
+        return f"JMO-PAY-{self.pk:06d}"

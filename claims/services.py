@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 from core.notifications import notification_recipient, notify, send_once
-from core.scoping import staff_can_see_branch
+from core.scoping import staff_can_serve
 from documents.models import Document
 from documents.services import (
     document_check_upload,
@@ -25,8 +25,9 @@ from documents.services import (
 from outbox.services import enqueue_on_commit
 from participants import ledger
 from participants.models import Participant, User
+from participants.nik import normalise_name
 
-from . import notes, selectors
+from . import four_eyes, notes, selectors
 from .choices import (
     DOCUMENT_KIND_OTHER,
     DOCUMENT_KINDS,
@@ -89,7 +90,13 @@ class ClaimDocumentsRefused(ClaimError):
 
 REJECTED, VERIFIED = Document.Status.REJECTED, Document.Status.VERIFIED
 BRANCH_VISIT_SERVICE = "jht_verification"  # appointments' seeded service type
-STAFF_DECISIONS = {Status.APPROVED, Status.REJECTED, Status.NEEDS_DOCUMENTS, Status.PAID}
+STAFF_DECISIONS = {
+    Status.SECOND_APPROVAL,
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.NEEDS_DOCUMENTS,
+    Status.PAID,
+}
 NEEDS_A_REASON = {Status.REJECTED, Status.NEEDS_DOCUMENTS}
 NOTIFY_PARTICIPANT = {
     Status.SUBMITTED,
@@ -101,8 +108,9 @@ NOTIFY_PARTICIPANT = {
 
 
 def _staff_serves(user: User | None, participant: Participant) -> bool:
-    """May `user` act on this participant's claims as staff (core/scoping.py decides)?"""
-    return staff_can_see_branch(user, participant.branch_id)
+    """May `user` act on this participant's claims as staff: their home branch's, or the
+    branch serving them today as a walk-in (core/scoping.py decides)?"""
+    return staff_can_serve(user, branch_id=participant.branch_id, participant_id=participant.pk)
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,8 @@ def claim_file(
     idempotency_key: str,
     event_date: datetime.date | None = None,
     heir_account: PayoutAccount | None = None,
+    heir_nik: str = "",
+    heir_name: str = "",
     uploads: Mapping[str, UploadedFile] | None = None,
     documents: Mapping[str, Document] | None = None,
     requested_amount: int | None = None,
@@ -160,6 +170,9 @@ def claim_file(
             raise ClaimError(_("An heir files a claim at a branch office."))
         if filed_by_heir and heir_account is None:
             raise ClaimError(_("Payout account: enter the heir's bank, account number and name."))
+        if filed_by_heir:
+            _heir_account_check(participant=participant, account=heir_account,
+                                nik=heir_nik, name=heir_name)  # fmt: skip
         if heir_account is not None and not filed_by_heir:
             raise ClaimError(
                 _(
@@ -218,6 +231,8 @@ def claim_file(
             channel=channel,
             created_by=created_by if channel == Channel.BRANCH else None,
             filed_by_heir=filed_by_heir,
+            heir_nik=heir_nik.strip() if filed_by_heir else "",
+            heir_name=heir_name.strip() if filed_by_heir else "",
             branch_visit=branch_visit,
             amount_requested=requested_amount,
             amount_estimated=eligibility.estimated_amount,
@@ -276,6 +291,30 @@ def claim_file(
         )
         _after_commit(claim_id=claim.pk, event_id=event.pk, verify=True)
         return ClaimFiled(claim=claim)
+
+
+def _heir_account_check(
+    *, participant: Participant, account: PayoutAccount, nik: str, name: str
+) -> None:
+    """An heir's claim pays only into the heir's own account: the holder's name is the name on
+    the heir's KTP (verified with the other heir documents before approval), never free text
+    that could name anyone."""
+    nik, name = nik.strip(), name.strip()
+    if not (len(nik) == 16 and nik.isdigit()):
+        raise ClaimError(_("Heir's NIK: enter the 16 digits from the heir's KTP."))
+    if nik == participant.nik:
+        raise ClaimError(
+            _("Heir's NIK: this is the participant's own NIK. Enter the heir's, from their KTP.")
+        )
+    if not name:
+        raise ClaimError(_("Heir's name: enter it exactly as on the heir's KTP."))
+    if normalise_name(account.holder) != normalise_name(name):
+        raise ClaimError(
+            _(
+                "Heir's name on the account: it must be the heir's name as on their KTP. An "
+                "heir's claim pays only into the heir's own account."
+            )
+        )
 
 
 def claim_draft_uploads_keep(
@@ -381,6 +420,11 @@ def _check_actor(*, claim: Claim, to_status: str, actor: User | None) -> None:
         allowed = actor is None or _staff_serves(actor, participant)
     if not allowed:
         raise ClaimTransitionError(_("You are not allowed to make this change to the claim."))
+    if to_status in (Status.SECOND_APPROVAL, Status.APPROVED, Status.PAID):
+        if refusal := four_eyes.four_eyes_check(
+            claim=claim, to_status=to_status, actor=actor, owner=owner
+        ):
+            raise ClaimTransitionError(refusal)
 
 
 @transaction.atomic
@@ -429,13 +473,22 @@ def claim_transition(
                 "branch visit (the linked appointment checked in or served)."
             )
         )
-    if to_status == Status.APPROVED:
+    if from_status == Status.IN_REVIEW and to_status in (Status.APPROVED, Status.SECOND_APPROVAL):
         amount = claim.amount_estimated if approved_amount is None else approved_amount
         if amount is None or amount < 0:
             raise ClaimTransitionError(
                 _("Approved amount: enter the payout in whole rupiah before approving.")
             )
+        if refusal := four_eyes.approvals_check(claim=claim, to_status=to_status, amount=amount):
+            raise ClaimTransitionError(refusal)
         changes["amount_approved"] = amount
+        changes["approved_by"] = actor
+    if from_status == Status.SECOND_APPROVAL and to_status == Status.APPROVED:
+        changes["second_approved_by"] = actor
+    if to_status == Status.NEEDS_DOCUMENTS:
+        # New documents mean a new review: earlier approvals do not carry over.
+        changes["approved_by"] = changes["second_approved_by"] = None
+        changes["amount_approved"] = None
     if to_status == Status.PAID:
         changes["paid_at"] = now
         changes["amount_paid"] = claim.amount_approved
@@ -460,7 +513,12 @@ def claim_transition(
         actor=actor,
         participant_id=claim.participant_id,
         action=f"claim_{to_status}",
-        detail={"claim_id": claim.pk, "from": from_status, "to": to_status},
+        detail={
+            "claim_id": claim.pk,
+            "from": from_status,
+            "to": to_status,
+            **four_eyes.people_on(claim=claim, to_status=to_status, actor=actor),
+        },
     )
     if to_status == Status.PAID and claim.program == Program.JHT and claim.amount_paid:
         _post_jht_withdrawal(claim=claim, actor=actor, paid_at=now)

@@ -16,6 +16,7 @@ from .rules import add_working_days
 # "Documents needed" in the documents step, a rejected or cancelled one ends its road there.
 STEPS = (Status.SUBMITTED, Status.VERIFYING, Status.IN_REVIEW, Status.APPROVED, Status.PAID)
 _STEP_OF = {
+    Status.SECOND_APPROVAL: Status.IN_REVIEW,
     Status.NEEDS_DOCUMENTS: Status.VERIFYING,
     Status.REJECTED: Status.APPROVED,
     Status.CANCELLED: Status.VERIFYING,
@@ -27,6 +28,10 @@ NEXT_ACTIONS = {
     Status.SUBMITTED: _("Nothing for you to do now: your claim is queued for checking."),
     Status.VERIFYING: _("Nothing for you to do now: your documents are being checked."),
     Status.IN_REVIEW: _("Nothing for you to do now: branch staff are reviewing your claim."),
+    Status.SECOND_APPROVAL: _(
+        "Nothing for you to do now: one officer approved your claim and a second officer "
+        "checks it, as for every larger payment."
+    ),
     Status.NEEDS_DOCUMENTS: _(
         "Action needed: send again the documents named below (the reason is next to each), "
         "on this page or at a branch office. Your claim continues when they are checked."
@@ -73,7 +78,11 @@ def claim_tracking(
         steps.append(Step(status=step if index != position else status, label=str(label),
                           state=state))  # fmt: skip
     expected_by = None
-    if complete_on and processing_working_days and status in (Status.IN_REVIEW, Status.APPROVED):
+    if (
+        complete_on
+        and processing_working_days
+        and status in (Status.IN_REVIEW, Status.SECOND_APPROVAL, Status.APPROVED)
+    ):
         expected_by = add_working_days(complete_on, processing_working_days)
     return Tracking(
         steps=tuple(steps),

@@ -7,8 +7,9 @@ without a branch. Deny by default.
 """
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Branch
+from .models import Branch, CounterVisit
 
 
 def _is_staff(user) -> bool:
@@ -31,6 +32,20 @@ def staff_can_see_branch(user, branch_id: int | None) -> bool:
         return True
     own = _own_branch_id(user)
     return own is not None and own == branch_id
+
+
+def staff_can_serve(user, *, branch_id: int | None, participant_id: int) -> bool:
+    """May `user` act for this participant: staff of their home branch, or of the branch that
+    serves them today as a walk-in ("serve at this branch", a CounterVisit)."""
+    if staff_can_see_branch(user, branch_id):
+        return True
+    own = _own_branch_id(user)
+    return (
+        own is not None
+        and CounterVisit.objects.filter(
+            participant_id=participant_id, branch_id=own, on_date=timezone.localdate()
+        ).exists()
+    )
 
 
 def staff_branch_scope(queryset: QuerySet, *, user, branch_path: str = "branch") -> QuerySet:

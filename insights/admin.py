@@ -13,18 +13,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdminMixin
 from core.models import Branch
+from core.spreadsheet import csv_cell
 
 from . import charts
 from .access import dashboard_scope
 from .forms import PeriodForm, default_period
 from .models import DailySummary
 from .report import build_report
-from .selectors import summaries_for_period
+from .selectors import guide_titles, summaries_for_period
 
 PRESETS = (7, 30, 90, 365)
 
@@ -77,7 +78,8 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             if valid
             else []
         )
-        sections = build_report(rows, start=start, end=end)
+        titles = guide_titles(language=translation.get_language())
+        sections = build_report(rows, start=start, end=end, guide_titles=titles)
         query = request.GET.urlencode()
         for section in sections:
             for table in section.tables:
@@ -114,7 +116,9 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         rows = summaries_for_period(
             start=start, end=end, branch_id=branch_id, all_branches=scope.all_branches
         )
-        tables = {t.key: t for s in build_report(rows, start=start, end=end) for t in s.tables}
+        titles = guide_titles(language=translation.get_language())
+        report = build_report(rows, start=start, end=end, guide_titles=titles)
+        tables = {t.key: t for s in report for t in s.tables}
         if table not in tables:
             raise Http404(_("No such table on the dashboard."))
         chosen = tables[table]
@@ -126,14 +130,5 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(chosen.columns)
         for row in chosen.rows:
-            writer.writerow(_csv_cell(cell) for cell in row)
+            writer.writerow(csv_cell(cell) for cell in row)
         return response
-
-
-def _csv_cell(cell):
-    """Free text (rejection reasons) must not run as a spreadsheet formula when opened."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str) and len(cell) > 1 and cell[0] in "=+-@\t\r":
-        return "'" + cell
-    return cell

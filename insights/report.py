@@ -69,8 +69,15 @@ def _days_in(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def build_report(rows: list[dict], *, start: datetime.date, end: datetime.date) -> list[Section]:
-    """`rows`: DailySummary values (dicts) for the branches shown, days start..end inclusive."""
+def build_report(
+    rows: list[dict],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    guide_titles: dict[str, str] | None = None,
+) -> list[Section]:
+    """`rows`: DailySummary values (dicts) for the branches shown, days start..end inclusive;
+    `guide_titles`: guide names by slug (a guide removed since keeps its slug)."""
     by_day: dict = defaultdict(list)
     for row in rows:
         by_day[row["day"]].append(row)
@@ -82,7 +89,7 @@ def build_report(rows: list[dict], *, start: datetime.date, end: datetime.date) 
         _processing_section(rows),
         _satisfaction_section(rows),
         _claims_section(rows, last_rows),
-        _knowledge_section(by_day, days, rows),
+        _knowledge_section(by_day, days, rows, guide_titles or {}),
         _process_section(by_day, days, rows),
     ]
 
@@ -294,7 +301,7 @@ def _claims_section(rows, last_rows) -> Section:
     )  # fmt: skip
 
 
-def _knowledge_section(by_day, days, rows) -> Section:
+def _knowledge_section(by_day, days, rows, guide_titles) -> Section:
     daily = []
     for day in days:
         guides = [g for r in by_day.get(day, []) for g in r["quiz"].values()]
@@ -340,8 +347,8 @@ def _knowledge_section(by_day, days, rows) -> Section:
                 "quiz_guide", str(_("Guide quizzes by guide")),
                 [str(_("Guide")), str(_("Attempts")), str(_("Average score (%)")),
                  str(_("Guides completed"))],
-                [[slug, c["attempts"], _pct(c["score"], c["total"]), c["completions"]]
-                 for slug, c in guides.items()],
+                [[guide_titles.get(slug, slug), c["attempts"], _pct(c["score"], c["total"]),
+                  c["completions"]] for slug, c in guides.items()],
                 chart_columns=[2], unit="%",
             ),
             Table(

@@ -26,3 +26,11 @@ def summaries_for_period(
         {**row, "branch_id": row.pop("branch")}
         for row in rows.order_by("day", "branch_id").values(*SUMMARY_FIELDS)
     ]
+
+
+def guide_titles(*, language: str) -> dict[str, str]:
+    """Each guide's title in `language` by its slug (one query): the dashboard names guides as
+    staff know them, not by their URL slug."""
+    from news.models import Guide
+
+    return {guide.slug: guide.localized("title", language) for guide in Guide.objects.all()}

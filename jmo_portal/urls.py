@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("participants.account_urls")),
     path("access/", include("access.urls")),
     path("accounts/", include("allauth.urls")),
+    path("admin/counter/", include("counter.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("participants.api_urls")),
     # Decision (security test, issue 18): the API schema and its docs stay PUBLIC. Partner

@@ -91,6 +91,7 @@ LOCAL_APPS = [
     "outbox",
     "access",
     "sms",
+    "counter",
     "jmo_portal.apps.PortalConfig",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

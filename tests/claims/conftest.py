@@ -88,6 +88,8 @@ def claim_rules():
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
+    four_eyes = importlib.import_module("claims.migrations.0006_four_eyes_payment_batches")
+    four_eyes.seed_limit_and_approvers(apps, None)
     seed_pension_ages()
 
 
@@ -120,3 +122,32 @@ def give_jht_balance(participant, amount: int, *, month=datetime.date(2025, 1, 1
         worker_amount=0,
         paid_on=month,
     )
+
+
+PAY_PERMISSIONS = ["claims.view_claim", "claims.change_claim", "claims.pay_claim"]
+
+
+def payer_for(participant):
+    """A finance officer of the participant's branch: the pay permission, no approvals."""
+    return StaffFactory(branch=participant.branch, password=None, perms=PAY_PERMISSIONS)
+
+
+def return_file(batch, *, failed=()) -> bytes:
+    """The bank's return file for `batch`: every claim transferred except those `failed`."""
+    lines = ["claim_reference,amount,status,note"]
+    for claim in batch.claims.order_by("pk"):
+        status = "failed" if claim.pk in failed else "paid"
+        lines.append(f"JMO-CLAIM-{claim.pk},{claim.amount_approved},{status},")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def pay_through_bank(claim, *, payer=None):
+    """An approved claim paid the only way there is: a batch, the bank file, the return file."""
+    from claims.payouts import payment_batch_confirm, payment_batch_create
+
+    payer = payer or payer_for(claim.participant)
+    batch = payment_batch_create(claim_ids=[claim.pk], actor=payer).batch
+    assert batch is not None, "the claim could not be put in a batch"
+    payment_batch_confirm(batch=batch, actor=payer, content=return_file(batch))
+    claim.refresh_from_db()
+    return claim

@@ -1,15 +1,16 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.choices import Channel, Status
-from claims.models import Claim
+from claims.models import Claim, PaymentBatch
 from core.models import AuditEvent
 from documents.models import Document
 from participants.models import JhtBalance
-from tests.claims.conftest import give_bank_account, give_jht_balance
+from tests.claims.conftest import give_bank_account, give_jht_balance, payer_for, return_file
 from tests.documents.files import upload
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, StaffFactory
 
@@ -76,7 +77,7 @@ def test_an_action_on_another_branchs_claim_changes_nothing(client, staff, their
 
 
 def test_an_illegal_action_is_refused_with_a_message(client, staff, mine):
-    response = act(client, "mark_paid", [mine])
+    response = act(client, "documents_received", [mine])
     assert "tidak dapat menjadi" in response.content.decode()
     assert Claim.objects.get(pk=mine.pk).status == Status.IN_REVIEW
 
@@ -96,16 +97,35 @@ def test_reject_and_request_documents_ask_for_the_reason_first(client, staff, mi
     assert mine.decision_note == "Paklaring belum dilampirkan"
 
 
-def test_documents_received_and_mark_paid(client, staff, mine):
+def test_documents_received_approved_then_paid_by_a_finance_officer(client, staff, mine):
     give_jht_balance(mine.participant, mine.amount_estimated + 1_000)
     Claim.objects.filter(pk=mine.pk).update(status=Status.NEEDS_DOCUMENTS)
     act(client, "documents_received", [mine])
     act(client, "approve", [mine])
-    act(client, "mark_paid", [mine])
+    response = act(client, "prepare_payment", [mine])
+    assert response.status_code == 200
+    assert not PaymentBatch.objects.exists()  # the approver has no pay permission anyway
+
+    payer = payer_for(mine.participant)
+    client.force_login(payer)
+    page = act(client, "prepare_payment", [mine])
+    batch = PaymentBatch.objects.get()
+    assert page.redirect_chain[-1][0] == reverse("admin:claims_paymentbatch_change",
+                                                 args=[batch.pk])  # fmt: skip
+    body = page.content.decode()
+    assert mine.bank_account_number in body  # in full, on the payment step for the payer
+    bank_file = client.get(reverse("admin:claims_paymentbatch_bank_file", args=[batch.pk]))
+    assert f"JMO-CLAIM-{mine.pk},BRI,{mine.bank_account_number}" in bank_file.content.decode()
+
+    upload_file = SimpleUploadedFile("return.csv", return_file(batch), "text/csv")
+    client.post(reverse("admin:claims_paymentbatch_confirm", args=[batch.pk]),
+                {"return_file": upload_file})  # fmt: skip
     mine.refresh_from_db()
     assert mine.status == Status.PAID
     assert mine.amount_paid == mine.amount_estimated
     assert JhtBalance.objects.get(participant=mine.participant).balance == 1_000
+    paid = AuditEvent.objects.get(action="claim_paid")
+    assert (paid.detail["approved_by"], paid.detail["paid_by"]) == (staff.email, payer.email)
 
 
 def test_staff_file_a_claim_at_the_counter(client):
@@ -151,13 +171,20 @@ def test_an_heirs_claim_at_the_counter_pays_into_the_heirs_account(client):
     assert "Bank ahli waris" in response.content.decode()
     assert not Claim.objects.exists()
 
-    heir = {"heir_bank_name": "BNI", "heir_account_number": "5566778899",
-            "heir_account_holder": "Siti Hermawan"}  # fmt: skip
+    heir = {"heir_nik": "3204014101800001", "heir_name": "Siti Hermawan",
+            "heir_bank_name": "BNI", "heir_account_number": "5566778899",
+            "heir_account_holder": "Insider Staff"}  # fmt: skip
+    refused = client.post(reverse("admin:claims_claim_file"), {**data, **heir})
+    assert "nama ahli waris sesuai KTP" in refused.content.decode()
+    assert not Claim.objects.exists()
+
+    heir["heir_account_holder"] = "SITI  HERMAWAN"
     client.post(reverse("admin:claims_claim_file"), {**data, **heir})
     claim = Claim.objects.get()
     assert (claim.bank_name, claim.bank_account_holder, claim.filed_by_heir) == (
-        "BNI", "Siti Hermawan", True,
+        "BNI", "SITI  HERMAWAN", True,
     )  # fmt: skip
+    assert (claim.heir_nik, claim.heir_name) == ("3204014101800001", "Siti Hermawan")
 
 
 def test_counter_filing_finds_only_own_branch_participants(client, staff, theirs):

@@ -61,33 +61,37 @@ def test_20_concurrent_retries_with_one_key_all_return_the_first_claim(resigned,
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_confirming_payment_at_once_pay_once_and_post_once(resigned, claim_rules):
-    """Both click "mark paid" on their own copy: one wins, the other is told; one withdrawal."""
+def test_two_payers_confirming_the_bank_file_at_once_pay_once_and_post_once(resigned, claim_rules):
+    """Both upload the bank's return file at the same moment: one confirms the batch, the other
+    is told it was confirmed; the claim is paid once, with one withdrawal."""
     from claims.choices import Status
-    from claims.services import ClaimTransitionError, claim_transition
+    from claims.payouts import PaymentError, payment_batch_confirm, payment_batch_create
     from participants.models import ContributionPosting, JhtBalance
-    from tests.claims.conftest import give_jht_balance
+    from tests.claims.conftest import give_jht_balance, payer_for, return_file
     from tests.factories import ClaimFactory, StaffFactory
 
     give_jht_balance(resigned, 9_000_000)
-    claim = ClaimFactory(participant=resigned, status=Status.APPROVED, amount_approved=8_000_000)
-    staff = [StaffFactory(branch=resigned.branch, password=None) for _ in range(2)]
+    approver = StaffFactory(branch=resigned.branch, password=None)
+    claim = ClaimFactory(participant=resigned, status=Status.APPROVED, amount_approved=8_000_000,
+                         approved_by=approver)  # fmt: skip
+    payers = [payer_for(resigned) for _ in range(2)]
+    batch = payment_batch_create(claim_ids=[claim.pk], actor=payers[0]).batch
+    content = return_file(batch)
     barrier = threading.Barrier(2)
     outcomes = []
 
     def confirm(user):
         try:
-            copy = Claim.objects.select_related("participant").get(pk=claim.pk)
             barrier.wait(timeout=10)
             try:
-                claim_transition(claim=copy, to_status=Status.PAID, actor=user)
+                payment_batch_confirm(batch=batch, actor=user, content=content)
                 outcomes.append("paid")
-            except ClaimTransitionError as refused:
+            except PaymentError as refused:
                 outcomes.append(str(refused.message))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=confirm, args=(user,)) for user in staff]
+    threads = [threading.Thread(target=confirm, args=(user,)) for user in payers]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -99,3 +103,43 @@ def test_two_staff_confirming_payment_at_once_pay_once_and_post_once(resigned, c
     assert ContributionPosting.objects.filter(kind="withdrawal", claim_id=claim.pk).count() == 1
     assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
     assert AuditEvent.objects.filter(action="claim_paid").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_second_approvers_at_once_approve_once(resigned, claim_rules):
+    """Two officers give the second approval at the same moment: one wins, one is told."""
+    from claims.choices import Status
+    from claims.payouts import claim_approve
+    from claims.services import ClaimTransitionError
+    from tests.factories import ClaimFactory, StaffFactory
+
+    first = StaffFactory(branch=resigned.branch, password=None)
+    claim = ClaimFactory(participant=resigned, status=Status.SECOND_APPROVAL,
+                         amount_approved=42_000_000, approved_by=first)  # fmt: skip
+    seconds = [StaffFactory(branch=resigned.branch, password=None) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(user):
+        try:
+            copy = Claim.objects.select_related("participant").get(pk=claim.pk)
+            barrier.wait(timeout=10)
+            try:
+                claim_approve(claim=copy, actor=user)
+                outcomes.append("approved")
+            except ClaimTransitionError as refused:
+                outcomes.append(str(refused.message))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in seconds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert outcomes.count("approved") == 1
+    claim.refresh_from_db()
+    assert claim.status == Status.APPROVED
+    assert claim.second_approved_by_id in {user.pk for user in seconds}

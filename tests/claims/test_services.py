@@ -23,7 +23,13 @@ from core.models import AuditEvent
 from participants.ledger import ledger_balances_rebuild, ledger_contribution_post
 from participants.models import BankAccount, ContributionPosting, JhtBalance, KpjBalance
 from participants.selectors import statement_get_for_participant
-from tests.claims.conftest import TODAY, give_bank_account, give_jht_balance, submit_kwargs
+from tests.claims.conftest import (
+    TODAY,
+    give_bank_account,
+    give_jht_balance,
+    pay_through_bank,
+    submit_kwargs,
+)
 from tests.factories import ClaimFactory, KpjCardFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +208,7 @@ def test_the_happy_path_records_decision_and_payment(resigned, staff):
     claim_transition(claim=claim, to_status=Status.NEEDS_DOCUMENTS, actor=staff, reason="Paklaring")
     claim_transition(claim=claim, to_status=Status.IN_REVIEW, actor=resigned.user)
     claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
-    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    pay_through_bank(claim)
 
     claim.refresh_from_db()
     assert claim.status == Status.PAID
@@ -210,8 +216,8 @@ def test_the_happy_path_records_decision_and_payment(resigned, staff):
     assert claim.decided_at is not None
     assert claim.paid_at >= claim.decided_at
     assert list(AuditEvent.objects.order_by("at", "pk").values_list("action", flat=True)) == [
-        "claim_needs_documents", "claim_in_review", "claim_approved", "claim_paid",
-        "jht_withdrawal_posted",
+        "claim_needs_documents", "claim_in_review", "claim_approved", "claim_payment_prepared",
+        "claim_paid", "jht_withdrawal_posted", "payment_batch_confirmed",
     ]  # fmt: skip
     assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
     withdrawal = ContributionPosting.objects.get(kind="withdrawal")
@@ -241,7 +247,7 @@ def test_a_paid_partial_claim_withdraws_from_cards_and_a_second_is_refused(resig
     claim.refresh_from_db()
     claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
     assert JhtBalance.objects.get(participant=resigned).balance == 10_000_000  # not yet paid
-    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    pay_through_bank(claim)
 
     assert JhtBalance.objects.get(participant=resigned).balance == 7_000_000
     cards = dict(KpjBalance.objects.values_list("kpj_card_id", "balance"))
@@ -267,7 +273,7 @@ def test_a_paid_full_claim_empties_the_balance(resigned, staff):
     claim_verify(claim_id=claim.pk)
     claim.refresh_from_db()
     claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
-    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    pay_through_bank(claim)
     assert JhtBalance.objects.get(participant=resigned).balance == 0
     assert Claim.objects.get().amount_paid == 5_500_000
 
@@ -275,8 +281,8 @@ def test_a_paid_full_claim_empties_the_balance(resigned, staff):
 def test_a_payment_above_the_balance_is_refused_and_nothing_changes(resigned, staff):
     give_jht_balance(resigned, 1_000_000)
     claim = ClaimFactory(participant=resigned, status=Status.APPROVED, amount_approved=2_000_000)
-    with pytest.raises(ClaimTransitionError, match="lower than the amount to pay"):
-        claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    with pytest.raises(ClaimError, match="lower than the amount to pay"):
+        pay_through_bank(claim)
     assert Claim.objects.get().status == Status.APPROVED
     assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
     assert not ContributionPosting.objects.filter(kind="withdrawal").exists()
@@ -287,7 +293,7 @@ def test_a_paid_jp_claim_leaves_the_jht_ledger_alone(resigned, staff):
     give_jht_balance(resigned, 1_000_000)
     claim = ClaimFactory(participant=resigned, program="JP", reason="pension_age",
                          status=Status.APPROVED, amount_approved=2_000_000)  # fmt: skip
-    claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+    pay_through_bank(claim)
     assert JhtBalance.objects.get(participant=resigned).balance == 1_000_000
 
 

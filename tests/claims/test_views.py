@@ -7,7 +7,7 @@ from django.urls import reverse
 from claims.choices import Status
 from claims.models import Claim
 from claims.services import claim_transition
-from tests.claims.conftest import give_jht_balance
+from tests.claims.conftest import give_jht_balance, pay_through_bank
 from tests.documents.files import upload
 from tests.factories import ClaimFactory, StaffFactory
 
@@ -232,7 +232,7 @@ def _grow(participant, staff, n):
         )
         claim = ClaimFactory(participant=participant, status=Status.IN_REVIEW)
         claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
-        claim_transition(claim=claim, to_status=Status.PAID, actor=staff)
+        pay_through_bank(claim)
 
 
 @pytest.mark.parametrize("name", ["claims:list", "api-me-claims"])

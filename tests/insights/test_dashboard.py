@@ -265,8 +265,8 @@ def test_query_count_does_not_grow_with_the_data(client, who, django_assert_num_
     with django_assert_num_queries(len(few)):
         assert client.get(URL, large).status_code == 200
     # session, user, staff MFA check, management group, user and group permissions, branches,
-    # summaries
-    assert len(few) == 8
+    # summaries, guide titles
+    assert len(few) == 9
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(client):
@@ -276,3 +276,19 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(client):
     export = reverse("admin:insights_dailysummary_export", args=["data_update_reasons"])
     rows = _csv(client.get(export, PERIOD))
     assert rows[1:] == [["-", "2"], ['\'=HYPERLINK("http://x.test","klik")', "1"]]
+
+
+def test_guides_are_named_by_their_title_in_the_readers_language(client, branches):
+    """Staff know a guide by its title, not by its URL slug ("register")."""
+    from news.models import Guide
+
+    x, _ = branches
+    guide = Guide.objects.get(slug="register")
+    client.force_login(StaffFactory(branch=x, perms=DASHBOARD))
+    export = reverse("admin:insights_dailysummary_export", args=["quiz_guide"])
+    client.cookies["django_language"] = "en"
+    rows = _csv(client.get(export, PERIOD))
+    assert rows[1][0] == guide.title_en
+    client.cookies["django_language"] = "id"
+    rows = _csv(client.get(export, PERIOD))
+    assert rows[1][0] == guide.title

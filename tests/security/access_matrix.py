@@ -93,6 +93,16 @@ MATRIX: dict[str, str] = {
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
+    # The counter: staff of any branch find and read a member (audited: a walk-in is served
+    # wherever they come in); decisions and check-in are POST only.
+    "admin/counter/": "302 302 302 200 200 302 302",
+    "admin/counter/members/<int:participant_id>/": "302 302 302 200 200 302 302",
+    "admin/counter/members/<int:participant_id>/serve/": "302 302 302 405 405 302 302",
+    "admin/counter/claims/<int:claim_id>/decide/": "302 302 302 405 405 302 302",
+    "admin/counter/appointments/<int:appointment_id>/check-in/": "302 302 302 405 405 302 302",
+    # Payment batches are for the pay permission only: branch staff who decide claims get 403.
+    "admin/claims/paymentbatch/<int:batch_id>/bank-file/": "302 302 302 403 403 302 302",
+    "admin/claims/paymentbatch/<int:batch_id>/confirm/": "302 302 302 403 403 302 302",
     "admin/participants/participant/<path:object_id>/correct-identity/": (
         "302 302 302 200 404 302 302"
     ),
@@ -240,6 +250,7 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
+    **admin_model("claims/paymentbatch", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(
         "access/branchrecoverycode", "200 200 302 403 302 302", "200 200 302 403 302 302"
     ),

@@ -188,6 +188,9 @@ def url_values(world: World) -> dict:
         "document_type": "ktp",
         "table": "active_daily",
         "report_id": o["report_e"].pk,
+        "participant_id": o["participant_a"].pk,
+        "appointment_id": o["appointment_a"].pk,
+        "batch_id": 1,
     }
 
 

@@ -75,6 +75,16 @@ STAFF = [
     ("staf.majalaya@demo.jmo.example", "majalaya"),
     ("staf.baleendah@demo.jmo.example", "baleendah"),
 ]
+# Four eyes at Soreang: a second officer for approvals above the limit, and a finance officer
+# who pays (the pay permission) and approves nothing.
+SECOND_OFFICERS = [("petugas2.soreang@demo.jmo.example", "soreang")]
+FINANCE_OFFICERS = [("keuangan.soreang@demo.jmo.example", "soreang")]
+BRANCH_FINANCE_GROUP = "Branch finance"
+BRANCH_FINANCE_PERMISSIONS = [
+    ("claims", "view_claim"),
+    ("claims", "pay_claim"),
+    ("core", "view_branch"),
+]
 SUPERUSER = "admin@demo.jmo.example"
 BRANCH_STAFF_GROUP = "Branch staff"
 BRANCH_STAFF_PERMISSIONS = [
@@ -265,10 +275,19 @@ class Command(BaseCommand):
             Permission.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in BRANCH_STAFF_PERMISSIONS
         )
-        for email, branch in STAFF:
+        for email, branch in STAFF + SECOND_OFFICERS:
             staff = self._user(email, is_staff=True, branch=branches[branch])
             staff.groups.add(group)
             self._totp(staff)
+        finance, _ = Group.objects.get_or_create(name=BRANCH_FINANCE_GROUP)
+        finance.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in BRANCH_FINANCE_PERMISSIONS
+        )
+        for email, branch in FINANCE_OFFICERS:
+            officer = self._user(email, is_staff=True, branch=branches[branch])
+            officer.groups.add(finance)
+            self._totp(officer)
         self._totp(self._user(SUPERUSER, is_staff=True, is_superuser=True))
         self._contributions()
         seed_news_articles(now=timezone.now())
@@ -354,8 +373,10 @@ class Command(BaseCommand):
                 write(f"  participant  {login:<34} {name}")
                 if nik in VERIFIED_PHONES:
                     write(f"               {'or ' + VERIFIED_PHONES[nik] + ' / NIK ' + nik:<34}")
-        for email, branch in STAFF:
+        for email, branch in STAFF + SECOND_OFFICERS:
             write(f"  staff        {email:<34} branch {branch}")
+        for email, branch in FINANCE_OFFICERS:
+            write(f"  finance      {email:<34} branch {branch} (pays claims, approves none)")
         write(f"  superuser    {SUPERUSER}")
         write(
             "Staff and superuser: after the password the portal asks for a two-step login code. "
