@@ -356,7 +356,7 @@ def tickets_visible_to_staff(*, user: User) -> QuerySet[QueueTicket]:
 
 def services_at_branch(*, branch: Branch) -> QuerySet[ServiceType]:
     return ServiceType.objects.filter(
-        branch_services__branch=branch, is_active=True, by_video_call=False
+        branchservice__branch=branch, is_active=True, by_video_call=False
     )
 
 

@@ -416,10 +416,19 @@ STAFF_TRANSITIONS = {
 
 
 @transaction.atomic
-def appointment_record_visit(*, appointment: Appointment, action: str, actor: User) -> Appointment:
-    """Staff at the counter: check in, no-show, or served (done)."""
+def appointment_record_visit(
+    *, appointment: Appointment, action: str, actor: User, now: datetime.datetime | None = None
+) -> Appointment:
+    """Staff at the counter: check in (a queue number, on the visit's day only), no-show, or
+    served (done)."""
+    if action == "check_in":
+        ticket_check_in(
+            appointment=appointment, channel=QueueTicket.Channel.STAFF, actor=actor, now=now
+        )
+        appointment.refresh_from_db()
+        return appointment
     allowed, status, stamp = STAFF_TRANSITIONS[action]
-    now = timezone.now()
+    now = now or timezone.now()
     changes = {"status": status, stamp: now, "updated_at": now}
     if status == Status.DONE:
         changes["closed_at"] = now
