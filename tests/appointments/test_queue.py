@@ -321,3 +321,21 @@ def test_the_days_figures_on_a_hand_made_day(client, service, branch):
     assert (queue.counter_average, queue.counter_median) == (15.0, 15.0)  # 10 and 20
     assert figures.claims_decided == 2
     assert selectors.queue_day_figures(branch_id=branch.pk, day=TOMORROW).issued == 0
+
+
+def test_the_branch_head_sees_the_days_figures_beside_the_insights(client, service, branch):
+    staff = StaffFactory(branch=branch, perms=["insights.view_dailysummary"])
+    t1 = services.ticket_check_in(appointment=visit(branch, service, at(TODAY, 9)), channel="qr")
+    services.ticket_call_next(branch=branch, counter=1, staff=staff, now=at(TODAY, 8, 56))
+    services.ticket_serve_finish(ticket=t1, staff=staff, now=at(TODAY, 9, 4))
+    elsewhere = open_branch(BranchFactory(code="far"), service)
+    services.ticket_issue_walk_in(branch=elsewhere, service_type=service, channel="kiosk")
+    client.force_login(staff)
+    url = reverse("admin:insights_dailysummary_changelist")
+    page = client.get(url).content.decode()
+    assert "Hari ini di loket" in page
+    assert 'data-figure="served">1<' in page
+    assert 'data-figure="wait-median">6.0<' in page or 'data-figure="wait-median">6,0<' in page
+    assert 'data-figure="issued">1 (0)<' in page  # the other branch's walk-in is not counted
+    yesterday = client.get(url, {"day": (TODAY - datetime.timedelta(days=1)).isoformat()})
+    assert 'data-figure="served">0<' in yesterday.content.decode()
