@@ -85,3 +85,24 @@ def test_arrival_by_the_door_qr_code_on_a_phone(live_server, page: Page, branch,
     page.screenshot(path=tmp_path / "place-320.png", full_page=True)
     visit.refresh_from_db()
     assert visit.status == Appointment.Status.CHECKED_IN
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_pages_pass_the_phone_checks(live_server, browser, branch):
+    """The site-wide phone checks (tests/e2e/test_phone_layout.py), on the queue's public pages
+    at the demo's branch code: 320 and 390 px, both languages, with a number called."""
+    from tests.e2e.site_pages import PAGES, SitePage
+    from tests.e2e.test_phone_layout import check_pages
+
+    service = ServiceType.objects.get(code="queue_e2e")
+    services.ticket_issue_walk_in(branch=branch, service_type=service, channel="kiosk")
+    services.ticket_call_next(branch=branch, counter=12, staff=StaffFactory(branch=branch))
+    pages = [
+        SitePage(spec.name, spec.url.replace("soreang", branch.code), spec.audience, route)
+        for route, specs in PAGES.items()
+        if route.startswith("appointments/queue/")
+        for spec in specs
+    ]
+    assert len(pages) == 3
+    assert check_pages(browser, live_server.url, pages, audience="public") == []
