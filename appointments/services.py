@@ -694,12 +694,18 @@ def ticket_call_next(
         )
         if service_type is not None:
             waiting = waiting.filter(service_type=service_type)
-        ticket = waiting.first()
-        if ticket is None:
-            return None
         changes = {"status": Ticket.CALLED, "counter": counter, "called_at": now,
                    "served_by": staff, "updated_at": now}  # fmt: skip
-        QueueTicket.objects.filter(pk=ticket.pk, status=Ticket.WAITING).update(**changes)
+        # Without row locks (SQLite, the embedded default) another counter may take the
+        # first number between the read and the write: the conditional update says so.
+        for _attempt in range(5):
+            ticket = waiting.first()
+            if ticket is None:
+                return None
+            if QueueTicket.objects.filter(pk=ticket.pk, status=Ticket.WAITING).update(**changes):
+                break
+        else:
+            return None
         for key, value in changes.items():
             setattr(ticket, key, value)
         _ticket_audit(actor=staff, ticket=ticket, action="queue_called", counter=counter)

@@ -6,6 +6,8 @@ import zoneinfo
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appointments import door, rules, selectors, services
@@ -339,3 +341,42 @@ def test_the_branch_head_sees_the_days_figures_beside_the_insights(client, servi
     assert 'data-figure="issued">1 (0)<' in page  # the other branch's walk-in is not counted
     yesterday = client.get(url, {"day": (TODAY - datetime.timedelta(days=1)).isoformat()})
     assert 'data-figure="served">0<' in yesterday.content.decode()
+
+
+def test_staff_without_the_queue_permission_or_a_branch_get_no_counter_page(client, branch):
+    client.force_login(StaffFactory(branch=branch))  # staff, no permission on queue numbers
+    assert client.get(COUNTER).status_code == 403
+    client.force_login(StaffFactory(branch=None, perms=STAFF_PERMS))
+    assert client.get(COUNTER).status_code == 403
+    client.force_login(ParticipantFactory(user=UserFactory(), branch=branch).user)
+    assert client.get(COUNTER).status_code == 302  # to the admin's login
+
+
+def test_query_counts_do_not_grow_with_the_queue(client, service, branch):
+    """The display, its poll, the participant's place and the counter page read the same
+    number of rows whatever the length of the queue."""
+    staff = StaffFactory(branch=branch, perms=STAFF_PERMS)
+    mine = visit(branch, service, at(TODAY, 10, 30))
+    services.ticket_check_in(appointment=mine, channel="qr")
+    display = reverse("appointments:queue_display_now", args=[branch.code])
+    place = reverse("appointments:queue_place", args=[mine.pk])
+
+    def counts():
+        found = []
+        for url, user in ((display, None), (place, mine.participant.user), (COUNTER, staff)):
+            client.logout()
+            if user:
+                client.force_login(user)
+            client.get(url)  # warm the per-session caches
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    for _ in range(10):
+        services.ticket_issue_walk_in(branch=branch, service_type=service, channel="kiosk")
+    for counter in range(1, 4):  # the three walk-ins fitted before 10:30; mine still waits
+        services.ticket_call_next(branch=branch, counter=counter, staff=staff)
+    assert QueueTicket.objects.get(appointment=mine).status == "waiting"
+    assert counts() == few
