@@ -267,13 +267,17 @@ class QueueTicketAdmin(BranchScopedAdmin):
                     return redirect(back)
                 if action == "walk_in":
                     if walk_in.is_valid():
-                        ticket = walk_in.save(channel=QueueTicket.Channel.STAFF, actor=user)
-                        if ticket is not None:
-                            messages.success(
-                                request,
-                                _("Walk-in number %(number)s issued.") % {"number": ticket.label},
-                            )
-                            return redirect(back)
+                        ticket = services.ticket_issue_walk_in(
+                            branch=branch,
+                            service_type=walk_in.cleaned_data["service_type"],
+                            channel=QueueTicket.Channel.STAFF,
+                            actor=user,
+                        )
+                        messages.success(
+                            request,
+                            _("Walk-in number %(number)s issued.") % {"number": ticket.label},
+                        )
+                        return redirect(back)
                 else:
                     moves = {
                         "serve_start": services.ticket_serve_start,
