@@ -119,3 +119,58 @@ class MoveForm(forms.Form):
         except services.AppointmentError as error:
             self.add_error(None if error.field is None else "slot", error.message)
             return None
+
+
+class KioskCodeForm(forms.Form):
+    """The branch kiosk: a booking code in, the visit's queue number out."""
+
+    booking_code = forms.CharField(
+        label=_("Booking code"),
+        max_length=12,
+        help_text=_("6 letters and digits, on your appointment page and in its e-mail."),
+        error_messages={
+            "required": _("Booking code: type the 6 letters and digits of your booking."),
+            "max_length": _("Booking code: it has 6 letters and digits. Check and type it again."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def save(self, *, branch):
+        try:
+            return services.ticket_check_in_by_code(
+                branch=branch, booking_code=self.cleaned_data["booking_code"]
+            )
+        except services.AppointmentError as error:
+            self.add_error("booking_code", error.message)
+            return None
+
+
+class WalkInForm(forms.Form):
+    """A queue number without an appointment: which service the visitor came for."""
+
+    service_type = forms.ModelChoiceField(
+        label=_("What did you come for?"),
+        queryset=None,  # the branch's services, set in __init__
+        empty_label=_("Choose a service"),
+        error_messages={
+            "required": _("Service: choose what you came for."),
+            "invalid_choice": _("Service: choose one from the list."),
+        },
+    )
+
+    def __init__(self, *args, branch, **kwargs):
+        self.branch = branch
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].queryset = selectors.services_at_branch(branch=branch)
+
+    def save(self, *, channel, actor=None):
+        try:
+            return services.ticket_issue_walk_in(
+                branch=self.branch,
+                service_type=self.cleaned_data["service_type"],
+                channel=channel,
+                actor=actor,
+            )
+        except services.AppointmentError as error:
+            self.add_error("service_type", error.message)
+            return None

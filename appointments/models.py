@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -239,6 +240,14 @@ class Appointment(BaseModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     assignment_mailed_at = models.DateTimeField(_("assignment e-mailed at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    booking_code = models.CharField(
+        _("booking code"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Typed at the branch's kiosk to report arrival and get a queue number."),
+    )
 
     class Meta:
         ordering = ["-requested_at"]
@@ -296,3 +305,106 @@ class Appointment(BaseModel):
         if self.scheduled_for is None:
             return None
         return self.scheduled_for + timedelta(minutes=self.service_type.duration_minutes)
+
+
+class QueueTicket(BaseModel):
+    """A number in one branch's queue on one day: a visit reported at the door, or a walk-in.
+
+    Tickets are called per counter in the order `due_at` gives (the visit's slot, or the
+    free slot a walk-in was fitted into), so the waiting-room display, the staff's call and
+    the participant's place all read one order.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("At the counter")
+        DONE = "done", _("Served")
+        NO_SHOW = "no_show", _("Did not answer")
+
+    class Channel(models.TextChoices):
+        QR = "qr", _("Door QR code")
+        KIOSK = "kiosk", _("Kiosk")
+        STAFF = "staff", _("Staff at the door")
+
+    OPEN = [Status.WAITING, Status.CALLED, Status.SERVING]
+    # Letters on the ticket: visits booked ahead, and walk-ins without an appointment.
+    PREFIX_APPOINTMENT, PREFIX_WALK_IN = "A", "B"
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="queue_tickets"
+    )
+    day = models.DateField(_("day"))
+    prefix = models.CharField(_("letter"), max_length=1)
+    number = models.PositiveSmallIntegerField(_("number"))
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="queue_tickets",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a walk-in who gave no NIK."),
+    )
+    appointment = models.OneToOneField(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.CASCADE,
+        related_name="queue_ticket",
+        null=True,
+        blank=True,
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("reported by"), max_length=8, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.WAITING
+    )
+    due_at = models.DateTimeField(
+        _("due at"),
+        null=True,
+        blank=True,
+        help_text=_("The slot it is called for; empty: after the day's slots, in arrival order."),
+    )
+    counter = models.PositiveSmallIntegerField(_("counter"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    serving_at = models.DateTimeField(_("at the counter from"), null=True, blank=True)
+    done_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("served by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["day", "prefix", "number"]
+        verbose_name = _("queue number")
+        verbose_name_plural = _("queue numbers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "day", "prefix", "number"], name="queueticket_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=999), name="queueticket_number_1_999"
+            ),
+            models.CheckConstraint(
+                condition=Q(counter__isnull=True) | Q(counter__gte=1),
+                name="queueticket_counter_1",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "day", "status"], name="queueticket_day_idx"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.prefix}-{self.number:03d}"

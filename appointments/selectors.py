@@ -1,8 +1,9 @@
 import datetime
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from core.scoping import staff_branch_scope
 from participants.models import Participant, User
 
 from . import rules
-from .models import Appointment, BranchService, Holiday, OpeningHours, ServiceType
+from .models import Appointment, BranchService, Holiday, OpeningHours, QueueTicket, ServiceType
 
 
 def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -159,6 +160,7 @@ def nearest_branches(*, service_type: ServiceType, near: Branch, count: int) -> 
 
 
 APPOINTMENT_RELATED = [
+    "queue_ticket",
     "service_type",
     "branch",
     "branch_choice_1",
@@ -201,6 +203,7 @@ def day_queue(*, user: User, branch_id: int, day: datetime.date) -> QuerySet[App
     """The day's visits at one branch in arrival order, limited to what the user may see."""
     return (
         appointments_visible_to_staff(user=user)
+        .select_related("queue_ticket")
         .filter(
             branch_id=branch_id,
             seat__isnull=False,
@@ -230,4 +233,181 @@ def service_types_with_pending() -> list[int]:
     )
     return list(
         ServiceType.objects.filter(pk__in=waiting).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+# The virtual queue ------------------------------------------------------------------------
+
+
+def queue_call_order(tickets: QuerySet[QueueTicket]) -> QuerySet[QueueTicket]:
+    """The order numbers are called in: by the slot each is due in (a booked visit's time, or
+    the free slot a walk-in was fitted into; none: after the day's slots), booked visits
+    before walk-ins in the same slot, then arrival."""
+    return tickets.order_by(F("due_at").asc(nulls_last=True), "prefix", "issued_at", "pk")
+
+
+def queue_for_branch_today(*, branch: Branch, on: datetime.date | None = None) -> list[QueueTicket]:
+    """The day's numbers at `branch` (one query): waiting ones in call order, then the ones at
+    a counter, then the closed ones, latest first. For the staff's queue and the counter."""
+    on = on or timezone.localdate()
+    tickets = list(
+        queue_call_order(
+            QueueTicket.objects.filter(branch=branch, day=on).select_related(
+                "participant", "service_type", "appointment"
+            )
+        )
+    )
+    rank = {
+        QueueTicket.Status.CALLED: 0,
+        QueueTicket.Status.SERVING: 0,
+        QueueTicket.Status.WAITING: 1,
+    }
+    open_first = sorted(tickets, key=lambda t: rank.get(t.status, 2))
+    closed = [t for t in open_first if t.status not in rank]
+    closed.sort(key=lambda t: t.done_at or t.no_show_at or t.issued_at, reverse=True)
+    return [t for t in open_first if t.status in rank] + closed
+
+
+def walk_ins_fitted(
+    *, branch_id: int, day: datetime.date, service_type: ServiceType
+) -> list[datetime.datetime]:
+    """The slots the day's walk-ins of the service were fitted into (one per walk-in)."""
+    return list(
+        QueueTicket.objects.filter(
+            branch_id=branch_id, day=day, service_type=service_type,
+            appointment__isnull=True, due_at__isnull=False,
+        ).values_list("due_at", flat=True)
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DisplayCall:
+    counter: int
+    label: str
+    words: str
+    call: str
+    serving: bool
+
+
+def queue_display(*, branch: Branch, on: datetime.date | None = None) -> dict:
+    """What the waiting-room screen shows: the number last called at each counter, and how
+    many wait. Numbers only, no names (one query)."""
+    on = on or timezone.localdate()
+    rows = (
+        QueueTicket.objects.filter(branch=branch, day=on, status__in=QueueTicket.OPEN)
+        .order_by("-called_at")
+        .values_list("status", "counter", "prefix", "number")
+    )
+    calls, waiting = {}, 0
+    for status, counter, prefix, number in rows:
+        if status == QueueTicket.Status.WAITING:
+            waiting += 1
+        elif counter not in calls:
+            calls[counter] = DisplayCall(
+                counter=counter,
+                label=rules.ticket_label(prefix, number),
+                words=rules.ticket_words_id(prefix, number),
+                call=rules.call_words_id(prefix, number, counter),
+                serving=status == QueueTicket.Status.SERVING,
+            )
+    return {"calls": sorted(calls.values(), key=lambda c: c.counter), "waiting": waiting}
+
+
+@dataclass(frozen=True)
+class TicketPlace:
+    ticket: QueueTicket
+    ahead: int  # waiting numbers called before this one
+
+
+def ticket_place(*, ticket: QueueTicket) -> TicketPlace:
+    """Where `ticket` stands (one query): how many waiting numbers come before it."""
+    ahead = 0
+    if ticket.status == QueueTicket.Status.WAITING:
+        order = list(
+            queue_call_order(
+                QueueTicket.objects.filter(
+                    branch_id=ticket.branch_id, day=ticket.day, status=QueueTicket.Status.WAITING
+                )
+            ).values_list("pk", flat=True)
+        )
+        ahead = order.index(ticket.pk) if ticket.pk in order else 0
+    return TicketPlace(ticket=ticket, ahead=ahead)
+
+
+def ticket_open_for_participant(
+    *, participant: Participant, on: datetime.date | None = None
+) -> QueueTicket | None:
+    """The participant's number in a queue today, while it is still open (one query)."""
+    return (
+        QueueTicket.objects.filter(
+            participant=participant, day=on or timezone.localdate(), status__in=QueueTicket.OPEN
+        )
+        .select_related("branch")
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def tickets_visible_to_staff(*, user: User) -> QuerySet[QueueTicket]:
+    """The numbers `user` may see and work as staff: at the branches core/scoping.py allows."""
+    tickets = QueueTicket.objects.select_related("branch", "participant", "service_type")
+    return staff_branch_scope(tickets, user=user)
+
+
+def services_at_branch(*, branch: Branch) -> QuerySet[ServiceType]:
+    return ServiceType.objects.filter(
+        branchservice__branch=branch, is_active=True, by_video_call=False
+    )
+
+
+@dataclass(frozen=True)
+class QueueDayFigures:
+    issued: int
+    walk_ins: int
+    served: int
+    no_shows: int
+    wait_average: float | None  # minutes, number issued to called
+    wait_median: float | None
+    counter_average: float | None  # minutes, at the counter until served
+    counter_median: float | None
+
+
+def _minutes(pairs) -> list[float]:
+    return [(end - start).total_seconds() / 60 for start, end in pairs if start and end]
+
+
+def queue_day_figures(*, branch_id: int, day: datetime.date) -> QueueDayFigures:
+    """The day at one branch's counters, for its head (two queries)."""
+    rows = list(
+        QueueTicket.objects.filter(branch_id=branch_id, day=day).values_list(
+            "status", "appointment_id", "issued_at", "called_at", "serving_at", "done_at"
+        )
+    )
+    done = [r for r in rows if r[0] == QueueTicket.Status.DONE]
+    waits = _minutes((issued, called) for _, _, issued, called, _, _ in rows)
+    at_counter = _minutes((serving, finished) for _, _, _, _, serving, finished in done)
+    # A no-show is a booked visit that never came or did not answer, or a walk-in that left.
+    booked_no_shows = Appointment.objects.filter(
+        branch_id=branch_id,
+        status=Appointment.Status.NO_SHOW,
+        scheduled_for__gte=local_datetime(day, datetime.time.min),
+        scheduled_for__lt=local_datetime(day + datetime.timedelta(days=1), datetime.time.min),
+    ).count()
+    walk_in_no_shows = sum(1 for r in rows if r[0] == QueueTicket.Status.NO_SHOW and not r[1])
+
+    def average(values):
+        return round(statistics.fmean(values), 1) if values else None
+
+    def median(values):
+        return round(statistics.median(values), 1) if values else None
+
+    return QueueDayFigures(
+        issued=len(rows),
+        walk_ins=sum(1 for r in rows if not r[1]),
+        served=len(done),
+        no_shows=booked_no_shows + walk_in_no_shows,
+        wait_average=average(waits),
+        wait_median=median(waits),
+        counter_average=average(at_counter),
+        counter_median=median(at_counter),
     )

@@ -1,22 +1,27 @@
 import datetime
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent, Branch
 from core.notifications import BILINGUAL, notification_recipient, notify, send_once
+from core.scoping import staff_can_see_branch
 from outbox.services import enqueue_on_commit
 from participants.models import Participant, User
 from participants.page_cache import participant_pages_changed
 
-from . import rules, scheduling, selectors
-from .models import Appointment, ServiceType
+from . import door, rules, scheduling, selectors
+from .models import Appointment, QueueTicket, ServiceType
 
 Status = Appointment.Status
 
@@ -45,6 +50,38 @@ ERRORS = {
     "slot_past": _("That slot has passed or is today. Choose a slot from tomorrow on."),
     "slot_full": _("Someone else has just taken that slot. Choose another time from the list."),
     "wrong_state": _("The appointment is not in a state that allows this. Reload the queue."),
+    "check_in_early": _(
+        "Your visit is on %(day)s. Arrival can be reported on that day only: come back then."
+    ),
+    "check_in_late": _(
+        "Your visit was on %(day)s and has passed. Book a new appointment, or ask the staff "
+        "at the door for a queue number without an appointment."
+    ),
+    "check_in_no_slot": _(
+        "This request has no visit time yet, so there is no arrival to report. Wait for the "
+        "slot, or ask the staff at the door for a queue number without an appointment."
+    ),
+    "check_in_state": _(
+        "This appointment is cancelled or finished, so there is no arrival to report. Ask the "
+        "staff at the door for a queue number without an appointment."
+    ),
+    "door_code_invalid": _(
+        "This QR code is not today's code of a branch. Scan the code on the waiting-room "
+        "screen, or type your booking code at the kiosk."
+    ),
+    "no_visit_here": _(
+        "You have no visit booked at %(branch)s. Ask the staff at the door for a queue "
+        "number without an appointment, or book an appointment."
+    ),
+    "booking_code_unknown": _(
+        "Booking code: no visit at this branch has this code. Check the 6 letters and digits "
+        "on your appointment page or e-mail, or ask the staff at the door."
+    ),
+    "no_service_here": _(
+        "Service: this branch does not offer it. Choose another service, or ask the staff."
+    ),
+    "queue_full": _("The day's queue numbers have run out. Ask the staff at the door."),
+    "ticket_state": _("This queue number is not in a state that allows this. Reload the queue."),
 }
 
 
@@ -114,22 +151,28 @@ def appointment_request_create(
                 "branch_no_service", field=f"branch_choice_{index}", branch=branch.name
             )
     choices = list(branch_choices[:3]) + [None] * (3 - len(branch_choices[:3]))
-    try:
-        with transaction.atomic():
-            appointment = Appointment.objects.create(
-                participant=participant,
-                service_type=service_type,
-                branch_choice_1=choices[0],
-                branch_choice_2=choices[1],
-                branch_choice_3=choices[2],
-                earliest_anywhere=earliest_anywhere,
-                window_start=window_start,
-                window_end=window_end,
-                claim_id=claim_id,
-                priority=priority,
-            )
-    except IntegrityError as exc:
-        raise AppointmentError("already_active", field="service_type") from exc
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    participant=participant,
+                    service_type=service_type,
+                    branch_choice_1=choices[0],
+                    branch_choice_2=choices[1],
+                    branch_choice_3=choices[2],
+                    earliest_anywhere=earliest_anywhere,
+                    window_start=window_start,
+                    window_end=window_end,
+                    claim_id=claim_id,
+                    priority=priority,
+                    booking_code=booking_code_new(),
+                )
+            break
+        except IntegrityError as exc:
+            # A booking code drawn twice (one in hundreds of millions) is drawn again.
+            if "booking_code" in str(exc) and attempt < 4:
+                continue
+            raise AppointmentError("already_active", field="service_type") from exc
     _audit(
         actor=actor or participant.user,
         appointment=appointment,
@@ -138,6 +181,12 @@ def appointment_request_create(
     )
     _schedule_on_commit(service_type.pk)
     return appointment
+
+
+def booking_code_new() -> str:
+    """A code the participant types at the branch's kiosk; unique (the database checks)."""
+    alphabet = rules.BOOKING_CODE_ALPHABET
+    return "".join(secrets.choice(alphabet) for _ in range(rules.BOOKING_CODE_LENGTH))
 
 
 def _take_seat(queryset, *, seat: selectors.FreeSeat, **changes) -> int | None:
@@ -359,18 +408,27 @@ def appointment_move(
 
 
 STAFF_TRANSITIONS = {
-    # action: (allowed from, new status, timestamp field)
-    "check_in": ([Status.ASSIGNED, Status.ACCEPTED], Status.CHECKED_IN, "checked_in_at"),
+    # action: (allowed from, new status, timestamp field). Arrival is reported through
+    # ticket_check_in (a queue number, on the visit's day only).
     "no_show": ([Status.ASSIGNED, Status.ACCEPTED], Status.NO_SHOW, "closed_at"),
     "done": ([Status.CHECKED_IN], Status.DONE, "served_at"),
 }
 
 
 @transaction.atomic
-def appointment_record_visit(*, appointment: Appointment, action: str, actor: User) -> Appointment:
-    """Staff at the counter: check in, no-show, or served (done)."""
+def appointment_record_visit(
+    *, appointment: Appointment, action: str, actor: User, now: datetime.datetime | None = None
+) -> Appointment:
+    """Staff at the counter: check in (a queue number, on the visit's day only), no-show, or
+    served (done)."""
+    if action == "check_in":
+        ticket_check_in(
+            appointment=appointment, channel=QueueTicket.Channel.STAFF, actor=actor, now=now
+        )
+        appointment.refresh_from_db()
+        return appointment
     allowed, status, stamp = STAFF_TRANSITIONS[action]
-    now = timezone.now()
+    now = now or timezone.now()
     changes = {"status": status, stamp: now, "updated_at": now}
     if status == Status.DONE:
         changes["closed_at"] = now
@@ -378,6 +436,11 @@ def appointment_record_visit(*, appointment: Appointment, action: str, actor: Us
         raise AppointmentError("wrong_state")
     for key, value in changes.items():
         setattr(appointment, key, value)
+    if status == Status.DONE:
+        # Served from the day's list: its queue number is finished too.
+        QueueTicket.objects.filter(appointment=appointment, status__in=QueueTicket.OPEN).update(
+            status=QueueTicket.Status.DONE, done_at=now, updated_at=now
+        )
     _audit(actor=actor, appointment=appointment, action=f"appointment_{action}")
     return appointment
 
@@ -412,3 +475,363 @@ def appointment_reminder_send(*, appointment_id: int) -> bool:
         appointment_id, stamp="reminder_sent_at",
         statuses=[Status.ASSIGNED, Status.ACCEPTED], template="reminder",
     )  # fmt: skip
+
+
+# The virtual queue ------------------------------------------------------------------------
+
+Ticket = QueueTicket.Status
+
+
+def _ticket_audit(*, actor, ticket: QueueTicket, action: str, **detail):
+    if ticket.participant_id:
+        participant_pages_changed([ticket.participant_id])
+    AuditEvent.objects.create(
+        actor=actor,
+        participant_id=ticket.participant_id,
+        action=action,
+        detail={"ticket": ticket.pk, "number": ticket.label, "branch": ticket.branch_id, **detail},
+    )
+
+
+def _ticket_create(*, branch_id: int, day: datetime.date, prefix: str, **fields) -> QueueTicket:
+    """The day's next number with `prefix`; the caller holds the branch's row lock, so two
+    tickets issued at once never draw the same number."""
+    last = QueueTicket.objects.filter(branch_id=branch_id, day=day, prefix=prefix).aggregate(
+        last=Max("number")
+    )["last"]
+    number = (last or 0) + 1
+    if number > 999:
+        raise AppointmentError("queue_full")
+    return QueueTicket.objects.create(
+        branch_id=branch_id, day=day, prefix=prefix, number=number, **fields
+    )
+
+
+def _lock_branch(branch_id: int) -> None:
+    Branch.objects.select_for_update().filter(pk=branch_id).first()
+
+
+def ticket_check_in(
+    *,
+    appointment: Appointment,
+    channel: str,
+    actor: User | None = None,
+    now: datetime.datetime | None = None,
+) -> QueueTicket:
+    """Report a booked visit's arrival (lapor hadir) and give it a queue number.
+
+    Only on the visit's day. Reporting again gives the same number back.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("service_type", "branch")
+            .get(pk=appointment.pk)
+        )
+        existing = QueueTicket.objects.filter(appointment=appointment).first()
+        if existing is not None:
+            return existing
+        if appointment.status not in (Status.ASSIGNED, Status.ACCEPTED):
+            raise AppointmentError("check_in_state")
+        visit_day = (
+            timezone.localdate(appointment.scheduled_for) if appointment.scheduled_for else None
+        )
+        problem = rules.check_in_problem(visit_day=visit_day, today=today)
+        if problem == "check_in_no_slot":
+            raise AppointmentError(problem)
+        if problem:
+            raise AppointmentError(problem, day=date_format(visit_day, "l, j F Y"))
+        _lock_branch(appointment.branch_id)
+        ticket = _ticket_create(
+            branch_id=appointment.branch_id,
+            day=today,
+            prefix=QueueTicket.PREFIX_APPOINTMENT,
+            participant_id=appointment.participant_id,
+            appointment=appointment,
+            service_type=appointment.service_type,
+            channel=channel,
+            due_at=appointment.scheduled_for,
+            issued_at=now,
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(
+            status=Status.CHECKED_IN, checked_in_at=now, updated_at=now
+        )
+        appointment.status, appointment.checked_in_at = Status.CHECKED_IN, now
+        _audit(
+            actor=actor,
+            appointment=appointment,
+            action="appointment_check_in",
+            ticket=ticket.label,
+            channel=channel,
+        )
+    return ticket
+
+
+def ticket_check_in_by_door(
+    *, participant: Participant, token: str, now: datetime.datetime | None = None
+) -> QueueTicket:
+    """The participant scanned the branch door's QR code on their phone, logged in."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    branch_id = door.door_token_branch_id(token, today=today)
+    branch = Branch.objects.filter(pk=branch_id).first() if branch_id else None
+    if branch is None:
+        raise AppointmentError("door_code_invalid")
+    visits = list(
+        participant.appointments.filter(
+            branch=branch, status__in=[Status.ASSIGNED, Status.ACCEPTED, Status.CHECKED_IN]
+        ).order_by("scheduled_for")
+    )
+    # Today's visit if there is one; else the next, which check-in refuses with its date.
+    visit = next(
+        (v for v in visits if timezone.localdate(v.scheduled_for) == today),
+        next((v for v in visits if timezone.localdate(v.scheduled_for) > today), None),
+    )
+    if visit is None:
+        raise AppointmentError("no_visit_here", branch=branch.name)
+    return ticket_check_in(
+        appointment=visit, channel=QueueTicket.Channel.QR, actor=participant.user, now=now
+    )
+
+
+def booking_code_normalise(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def ticket_check_in_by_code(
+    *, branch: Branch, booking_code: str, now: datetime.datetime | None = None
+) -> QueueTicket:
+    """The kiosk at the branch: a booking code typed in gives the visit's queue number.
+
+    A code of another branch's visit is answered as an unknown one.
+    """
+    code = booking_code_normalise(booking_code)
+    appointment = (
+        Appointment.objects.filter(booking_code=code, branch=branch).first()
+        if len(code) == rules.BOOKING_CODE_LENGTH
+        else None
+    )
+    if appointment is None:
+        raise AppointmentError("booking_code_unknown", field="booking_code")
+    return ticket_check_in(appointment=appointment, channel=QueueTicket.Channel.KIOSK, now=now)
+
+
+def ticket_issue_walk_in(
+    *,
+    branch: Branch,
+    service_type: ServiceType,
+    channel: str,
+    participant: Participant | None = None,
+    actor: User | None = None,
+    now: datetime.datetime | None = None,
+) -> QueueTicket:
+    """A number for someone without an appointment, fitted into the day's free capacity:
+    the earliest slot still running or to come with a counter nobody booked (nor a walk-in
+    fitted before); with none left, after the day's booked visits, in arrival order."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not branch.branch_services.filter(service_type=service_type).exists():
+        raise AppointmentError("no_service_here", field="service_type")
+    with transaction.atomic():
+        _lock_branch(branch.pk)
+        free: dict[datetime.datetime, int] = defaultdict(int)
+        for seat in selectors.free_seats(
+            service_type=service_type, branch_ids=[branch.pk], date_from=today, date_to=today
+        ).get((branch.pk, today), []):
+            free[seat.starts_at] += 1
+        for due_at in selectors.walk_ins_fitted(
+            branch_id=branch.pk, day=today, service_type=service_type
+        ):
+            free[due_at] -= 1
+        due = rules.walk_in_due(
+            slot_starts=list(free),
+            free_per_slot=free,
+            now=now,
+            duration_minutes=service_type.duration_minutes,
+        )
+        ticket = _ticket_create(
+            branch_id=branch.pk,
+            day=today,
+            prefix=QueueTicket.PREFIX_WALK_IN,
+            participant=participant,
+            service_type=service_type,
+            channel=channel,
+            due_at=due,
+            issued_at=now,
+        )
+        _ticket_audit(actor=actor, ticket=ticket, action="queue_walk_in", channel=channel)
+    return ticket
+
+
+def _staff_may_work(staff: User, branch_id: int) -> None:
+    if not staff_can_see_branch(staff, branch_id):
+        raise PermissionDenied
+
+
+def ticket_call_next(
+    *,
+    branch: Branch,
+    counter: int,
+    staff: User,
+    service_type: ServiceType | None = None,
+    now: datetime.datetime | None = None,
+) -> QueueTicket | None:
+    """ "Panggil berikutnya" at `counter`: the first waiting number in call order (booked
+    visits by their time, walk-ins in the slot they were fitted into), or None.
+
+    Two counters pressing at once get two different numbers (the row is skipped while
+    locked). Only staff of the branch (or a superuser) may call.
+    """
+    _staff_may_work(staff, branch.pk)
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = selectors.queue_call_order(
+            QueueTicket.objects.select_for_update(skip_locked=True).filter(
+                branch=branch, day=timezone.localdate(now), status=Ticket.WAITING
+            )
+        )
+        if service_type is not None:
+            waiting = waiting.filter(service_type=service_type)
+        changes = {"status": Ticket.CALLED, "counter": counter, "called_at": now,
+                   "served_by": staff, "updated_at": now}  # fmt: skip
+        # Without row locks (SQLite, the embedded default) another counter may take the
+        # first number between the read and the write: the conditional update says so.
+        for _attempt in range(5):
+            ticket = waiting.first()
+            if ticket is None:
+                return None
+            if QueueTicket.objects.filter(pk=ticket.pk, status=Ticket.WAITING).update(**changes):
+                break
+        else:
+            return None
+        for key, value in changes.items():
+            setattr(ticket, key, value)
+        _ticket_audit(actor=staff, ticket=ticket, action="queue_called", counter=counter)
+    return ticket
+
+
+def _ticket_move(
+    *,
+    ticket: QueueTicket,
+    staff: User | None,
+    allowed: list[str],
+    status: str,
+    stamp: str,
+    appointment_changes: dict | None = None,
+    now: datetime.datetime,
+) -> QueueTicket:
+    changes = {"status": status, stamp: now, "updated_at": now}
+    if staff is not None:
+        changes["served_by"] = staff
+    with transaction.atomic():
+        if not QueueTicket.objects.filter(pk=ticket.pk, status__in=allowed).update(**changes):
+            raise AppointmentError("ticket_state")
+        for key, value in changes.items():
+            setattr(ticket, key, value)
+        if ticket.appointment_id and appointment_changes:
+            Appointment.objects.filter(pk=ticket.appointment_id, status=Status.CHECKED_IN).update(
+                **appointment_changes, closed_at=now, updated_at=now
+            )
+        _ticket_audit(actor=staff, ticket=ticket, action=f"queue_{status}")
+    return ticket
+
+
+def ticket_serve_start(
+    *, ticket: QueueTicket, staff: User, now: datetime.datetime | None = None
+) -> QueueTicket:
+    """The called person is at the counter: the waiting time ends, the counter time starts."""
+    _staff_may_work(staff, ticket.branch_id)
+    return _ticket_move(
+        ticket=ticket, staff=staff, allowed=[Ticket.CALLED], status=Ticket.SERVING,
+        stamp="serving_at", now=now or timezone.now(),
+    )  # fmt: skip
+
+
+def ticket_serve_finish(
+    *, ticket: QueueTicket, staff: User, now: datetime.datetime | None = None
+) -> QueueTicket:
+    """Served: the number is done, and so is its booked visit."""
+    _staff_may_work(staff, ticket.branch_id)
+    now = now or timezone.now()
+    return _ticket_move(
+        ticket=ticket, staff=staff, allowed=[Ticket.CALLED, Ticket.SERVING], status=Ticket.DONE,
+        stamp="done_at", appointment_changes={"status": Status.DONE, "served_at": now}, now=now,
+    )  # fmt: skip
+
+
+def ticket_no_show(
+    *, ticket: QueueTicket, staff: User, now: datetime.datetime | None = None
+) -> QueueTicket:
+    """Staff give up on a number that did not answer; its booked visit is a no-show."""
+    _staff_may_work(staff, ticket.branch_id)
+    return _ticket_move(
+        ticket=ticket, staff=staff, allowed=[Ticket.WAITING, Ticket.CALLED],
+        status=Ticket.NO_SHOW, stamp="no_show_at",
+        appointment_changes={"status": Status.NO_SHOW}, now=now or timezone.now(),
+    )  # fmt: skip
+
+
+@dataclass
+class ReleaseResult:
+    tickets: list[int] = field(default_factory=list)
+    appointments: list[int] = field(default_factory=list)
+
+
+def queue_release_no_shows(*, now: datetime.datetime | None = None) -> ReleaseResult:
+    """Release what the grace period (QUEUE_NO_SHOW_GRACE_MINUTES) has run out on: numbers
+    called and not answered, numbers left open from an earlier day, and booked visits whose
+    time has passed with no arrival reported. Each row is claimed by a conditional update, so
+    a second run, or one racing a counter, releases nothing twice."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.QUEUE_NO_SHOW_GRACE_MINUTES)
+    today = timezone.localdate(now)
+    result = ReleaseResult()
+    with transaction.atomic():
+        stale = list(
+            QueueTicket.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Ticket.CALLED, called_at__lt=cutoff)
+                | Q(day__lt=today, status__in=[Ticket.WAITING, Ticket.CALLED])
+            )
+            .values_list("pk", "appointment_id", "participant_id")
+        )
+        if stale:
+            QueueTicket.objects.filter(
+                pk__in=[pk for pk, _, _ in stale], status__in=[Ticket.WAITING, Ticket.CALLED]
+            ).update(status=Ticket.NO_SHOW, no_show_at=now, updated_at=now)
+            Appointment.objects.filter(
+                pk__in=[a for _, a, _ in stale if a], status=Status.CHECKED_IN
+            ).update(status=Status.NO_SHOW, closed_at=now, updated_at=now)
+            result.tickets = [pk for pk, _, _ in stale]
+        missed = list(
+            Appointment.objects.select_for_update(skip_locked=True)
+            .filter(
+                status__in=[Status.ASSIGNED, Status.ACCEPTED],
+                seat__isnull=False,
+                scheduled_for__lt=cutoff,
+            )
+            .values_list("pk", "participant_id")
+        )
+        if missed:
+            Appointment.objects.filter(
+                pk__in=[pk for pk, _ in missed], status__in=[Status.ASSIGNED, Status.ACCEPTED]
+            ).update(status=Status.NO_SHOW, closed_at=now, updated_at=now)
+            result.appointments = [pk for pk, _ in missed]
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(participant_id=participant_id, action="queue_released",
+                           detail={"ticket": pk})
+                for pk, _, participant_id in stale
+            ]
+            + [
+                AuditEvent(participant_id=participant_id, action="appointment_no_show",
+                           detail={"appointment": pk, "released_after_grace": True})
+                for pk, participant_id in missed
+            ]
+        )  # fmt: skip
+        participant_pages_changed(
+            [p for _, _, p in stale if p] + [participant_id for _, participant_id in missed]
+        )
+    return result

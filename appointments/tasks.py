@@ -42,3 +42,10 @@ def appointment_reminders_due_task() -> int:
     for appointment_id in due:
         appointment_reminder_task.delay(appointment_id)
     return len(due)
+
+
+@shared_task
+def queue_release_no_shows_task() -> dict:
+    """Beat, every 5 minutes: numbers and visits past the grace period are released."""
+    result = services.queue_release_no_shows()
+    return {"tickets": len(result.tickets), "appointments": len(result.appointments)}

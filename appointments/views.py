@@ -1,21 +1,29 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import ratelimit
+from core.models import Branch
+from participants.card import qr_svg
+from participants.masking import mask_name
 from participants.selectors import participant_get_for_user
 
-from . import rules, selectors, services
-from .forms import BookingForm, MoveForm
+from . import door, rules, selectors, services
+from .forms import BookingForm, KioskCodeForm, MoveForm, WalkInForm
 from .ics import appointment_ics
+from .models import QueueTicket
 
 
 def _participant(request):
@@ -77,8 +85,29 @@ def detail(request, pk):
     return render(
         request,
         "appointments/detail.html",
-        {"appointment": appointment, "just_requested": just_requested},
+        {
+            "appointment": appointment,
+            "just_requested": just_requested,
+            "place": _open_place(appointment),
+        },
     )
+
+
+def _open_place(appointment):
+    """The visit's place in today's queue while its number is open, else None."""
+    ticket = getattr(appointment, "queue_ticket", None) if appointment.pk else None
+    if ticket is None or ticket.status not in QueueTicket.OPEN:
+        return None
+    return selectors.ticket_place(ticket=ticket)
+
+
+@never_cache
+@login_required
+def queue_place(request, pk):
+    """The participant's place as a small fragment, polled by the detail page."""
+    place = _open_place(_own(request, pk))
+    html = render_to_string("appointments/_queue_place.html", {"place": place}, request=request)
+    return JsonResponse({"html": html})
 
 
 def _state_change(request, pk, change, done_message):
@@ -202,3 +231,124 @@ def ics(request, pk):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
     return response
+
+
+# The virtual queue: public pages at the branch, and the participant's door check-in. -------
+
+
+def _branch(code: str) -> Branch:
+    return get_object_or_404(Branch, code=code)
+
+
+def _display_context(branch):
+    today = timezone.localdate()
+    token = door.door_token(branch_id=branch.pk, day=today)
+    url = settings.PORTAL_BASE_URL + reverse("appointments:queue_door", args=[token])
+    return {
+        "branch": branch,
+        **selectors.queue_display(branch=branch, on=today),
+        "now": timezone.localtime(),
+        "door_url": url,
+    }
+
+
+@never_cache
+def queue_display(request, branch_code):
+    """The waiting-room screen: the number last called at each counter, in figures and in
+    words; numbers only, no names. It polls queue_display_now every 3 s (plain script, for
+    a cheap TV's browser) and reloads itself every 30 s without script."""
+    branch = _branch(branch_code)
+    context = _display_context(branch)
+    context["door_qr"] = mark_safe(qr_svg(context["door_url"]))  # noqa: S308 - our own SVG
+    return render(request, "appointments/queue_display.html", context)
+
+
+@never_cache
+def queue_display_now(request, branch_code):
+    branch = _branch(branch_code)
+    html = render_to_string(
+        "appointments/_queue_calls.html", _display_context(branch), request=request
+    )
+    return JsonResponse({"html": html})
+
+
+def _kiosk_key(request, branch) -> str:
+    return f"queue-kiosk:{branch.pk}:{ratelimit.client_ip(request)}"
+
+
+@never_cache
+def queue_kiosk(request, branch_code):
+    """The kiosk at the branch (no login): a booking code gives the visit's number. Wrong
+    codes are counted per client address, so the codes cannot be tried one after another."""
+    branch = _branch(branch_code)
+    form = KioskCodeForm(request.POST or None)
+    if request.method == "POST":
+        key = _kiosk_key(request, branch)
+        limit = settings.QUEUE_KIOSK_TRIES_PER_10_MINUTES
+        if ratelimit.exceeded(key=key, limit=limit):
+            form.is_valid()
+            form.add_error(
+                "booking_code",
+                _("Too many wrong codes from this kiosk. Wait 10 minutes, or ask the staff."),
+            )
+        elif form.is_valid():
+            ticket = form.save(branch=branch)
+            if ticket is not None:
+                return _kiosk_ticket(request, ticket)
+            ratelimit.hit(key=key, limit=limit, period=10 * 60)
+    return render(request, "appointments/queue_kiosk.html", {"branch": branch, "form": form})
+
+
+def _kiosk_ticket(request, ticket):
+    name = ticket.participant.full_name if ticket.participant_id else ""
+    return render(
+        request,
+        "appointments/queue_ticket.html",
+        {
+            "ticket": ticket,
+            "branch": ticket.branch,
+            "words": rules.ticket_words_id(ticket.prefix, ticket.number),
+            "masked_name": mask_name(name) if name else "",
+            "place": selectors.ticket_place(ticket=ticket),
+        },
+    )
+
+
+@never_cache
+def queue_kiosk_walk_in(request, branch_code):
+    """The kiosk's "no appointment" button: the service asked, then a number."""
+    branch = _branch(branch_code)
+    form = WalkInForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        ticket = form.save(channel=QueueTicket.Channel.KIOSK)
+        if ticket is not None:
+            return _kiosk_ticket(request, ticket)
+    return render(request, "appointments/queue_walk_in.html", {"branch": branch, "form": form})
+
+
+@never_cache
+@login_required
+def queue_door(request, token):
+    """The branch door's QR code, scanned on the participant's phone: one button reports
+    arrival (lapor hadir) for today's visit there, then the visit's page shows the number."""
+    participant = _participant(request)
+    branch_id = door.door_token_branch_id(token, today=timezone.localdate())
+    branch = Branch.objects.filter(pk=branch_id).first() if branch_id else None
+    error = None if branch else services.ERRORS["door_code_invalid"]
+    if request.method == "POST" and branch:
+        try:
+            ticket = services.ticket_check_in_by_door(participant=participant, token=token)
+        except services.AppointmentError as problem:
+            error = problem.message
+        else:
+            messages.success(
+                request,
+                _("Arrival reported. Your queue number is %(number)s.") % {"number": ticket.label},
+            )
+            return redirect("appointments:detail", ticket.appointment_id)
+    return render(
+        request,
+        "appointments/queue_door.html",
+        {"branch": branch, "error": error},
+        status=200 if branch else 404,
+    )

@@ -25,7 +25,7 @@ from .access import dashboard_scope
 from .forms import PeriodForm, default_period
 from .models import DailySummary
 from .report import build_report
-from .selectors import guide_titles, summaries_for_period
+from .selectors import counter_day_figures, guide_titles, summaries_for_period
 
 PRESETS = (7, 30, 90, 365)
 
@@ -94,6 +94,15 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             for days in PRESETS
         ]
         branch_name = next((b.name for b in branches if b.pk == branch_id), _("All branches"))
+        try:
+            counter_day = datetime.date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            counter_day = today
+        counter = (
+            counter_day_figures(branch_id=branch_id, day=min(counter_day, today))
+            if branch_id
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -105,6 +114,8 @@ class DailySummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "branch_name": branch_name,
             "branch_id": branch_id,
             "presets": presets,
+            "counter": counter,
+            "today": today,
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/insights/dashboard.html", context)

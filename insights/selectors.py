@@ -1,7 +1,12 @@
 """Reads for the dashboard: summary rows only, one query whatever the period or data size."""
 
 import datetime
+from dataclasses import dataclass
 
+from appointments.selectors import QueueDayFigures, queue_day_figures
+from claims.models import Claim
+
+from .aggregation import day_window
 from .models import DailySummary
 
 SUMMARY_FIELDS = [
@@ -34,3 +39,24 @@ def guide_titles(*, language: str) -> dict[str, str]:
     from news.models import Guide
 
     return {guide.slug: guide.localized("title", language) for guide in Guide.objects.all()}
+@dataclass(frozen=True)
+class CounterDay:
+    """The branch head's figures for one day: the queue's, and the claims decided."""
+
+    day: datetime.date
+    queue: QueueDayFigures
+    claims_decided: int
+
+
+def counter_day_figures(*, branch_id: int, day: datetime.date) -> CounterDay:
+    """Read live (three queries), not from the nightly summaries: the head looks at today.
+    A claim counts for the branch of its participant, as the claim indicators do."""
+    start, end = day_window(day)
+    decided = Claim.objects.filter(
+        participant__branch_id=branch_id, decided_at__gte=start, decided_at__lt=end
+    ).count()
+    return CounterDay(
+        day=day,
+        queue=queue_day_figures(branch_id=branch_id, day=day),
+        claims_decided=decided,
+    )

@@ -23,6 +23,11 @@ def mask_text(value: str) -> str:
     return value[:8] + "..." if len(value) > 8 else value
 
 
+def mask_name(value: str) -> str:
+    """Each word's first letter: "Budi Santoso" -> "B*** S***" (a kiosk's screen is public)."""
+    return " ".join(word[:1] + "***" for word in (value or "").split()) or "***"
+
+
 def mask_birth_date(value: str) -> str:
     return (value or "")[:7] + "-**" if value else ""
 

@@ -358,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.webhook_retry_due_task",
         "schedule": 60,
     },
+    "appointments-queue-release-no-shows": {
+        "task": "appointments.tasks.queue_release_no_shows_task",
+        "schedule": 5 * 60,
+    },
     "appointments-reminders": {
         "task": "appointments.tasks.appointment_reminders_due_task",
         "schedule": 60 * 60,
@@ -411,6 +415,11 @@ WEBHOOKS_ALLOW_NETWORKS = env.list("WEBHOOKS_ALLOW_NETWORKS", default=[])
 WEBHOOK_RETRY_GRACE_SECONDS = env.float("WEBHOOK_RETRY_GRACE_SECONDS", default=300)
 # COMPLAINTS: files a participant or visitor may attach to one message of a complaint.
 COMPLAINTS_MAX_ATTACHMENTS = env.int("COMPLAINTS_MAX_ATTACHMENTS", default=3)
+# QUEUE (the branch's virtual queue): a number called and not answered, or a booked visit with
+# no arrival reported, is released this many minutes after its call or its time.
+QUEUE_NO_SHOW_GRACE_MINUTES = env.int("QUEUE_NO_SHOW_GRACE_MINUTES", default=15)
+# Booking codes one client address may try at a branch's kiosk per 10 minutes.
+QUEUE_KIOSK_TRIES_PER_10_MINUTES = env.int("QUEUE_KIOSK_TRIES_PER_10_MINUTES", default=20)
 # CARD: seconds a membership card's QR code stays good (participants/card.py).
 CARD_QR_TOKEN_MAX_AGE = env.int("CARD_QR_TOKEN_MAX_AGE", default=10 * 60)
 # Self-help answers ("this solved it") one client address may add per hour. Each browser session

@@ -45,11 +45,22 @@ def test_queue_lists_only_the_staff_members_branch_in_order(client, visits, bran
     assert {a.branch_id for a in response.context["queue"]} == {branch.pk}
 
 
-def test_check_in_then_done_and_no_show(client, visits, branch):
-    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
+def test_check_in_then_done_and_no_show(client, visits, branch, clock):
+    staff = StaffFactory(branch=branch, perms=PERMISSIONS)
+    client.force_login(staff)
     first, second = Appointment.objects.filter(branch=branch).order_by("scheduled_for")
     url = f"{QUEUE}?date={visits.isoformat()}"
+    # The day before the visit, arrival is refused, with the visit's date.
+    response = client.post(url, {"appointment": first.pk, "action": "check_in"}, follow=True)
+    assert "Kunjungan Anda pada" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == Appointment.Status.ASSIGNED
+    clock.move_to(first.scheduled_for - datetime.timedelta(minutes=20))
+    client.force_login(staff)  # a new day, a new login (the idle timeout ended the session)
     client.post(url, {"appointment": first.pk, "action": "check_in"})
+    first.refresh_from_db()
+    assert first.status == Appointment.Status.CHECKED_IN
+    assert first.queue_ticket.label == "A-001"
     client.post(url, {"appointment": first.pk, "action": "done"})
     client.post(url, {"appointment": second.pk, "action": "no_show"})
     first.refresh_from_db()
@@ -140,3 +151,14 @@ def test_the_queue_costs_the_same_queries_for_1_or_6_visits(client, service, bra
         measured.append((shown, len(queries)))
     assert [shown for shown, _ in measured] == [1, 6]
     assert measured[0][1] == measured[1][1]
+
+
+def test_the_day_page_is_titled_by_the_day_it_shows(client, visits, branch):
+    """Titled "today" only for today; another day is titled by its date."""
+    client.force_login(StaffFactory(branch=branch, perms=PERMISSIONS))
+    today = client.get(QUEUE)
+    assert today.context["title"] == "Kunjungan hari ini"
+    tomorrow = client.get(QUEUE, {"date": visits.isoformat()})
+    assert tomorrow.context["title"].startswith("Kunjungan pada ")
+    assert str(visits.day) in tomorrow.context["title"]
+    assert 'value="check_in"' not in tomorrow.content.decode()

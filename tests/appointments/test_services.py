@@ -271,7 +271,12 @@ def test_staff_record_check_in_done_and_no_show(service, branch):
     second.refresh_from_db()
     with pytest.raises(services.AppointmentError):
         services.appointment_record_visit(appointment=first, action="done", actor=staff)
-    services.appointment_record_visit(appointment=first, action="check_in", actor=staff)
+    with pytest.raises(services.AppointmentError) as early:  # the visit is tomorrow
+        services.appointment_record_visit(appointment=first, action="check_in", actor=staff)
+    assert early.value.code == "check_in_early"
+    services.appointment_record_visit(
+        appointment=first, action="check_in", actor=staff, now=first.scheduled_for
+    )
     services.appointment_record_visit(appointment=first, action="done", actor=staff)
     services.appointment_record_visit(appointment=second, action="no_show", actor=staff)
     first.refresh_from_db()

@@ -120,7 +120,9 @@ def test_approval_waits_for_the_branch_visit(client, above_limit, visit_service)
     book(client, above_limit)
     appointments_schedule_pending(service_type_id=visit_service.pk, today=TODAY)
     visit = Appointment.objects.get(claim_id=claim.pk)
-    appointment_record_visit(appointment=visit, action="check_in", actor=staff)
+    appointment_record_visit(
+        appointment=visit, action="check_in", actor=staff, now=visit.scheduled_for
+    )
 
     claim_transition(claim=claim, to_status=Status.APPROVED, actor=staff)
     assert Claim.objects.get().status == Status.APPROVED

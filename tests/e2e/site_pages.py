@@ -131,6 +131,15 @@ PAGES: dict[str, tuple[Spec, ...]] = {
     "access/recover/online/": (Spec("recover online", PUBLIC),),
     "access/recover/branch-code/": (Spec("recover with a branch code", PUBLIC),),
     "complaints/follow/": (Spec("follow a complaint", PUBLIC),),
+    "appointments/queue/<slug:branch_code>/": (
+        Spec("queue display", PUBLIC, url="/appointments/queue/soreang/"),
+    ),
+    "appointments/queue/<slug:branch_code>/kiosk/": (
+        Spec("queue kiosk", PUBLIC, url="/appointments/queue/soreang/kiosk/"),
+    ),
+    "appointments/queue/<slug:branch_code>/kiosk/walk-in/": (
+        Spec("queue kiosk walk-in", PUBLIC, url="/appointments/queue/soreang/kiosk/walk-in/"),
+    ),
 }
 
 # Error pages are no route: a URL nothing answers, and a form sent with a stale CSRF token
@@ -184,6 +193,12 @@ EXCLUDED: dict[str, str] = {
     "claims/<int:claim_id>/documents/<slug:document_type>/": "POST only (GET answers 405)",
     "appointments/<int:pk>/accept/": "POST only (GET answers 405)",
     "appointments/<int:pk>/cancel/": "POST only (GET answers 405)",
+    "appointments/<int:pk>/queue.json": "JSON polled by the appointment page (the place part)",
+    "appointments/queue/<slug:branch_code>/now.json": "JSON polled by the queue display",
+    "appointments/queue/door/<str:token>/": (
+        "needs the day's signed door code and a visit today; looked at 320 and 1280 px in "
+        "tests/e2e/test_queue_journey.py"
+    ),
 }
 
 

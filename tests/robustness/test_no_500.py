@@ -92,6 +92,7 @@ def _arguments(world) -> dict:
         "branches": Branch.objects.all(),
         "all_branches": True,
         "records": [world["participant"]],  # the staff merge form's candidate records
+        "branch": world["participant"].branch,  # the queue's walk-in form: its branch's services
     }
 
 

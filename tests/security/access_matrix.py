@@ -92,6 +92,8 @@ MATRIX: dict[str, str] = {
     "admin/r/<path:content_type_id>/<path:object_id>/": "302 302 302 404 404 302 302",
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
+    "admin/appointments/queueticket/counter/": "302 302 302 200 200 302 302",
+    "admin/appointments/queueticket/door/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
     # The counter: staff of any branch find and read a member (audited: a walk-in is served
     # wherever they come in); decisions and check-in are POST only.
@@ -157,6 +159,14 @@ MATRIX: dict[str, str] = {
     "appointments/<int:pk>/cancel/": "302 200 404 404 404 302 302",
     "appointments/<int:pk>/move/": "302 200 404 404 404 302 302",
     "appointments/<int:pk>/calendar.ics": "302 200 404 404 404 302 302",
+    "appointments/<int:pk>/queue.json": "302 200 404 404 404 302 302",
+    # The branch's queue pages are public: numbers only, or a masked name for a code typed in.
+    "appointments/queue/<slug:branch_code>/": "200 200 200 200 200 200 200",
+    "appointments/queue/<slug:branch_code>/now.json": "200 200 200 200 200 200 200",
+    "appointments/queue/<slug:branch_code>/kiosk/": "200 200 200 200 200 200 200",
+    "appointments/queue/<slug:branch_code>/kiosk/walk-in/": "200 200 200 200 200 200 200",
+    # Today's door code: any participant may report arrival with it (for their own visit).
+    "appointments/queue/door/<str:token>/": "302 200 200 404 404 302 302",
     "": "200 200 200 200 200 200 200",
     "dashboard/": "302 200 200 200 200 302 302",
     "data/": "302 200 200 404 404 302 302",
@@ -176,6 +186,8 @@ MATRIX: dict[str, str] = {
     "POST appointments/<int:pk>/accept/": "302 302 404 404 404 302 302",
     "POST appointments/<int:pk>/cancel/": "302 302 404 404 404 302 302",
     "POST appointments/<int:pk>/move/": "302 302 404 404 404 302 302",
+    # A's visit is not today and B has none here: both are told so; staff have no visits.
+    "POST appointments/queue/door/<str:token>/": "302 200 200 404 404 302 302",
     "POST data/requests/<int:request_id>/": "302 404 404 404 404 302 302",
     "POST complaints/<str:number>/": "302 200 404 403 403 302 302",
     "POST api/v1/me/claims/<int:claim_id>": "403 405 405 405 405 403 403",
@@ -248,6 +260,7 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/servicetype", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("appointments/holiday", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
+    **admin_model("appointments/queueticket", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
     **admin_model("claims/paymentbatch", "403 403 302 403 403 302", "403 403 302 403 403 302"),

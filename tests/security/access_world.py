@@ -14,6 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from appointments import services
+from appointments.door import door_token
+from appointments.models import QueueTicket
 from complaints.tokens import ticket_status_token
 from data_updates.models import DataUpdateRequest
 from demo.management.commands.seed_demo import BRANCH_STAFF_PERMISSIONS
@@ -140,6 +142,10 @@ def build_world() -> World:
         participant=a, kind=DataUpdateRequest.Kind.ADDRESS, values={"street": "Jl. A"}
     )
     o["appointment_a"] = _appointment(a, o["branch_x"])
+    o["queue_ticket_x"] = QueueTicket.objects.create(
+        branch=o["branch_x"], day=timezone.localdate(), prefix="B", number=1,
+        service_type=o["appointment_a"].service_type, channel="staff", issued_at=timezone.now(),
+    )  # fmt: skip
     o["family_member_a"] = FamilyMemberFactory(
         participant=a,
         full_name="Anak A",
@@ -191,6 +197,7 @@ def url_values(world: World) -> dict:
         "participant_id": o["participant_a"].pk,
         "appointment_id": o["appointment_a"].pk,
         "batch_id": 1,
+        "branch_code": o["branch_x"].code,
     }
 
 
@@ -209,6 +216,7 @@ ADMIN_OBJECTS = {
     "participants/partnercredential": lambda o: o["employer_e"].partner_credentials.first(),
     "appointments/branch": lambda o: o["branch_x"],
     "appointments/appointment": lambda o: o["appointment_a"],
+    "appointments/queueticket": lambda o: o["queue_ticket_x"],
     "claims/claim": lambda o: o["claim_a"],
     "complaints/ticket": lambda o: o["ticket_a"],
     "documents/document": lambda o: o["document_a"],
@@ -239,6 +247,9 @@ ROUTE_VALUES = {  # kwargs whose value depends on the route, by URL name
         "token": ticket_status_token(ticket=o["anonymous_ticket"]),
     },
     "admin:auth_user_password_change": lambda o: {"id": o["participant_a"].user.pk},
+    "appointments:queue_door": lambda o: {
+        "token": door_token(branch_id=o["branch_x"].pk, day=timezone.localdate())
+    },
 }
 
 

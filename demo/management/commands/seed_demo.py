@@ -115,6 +115,8 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_enrolment"),
     ("appointments", "view_appointment"),
     ("appointments", "change_appointment"),
+    ("appointments", "view_queueticket"),
+    ("appointments", "change_queueticket"),
     ("appointments", "view_servicetype"),
     ("appointments", "view_holiday"),
     ("insights", "view_dailysummary"),
