@@ -8,6 +8,8 @@ request's language: enum and field descriptions are for developers, while the AP
 follow `Accept-Language`.
 """
 
+from http import HTTPStatus
+
 from django.conf import settings
 from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -65,13 +67,17 @@ def _first_sentence(text: str) -> str:
 
 def complete_operations(result, generator, request, public):
     """A postprocessing hook: every operation gets a summary (its description's first clause
-    when it has none) and an explicit `security` (an empty list for the public calculators),
-    as strict linters ask."""
+    when it has none), an explicit `security` (an empty list for the public calculators) and
+    no response without a description (the status's phrase, "OK", at least), as strict
+    linters and generators ask."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not operation.get("summary") and operation.get("description"):
                 operation["summary"] = _first_sentence(operation["description"])
             operation.setdefault("security", [])
+            for status, response in operation.get("responses", {}).items():
+                if not response.get("description"):
+                    response["description"] = HTTPStatus(int(status)).phrase
     return result
 
 
