@@ -149,9 +149,9 @@ def test_reading_reports_needs_the_read_scope_and_posting_the_write_scope(client
         f"{BASE}/contributions", data={"rows": []}, content_type="application/json",
         **bearer(reader),
     )  # fmt: skip
-    assert "'contributions:write'" in assert_error_shape(refused, 403, "permission_denied")[
-        "message"
-    ]
+    assert (
+        "'contributions:write'" in assert_error_shape(refused, 403, "permission_denied")["message"]
+    )
 
 
 def test_the_migration_gives_every_writing_key_the_read_scope(employer_a):
