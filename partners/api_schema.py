@@ -178,11 +178,17 @@ class PartnerPagination(pagination.PageNumberPagination):
             "type": "object",
             "required": ["count", "next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "Results on all pages."},
-                "next": {**link, "description": "Absolute URL of the next page; null on the last."},
+                # The examples make a one-page answer around each operation's example item.
+                "count": {"type": "integer", "description": "Results on all pages.", "example": 1},
+                "next": {
+                    **link,
+                    "description": "Absolute URL of the next page; null on the last.",
+                    "example": None,
+                },
                 "previous": {
                     **link,
                     "description": "Absolute URL of the previous page; null on the first.",
+                    "example": None,
                 },
                 "results": schema,
             },

@@ -20,6 +20,7 @@ from participants import selectors, services
 from participants.models import Category, KpjCard, LeavingReason, kpj_validator
 from participants.nik import nik_matches_birth_date, parse_nik
 
+from . import api_examples as examples
 from .api_schema import (
     IDEMPOTENCY_PARAMETER,
     PartnerPagination,
@@ -85,6 +86,7 @@ class MemberListApi(PartnerApi, generics.ListAPIView):
 
     @extend_schema(
         operation_id="employer_members_list",
+        examples=examples.MEMBERS_LIST,
         summary="List your members",
         tags=[TAG_MEMBERS],
         parameters=[MemberFilterSerializer, *partner_headers()],
@@ -103,6 +105,7 @@ class MemberDetailApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_members_retrieve",
+        examples=examples.MEMBER_DETAIL,
         summary="Get one member by KPJ number",
         tags=[TAG_MEMBERS],
         parameters=[
@@ -163,6 +166,7 @@ class ClaimListApi(PartnerApi, generics.ListAPIView):
 
     @extend_schema(
         operation_id="employer_claims_list",
+        examples=examples.CLAIMS,
         summary="List your workers' claims",
         tags=[TAG_CLAIMS],
         parameters=[ClaimFilterSerializer, *partner_headers()],
@@ -241,6 +245,7 @@ class LeaversApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_leavers_create",
+        examples=examples.LEAVERS,
         summary="Report workers who left",
         tags=[TAG_MEMBERS],
         request=LeaversInputSerializer,
@@ -353,6 +358,7 @@ class NewMembersApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_new_members_create",
+        examples=examples.NEW_MEMBERS,
         summary="Register new workers",
         tags=[TAG_MEMBERS],
         request=NewMembersInputSerializer,

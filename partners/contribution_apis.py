@@ -27,6 +27,7 @@ from jmo_portal.api_errors import ApiError, ErrorSerializer
 from jmo_portal.api_fields import DateTimeField, MoneyField
 from participants.models import Program
 
+from . import api_examples as examples
 from . import contribution_reports as reports
 from .api_schema import (
     IDEMPOTENCY_PARAMETER,
@@ -226,6 +227,7 @@ class ContributionReportApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_list",
+        examples=examples.REPORT_LIST,
         summary="List your contribution reports",
         tags=[TAG],
         description=(
@@ -249,6 +251,7 @@ class ContributionReportApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_create",
+        examples=examples.REPORT_CREATE,
         summary="Report a month's contributions",
         tags=[TAG],
         request=ContributionReportInputSerializer,
@@ -301,6 +304,7 @@ class ContributionReportStatusApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_retrieve",
+        examples=examples.REPORT_STATUS,
         summary="Follow one contribution report",
         tags=[TAG],
         parameters=[REPORT_ID_PARAMETER, *partner_headers()],
@@ -348,6 +352,7 @@ class ContributionReportCancelApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_cancel",
+        examples=examples.REPORT_CANCEL,
         summary="Cancel a queued contribution report",
         tags=[TAG],
         request=None,

@@ -52,8 +52,10 @@ class Contract:
 
     def model_for(self, operation_id: str, status: int):
         response = self.operation(operation_id)["responses"][str(status)]
-        reference = response["content"]["application/json"]["schema"]["$ref"]
-        return getattr(self.models, reference.rsplit("/", 1)[1])
+        return self.model_of(response["content"]["application/json"])
+
+    def model_of(self, content: dict):
+        return getattr(self.models, content["schema"]["$ref"].rsplit("/", 1)[1])
 
 
 def _run(command: list[str], folder: Path) -> None:
@@ -214,3 +216,26 @@ def test_a_partner_journey_through_two_generated_clients(
 
 def _participant_of(kpj: str):
     return KpjCard.objects.select_related("participant").get(number=kpj).participant
+
+
+def test_every_example_in_the_partner_document_fits_its_generated_model(contract):
+    """Every request has an example, every operation an example of its success answer, and
+    each example validates against the strict pydantic model of its schema."""
+    checked = 0
+    for items in contract.schema["paths"].values():
+        for operation in items.values():
+            if "requestBody" in operation:
+                content = operation["requestBody"]["content"]["application/json"]
+                assert content.get("examples"), operation["operationId"]
+                for example in content["examples"].values():
+                    contract.model_of(content).model_validate(example["value"])
+                    checked += 1
+            successes = 0
+            for status, response in operation["responses"].items():
+                content = response.get("content", {}).get("application/json", {})
+                for example in content.get("examples", {}).values():
+                    contract.model_of(content).model_validate_json(json.dumps(example["value"]))
+                    successes += status.startswith("2")
+                    checked += 1
+            assert successes, operation["operationId"]
+    assert checked >= 19
