@@ -149,7 +149,9 @@ def _message(exc) -> str:
         return _("The API answers only in JSON. Send 'Accept: application/json'.")
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return _("Send the body as JSON with 'Content-Type: application/json'.")
-    if isinstance(exc, exceptions.NotFound) and not isinstance(exc, ApiError):
+    if isinstance(exc, exceptions.NotFound) and str(exc.detail) == str(
+        exceptions.NotFound.default_detail
+    ):
         return not_found_message()
     if isinstance(exc, exceptions.NotAuthenticated):
         return _(

@@ -130,6 +130,7 @@ class PartnerPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    invalid_page_message = _("This page does not exist. Start again from page 1.")
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

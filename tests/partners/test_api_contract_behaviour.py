@@ -186,3 +186,33 @@ def test_a_list_answers_absolute_paging_links(client, key_a, employer_a):
     page = client.get(f"{BASE}/contributions?page_size=1&page=2", **bearer(key_a)).json()
     assert page["next"] == f"{settings.PORTAL_BASE_URL}{BASE}/contributions?page=3&page_size=1"
     assert page["previous"] == f"{settings.PORTAL_BASE_URL}{BASE}/contributions?page_size=1"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The body is not valid JSON (line 1, column 2). Correct it and send it again."),
+        ("id", "Isi permintaan bukan JSON yang benar (baris 1, kolom 2). Perbaiki lalu kirim "
+               "lagi."),
+    ],
+)  # fmt: skip
+def test_broken_json_says_where_in_the_requests_language(client, key_a, language, expected):
+    response = client.post(
+        f"{BASE}/leavers", data="{not json", content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language, **bearer(key_a),
+    )  # fmt: skip
+    assert assert_error_shape(response, 400, "parse_error")["message"] == expected
+
+
+def test_rest_framework_messages_its_catalogue_lacks_are_indonesian_too(client, key_a):
+    response = client.post(
+        f"{BASE}/leavers", data={"leavers": []}, content_type="application/json", **bearer(key_a)
+    )
+    body = assert_error_shape(response, 400, "invalid")
+    assert body["fields"] == {"leavers": ["Isi paling sedikit 1 item."]}
+
+
+def test_a_page_past_the_last_is_a_404_that_says_so(client, key_a):
+    response = client.get(f"{BASE}/members?page=9", HTTP_ACCEPT_LANGUAGE="en", **bearer(key_a))
+    message = assert_error_shape(response, 404, "not_found")["message"]
+    assert message == "This page does not exist. Start again from page 1."
