@@ -9,6 +9,7 @@ follow `Accept-Language`.
 """
 
 from http import HTTPStatus
+from importlib import import_module
 
 from django.conf import settings
 from django.utils import translation
@@ -78,6 +79,35 @@ def complete_operations(result, generator, request, public):
             for status, response in operation.get("responses", {}).items():
                 if not response.get("description"):
                     response["description"] = HTTPStatus(int(status)).phrase
+    return result
+
+
+def _load(path: str):
+    """`module.Class.Inner` as ENUM_NAME_OVERRIDES names it (import_string stops at one dot)."""
+    module, *parts = path.split(".")
+    while parts:
+        try:
+            import_module(f"{module}.{parts[0]}")
+        except ImportError:
+            break
+        module = f"{module}.{parts.pop(0)}"
+    value = import_module(module)
+    for part in parts:
+        value = getattr(value, part)
+    return value
+
+
+def indonesian_labels(result, generator, request, public):
+    """A postprocessing hook: each enum of the portal's choices carries its Indonesian labels in
+    `x-labels-id` (value -> label), for a partner who shows them to people; the descriptions
+    stay English."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, path in settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].items():
+        choices = _load(path)
+        if name not in schemas or not isinstance(choices, type):
+            continue  # e.g. the error codes: English meanings for developers, not labels
+        with translation.override("id"):
+            schemas[name]["x-labels-id"] = {value: str(label) for value, label in choices.choices}
     return result
 
 

@@ -467,6 +467,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "jmo_portal.api_schema.complete_operations",
+        "jmo_portal.api_schema.indonesian_labels",
     ],
 }
 

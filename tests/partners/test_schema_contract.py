@@ -200,3 +200,11 @@ def test_page_size_has_its_maximum_in_the_schema(client):
     listing = schema["paths"]["/api/v1/employers/me/members"]["get"]
     (page_size,) = [p for p in listing["parameters"] if p["name"] == "page_size"]
     assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 200)
+
+
+def test_enums_carry_their_indonesian_labels_in_an_extension(client):
+    schemas = document(client, PARTNER_SCHEMA)["components"]["schemas"]
+    states = schemas["ContributionReportStatusEnum"]
+    assert states["x-labels-id"]["refused"] == "Ditolak"
+    assert "Ditolak" not in states["description"]
+    assert "x-labels-id" not in schemas["ErrorCodeEnum"]
