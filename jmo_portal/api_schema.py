@@ -49,8 +49,10 @@ requirement; a key without it gets 403.
 `Error`: `code` (an enum, each value explained), `message` (for people, Indonesian unless the
 request sends `Accept-Language: en`) and `fields` (messages per field path, e.g. `rows[2].nik`).
 
-**Headers.** Every answer counted against the rate limit carries `RateLimit-Limit`,
-`RateLimit-Remaining` and `RateLimit-Reset` (seconds); a 429 adds `Retry-After`. POSTs take an
+**Headers.** Every answer of an operation, successful ones included, carries
+`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds), except a 406 (refused
+before the key is read) and a 404 for a path that matches no operation; a 429 adds
+`Retry-After`. POSTs take an
 optional `Idempotency-Key`; a replayed answer carries `Idempotent-Replayed: true`. A report
 queued for the background is answered 202 with `Location`, its absolute status URL.
 

@@ -263,6 +263,18 @@ class PartnerApi(APIView):
             self.check_throttles(request)
             raise
 
+    def check_permissions(self, request):
+        # A call is counted before its scope is checked: a 403 then carries the rate-limit
+        # headers like every other answer, and probing scopes is throttled too.
+        self.check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request):
+        if getattr(request, "_partner_throttled", False):
+            return  # once per request, whichever path asked first
+        request._partner_throttled = True
+        super().check_throttles(request)
+
     @property
     def employer(self) -> Employer:
         return self.request.auth.employer

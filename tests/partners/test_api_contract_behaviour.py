@@ -102,6 +102,15 @@ def test_a_429_says_when_to_come_back_in_one_language(client, key_a, monkeypatch
     assert response["RateLimit-Remaining"] == "0"
 
 
+def test_a_key_without_the_scope_is_counted_and_told_its_limit(client, employer_a, monkeypatch):
+    monkeypatch.setattr(PartnerRateThrottle, "rate", "5/min", raising=False)
+    key = make_key(employer_a, scopes=[PartnerScope.CLAIMS_READ])
+    refused = client.get(f"{BASE}/members", **bearer(key))
+    allowed = client.get(f"{BASE}/claims", **bearer(key))
+    assert (refused.status_code, allowed.status_code) == (403, 200)
+    assert (refused["RateLimit-Remaining"], allowed["RateLimit-Remaining"]) == ("4", "3")
+
+
 def test_a_call_without_a_key_carries_the_per_address_limit(client, monkeypatch):
     monkeypatch.setattr(AnonymousIpThrottle, "rate", "7/min", raising=False)
     response = client.get(f"{BASE}/members")
