@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 # installed there (never globally) when npm is present; without it that test says what is missing.
 # (A stamp: npm gives the files inside packages a 1985 date, older than any package-lock.json.)
 LIGHTHOUSE := tools/lighthouse/node_modules/.installed
+# Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
+REDOCLY := tools/redocly/node_modules/.installed
 
 .PHONY: install run worker beat test lint format bench screenshots messages clean
 
@@ -22,6 +24,11 @@ $(LIGHTHOUSE): tools/lighthouse/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the Lighthouse test will say so (apt-get install nodejs npm)"; fi
+
+$(REDOCLY): tools/redocly/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tools/redocly --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the API schema lint will say so (apt-get install nodejs npm)"; fi
 
 # SQLite and in-process Celery by default; DATABASE_URL / CELERY_BROKER_URL / CACHE_URL switch
 # to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server).
@@ -43,7 +50,7 @@ beat: install
 
 # Services the environment names are used; tests that need an absent one skip with the reason,
 # or fail under REQUIRE_SERVICES=1 (as .ci/run sets).
-test: install $(LIGHTHOUSE)
+test: install $(LIGHTHOUSE) $(REDOCLY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
@@ -74,4 +81,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 tools/lighthouse/node_modules
+	rm -rf $(VENV) staticfiles var db.sqlite3 tools/lighthouse/node_modules tools/redocly/node_modules

@@ -3,10 +3,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jmo_portal.api_fields import DateTimeField
+from jmo_portal.api_fields import DateTimeField, MoneyField
+from jmo_portal.api_schema import error_responses
 from participants.selectors import participant_get_for_user
 
 from . import selectors
+
+TAG_PARTICIPANT = "Participant: own data"
 
 
 class ClaimOutputSerializer(serializers.Serializer):
@@ -18,10 +21,10 @@ class ClaimOutputSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     channel = serializers.CharField()
     event_date = serializers.DateField(allow_null=True)
-    amount_requested = serializers.IntegerField(allow_null=True)
-    amount_estimated = serializers.IntegerField(allow_null=True)
-    amount_approved = serializers.IntegerField(allow_null=True)
-    amount_paid = serializers.IntegerField(allow_null=True)
+    amount_requested = MoneyField(allow_null=True)
+    amount_estimated = MoneyField(allow_null=True)
+    amount_approved = MoneyField(allow_null=True)
+    amount_paid = MoneyField(allow_null=True)
     submitted_at = DateTimeField()
     decided_at = DateTimeField(allow_null=True)
     paid_at = DateTimeField(allow_null=True)
@@ -35,7 +38,12 @@ class ClaimListApi(APIView):
         class Meta:
             ref_name = "ClaimListItem"
 
-    @extend_schema(operation_id="me_claims_list", responses=OutputSerializer(many=True))
+    @extend_schema(
+        operation_id="me_claims_list",
+        summary="The participant's own claims",
+        tags=[TAG_PARTICIPANT],
+        responses={200: OutputSerializer(many=True), **error_responses(403, 405, 406)},
+    )
     def get(self, request):
         participant = participant_get_for_user(user=request.user)
         claims = selectors.claims_for_participant(participant=participant) if participant else []
@@ -68,7 +76,12 @@ class ClaimDetailApi(APIView):
         timeline = EventSerializer(source="events.all", many=True)
         required_documents = DocumentSerializer(source="requirements.all", many=True)
 
-    @extend_schema(operation_id="me_claims_retrieve", responses=OutputSerializer)
+    @extend_schema(
+        operation_id="me_claims_retrieve",
+        summary="One of the participant's own claims",
+        tags=[TAG_PARTICIPANT],
+        responses={200: OutputSerializer, **error_responses(403, 404, 405, 406)},
+    )
     def get(self, request, claim_id: int):
         claim = selectors.claim_get_for_participant(
             participant=participant_get_for_user(user=request.user), claim_id=claim_id

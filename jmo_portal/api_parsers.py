@@ -11,6 +11,7 @@ so the size is bounded here too: at most that many bytes are read (a view may al
 """
 
 import io
+import json
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -44,6 +45,18 @@ def json_depth_check(data, limit: int) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
+def _not_json(cause) -> ParseError:
+    if isinstance(cause, json.JSONDecodeError):
+        return ParseError(
+            _(
+                "The body is not valid JSON (line %(line)s, column %(column)s). Correct it "
+                "and send it again."
+            )
+            % {"line": cause.lineno, "column": cause.colno}
+        )
+    return ParseError(_("The body is not valid JSON in UTF-8. Correct it and send it again."))
+
+
 class BoundedJSONParser(parsers.JSONParser):
     """DRF's JSON parser with a nesting limit: a 400 in the API error shape, never a 500."""
 
@@ -62,5 +75,9 @@ class BoundedJSONParser(parsers.JSONParser):
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             raise _too_deep() from None
+        except ParseError as exc:
+            # DRF's message is English whatever the language ("JSON parse error - ..."): say
+            # the same in the request's language, with where the JSON broke.
+            raise _not_json(exc.__context__) from None
         json_depth_check(data, settings.API_JSON_MAX_DEPTH)
         return data

@@ -11,8 +11,11 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from .api_errors import api_error_response, is_api_path
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +33,37 @@ LAST_RESORT_500 = (
 )
 
 
+def page_not_found(request, exception):
+    """Django's 404 page, except under /api/: a program gets the API's JSON error body there,
+    for a path no route matches too (`contributions/abc`, `members/`)."""
+    if is_api_path(request.path):
+        message = _("Nothing was found at this address. Check the path and the id in it.")
+        return api_error_response(request, status=404, code="not_found", message=message)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's 400 (e.g. a Host header it does not serve), in JSON under /api/."""
+    if is_api_path(request.path):
+        message = _("The request could not be read. Check its headers and body.")
+        return api_error_response(request, status=400, code="invalid", message=message)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """Django's 403, in JSON under /api/."""
+    if is_api_path(request.path):
+        message = _("You may not do this with these credentials.")
+        return api_error_response(request, status=403, code="permission_denied", message=message)
+    return defaults.permission_denied(request, exception)
+
+
 def server_error(request, template_name="500.html"):
     """The 500 page, rendered without a request context: the request that failed may be what is
-    broken (its session, its user), so the template uses neither."""
+    broken (its session, its user), so the template uses neither. Under /api/ the JSON body."""
+    if is_api_path(request.path):
+        message = _("Something went wrong on our side. Try again in a few minutes.")
+        return api_error_response(request, status=500, code="error", message=message)
     try:
         return HttpResponseServerError(loader.get_template(template_name).render())
     except Exception:

@@ -3,38 +3,42 @@
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from jmo_portal.api_errors import ErrorSerializer
+from jmo_portal.api_fields import MoneyField
+from jmo_portal.api_schema import error_responses
 
 from . import rules
 from .selectors import balance_get_for_participant, participant_get_for_user, rules_load
 
+TAG_PUBLIC = "Public: simulators"
+TAG_PARTICIPANT = "Participant: own data"
+
 
 class ProgramSerializer(serializers.Serializer):
     program = serializers.CharField()
-    employer = serializers.IntegerField()
-    worker = serializers.IntegerField()
-    total = serializers.IntegerField()
-    government = serializers.IntegerField(
+    employer = MoneyField()
+    worker = MoneyField()
+    total = MoneyField()
+    government = MoneyField(
         help_text=_("Paid by the government (JKP); not charged to employer or worker.")
     )
-    recomposed = serializers.IntegerField(
+    recomposed = MoneyField(
         help_text=_("Part of the employer's JKK/JKM contribution that funds JKP.")
     )
 
 
 class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    opening = serializers.IntegerField()
-    contributions = serializers.IntegerField()
-    returns = serializers.IntegerField()
-    closing = serializers.IntegerField()
+    opening = MoneyField()
+    contributions = MoneyField()
+    returns = MoneyField()
+    closing = MoneyField()
 
 
 class CardSerializer(serializers.Serializer):
@@ -50,6 +54,7 @@ class CardSerializer(serializers.Serializer):
     def _balance(self, card):
         return getattr(card, "balance", None)
 
+    @extend_schema_field(MoneyField())
     def get_balance(self, card) -> int:
         row = self._balance(card)
         return row.balance if row else 0
@@ -75,9 +80,9 @@ class PostingSerializer(serializers.Serializer):
     kind = serializers.CharField()
     program = serializers.CharField()
     month = serializers.DateField(format="%Y-%m")
-    employer = serializers.IntegerField(source="employer_amount")
-    worker = serializers.IntegerField(source="worker_amount")
-    amount = serializers.IntegerField()
+    employer = MoneyField(source="employer_amount")
+    worker = MoneyField(source="worker_amount")
+    amount = MoneyField()
     paid_on = serializers.DateField()
 
 
@@ -104,7 +109,7 @@ class ContributionSimulationApi(SimulationApi):
         on_date = serializers.DateField(
             help_text=_("The day the contribution is for (YYYY-MM-DD).")
         )
-        monthly_wage = serializers.IntegerField(
+        monthly_wage = MoneyField(
             required=False, min_value=1, help_text=_("PPU wage, BPU declared income, Jakon wage.")
         )
         jkk_risk_class = serializers.IntegerField(required=False, min_value=1, max_value=5)
@@ -114,8 +119,8 @@ class ContributionSimulationApi(SimulationApi):
             help_text=_("PPU: the employer is eligible for the JKK relief (PP 7/2025)."),
         )
         include_jht = serializers.BooleanField(required=False, default=False)
-        jht_amount = serializers.IntegerField(required=False, min_value=1)
-        project_value = serializers.IntegerField(required=False, min_value=1)
+        jht_amount = MoneyField(required=False, min_value=1)
+        project_value = MoneyField(required=False, min_value=1)
         pmi_phase = serializers.ChoiceField(
             required=False, choices=[rules.PMI_PRE_DEPARTURE, rules.PMI_PLACEMENT]
         )
@@ -126,7 +131,7 @@ class ContributionSimulationApi(SimulationApi):
             ref_name = "ContributionSimulationOutput"
 
         programs = ProgramSerializer(many=True)
-        total = serializers.IntegerField()
+        total = MoneyField()
         rules_valid_on = serializers.DateField()
         unconfirmed = serializers.BooleanField(
             help_text=_("True when a rule used is not yet confirmed by a second source.")
@@ -134,8 +139,10 @@ class ContributionSimulationApi(SimulationApi):
 
     @extend_schema(
         operation_id="simulate_contribution",
+        summary="Calculate a month's contributions",
+        tags=[TAG_PUBLIC],
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: OutputSerializer, **error_responses(400, 405, 406, 429)},
         auth=[],
     )
     def post(self, request):
@@ -182,8 +189,10 @@ class PensionAgeApi(SimulationApi):
 
     @extend_schema(
         operation_id="simulate_pension_age",
+        summary="Pension age for a birth year",
+        tags=[TAG_PUBLIC],
         parameters=[OpenApiParameter("year", int, required=True)],
-        responses={200: OutputSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: OutputSerializer, **error_responses(400, 405, 406, 429)},
         auth=[],
     )
     def get(self, request):
@@ -198,8 +207,8 @@ class JhtProjectionApi(SimulationApi):
         class Meta:
             ref_name = "JhtProjectionInput"
 
-        balance = serializers.IntegerField(min_value=0)
-        monthly_wage = serializers.IntegerField(min_value=0)
+        balance = MoneyField(min_value=0)
+        monthly_wage = MoneyField(min_value=0)
         years = serializers.IntegerField(min_value=1, max_value=50)
         annual_return = serializers.DecimalField(
             max_digits=5, decimal_places=2, min_value=0, max_value=30
@@ -213,12 +222,14 @@ class JhtProjectionApi(SimulationApi):
             ref_name = "JhtProjectionOutput"
 
         years = YearSerializer(many=True)
-        final_balance = serializers.IntegerField()
+        final_balance = MoneyField()
 
     @extend_schema(
         operation_id="simulate_jht_projection",
+        summary="Project a JHT balance",
+        tags=[TAG_PUBLIC],
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: OutputSerializer, **error_responses(400, 405, 406, 429)},
         auth=[],
     )
     def post(self, request):
@@ -244,15 +255,17 @@ class MyBalanceApi(APIView):
         class Meta:
             ref_name = "MyBalanceOutput"
 
-        balance = serializers.IntegerField()
+        balance = MoneyField()
         last_contribution_month = serializers.CharField(allow_null=True)
         cards = CardSerializer(many=True)
         postings = PostingPageSerializer()
 
     @extend_schema(
         operation_id="me_balance",
+        summary="The participant's own JHT balance",
+        tags=[TAG_PARTICIPANT],
         parameters=[OpenApiParameter("page", int, required=False)],
-        responses={200: OutputSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: OutputSerializer, **error_responses(403, 404, 405, 406)},
     )
     def get(self, request):
         participant = participant_get_for_user(user=request.user)

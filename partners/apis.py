@@ -15,18 +15,26 @@ from rest_framework.response import Response
 
 from claims.choices import Program
 from claims.choices import Status as ClaimStatus
-from jmo_portal.api_fields import DateTimeField
+from jmo_portal.api_fields import DateTimeField, OptionalEmailField
 from participants import selectors, services
 from participants.models import Category, KpjCard, LeavingReason, kpj_validator
 from participants.nik import nik_matches_birth_date, parse_nik
 
-from .api_schema import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, PartnerPagination
+from . import api_examples as examples
+from .api_schema import (
+    IDEMPOTENCY_PARAMETER,
+    PartnerPagination,
+    partner_headers,
+    partner_responses,
+)
 from .auth import PartnerApi, partner_scope
 from .idempotency import idempotent_response
 from .models import PartnerScope
 from .selectors import claims_for_employer
 
 MAX_ROWS = 1000
+TAG_MEMBERS = "Partner: members"
+TAG_CLAIMS = "Partner: claims"
 
 
 def _today():
@@ -78,8 +86,13 @@ class MemberListApi(PartnerApi, generics.ListAPIView):
 
     @extend_schema(
         operation_id="employer_members_list",
-        parameters=[MemberFilterSerializer],
-        responses={200: MemberSerializer(many=True), **READ_ERRORS},
+        examples=examples.MEMBERS_LIST,
+        summary="List your members",
+        tags=[TAG_MEMBERS],
+        parameters=[MemberFilterSerializer, *partner_headers()],
+        responses=partner_responses(
+            {200: MemberSerializer(many=True)}, scope=PartnerScope.MEMBERS_READ
+        ),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -92,10 +105,20 @@ class MemberDetailApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_members_retrieve",
+        examples=examples.MEMBER_DETAIL,
+        summary="Get one member by KPJ number",
+        tags=[TAG_MEMBERS],
         parameters=[
-            OpenApiParameter("kpj", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^\d{11}$")
+            OpenApiParameter(
+                "kpj",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^\d{11}$",
+                description="The member's 11-digit KPJ number.",
+            ),
+            *partner_headers(),
         ],
-        responses={200: MemberSerializer, **READ_ERRORS},
+        responses=partner_responses({200: MemberSerializer}, scope=PartnerScope.MEMBERS_READ),
     )
     def get(self, request, kpj: str):
         card = selectors.kpj_card_get_for_employer(employer=self.employer, number=kpj)
@@ -143,8 +166,13 @@ class ClaimListApi(PartnerApi, generics.ListAPIView):
 
     @extend_schema(
         operation_id="employer_claims_list",
-        parameters=[ClaimFilterSerializer],
-        responses={200: PartnerClaimSerializer(many=True), **READ_ERRORS},
+        examples=examples.CLAIMS,
+        summary="List your workers' claims",
+        tags=[TAG_CLAIMS],
+        parameters=[ClaimFilterSerializer, *partner_headers()],
+        responses=partner_responses(
+            {200: PartnerClaimSerializer(many=True)}, scope=PartnerScope.CLAIMS_READ
+        ),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -217,9 +245,14 @@ class LeaversApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_leavers_create",
+        examples=examples.LEAVERS,
+        summary="Report workers who left",
+        tags=[TAG_MEMBERS],
         request=LeaversInputSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: LeaversResultSerializer, **WRITE_ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER, *partner_headers(write_statuses=[200])],
+        responses=partner_responses(
+            {200: LeaversResultSerializer}, scope=PartnerScope.MEMBERS_WRITE, write=True
+        ),
     )
     def post(self, request):
         def perform():
@@ -248,7 +281,7 @@ class NewMemberInputSerializer(serializers.Serializer):
     )
     joined_on = serializers.DateField()
     phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    email = OptionalEmailField()
 
     class Meta:
         ref_name = "PartnerNewMemberInput"
@@ -325,9 +358,14 @@ class NewMembersApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_new_members_create",
+        examples=examples.NEW_MEMBERS,
+        summary="Register new workers",
+        tags=[TAG_MEMBERS],
         request=NewMembersInputSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: NewMembersResultSerializer, **WRITE_ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER, *partner_headers(write_statuses=[201])],
+        responses=partner_responses(
+            {201: NewMembersResultSerializer}, scope=PartnerScope.MEMBERS_WRITE, write=True
+        ),
     )
     def post(self, request):
         def perform():

@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 from core.models import AuditEvent
 from participants.models import Employer, User
 
-from .models import PartnerCredential
+from .models import PartnerCredential, PartnerScope
+from .ratelimit import ReportingThrottleMixin, rate_limit_headers
 
 KEY_PREFIX = "jmo"
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
@@ -153,38 +154,67 @@ class PartnerKeyAuthentication(BaseAuthentication):
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    """The key is a plain bearer token (no OAuth flow issues it), but each operation's security
+    requirement lists the scope the key must hold, as OpenAPI 3.1 allows for any scheme."""
+
     target_class = "partners.auth.PartnerKeyAuthentication"
     name = "partnerKey"
 
+    def get_security_requirement(self, auto_schema):
+        scopes = [
+            permission.scope_for(auto_schema.method)
+            for permission in getattr(auto_schema.view, "permission_classes", [])
+            if issubclass(permission, _ScopePermission)
+        ]
+        return {self.name: [scope for scope in scopes if scope]}
+
     def get_security_definition(self, auto_schema):
+        scopes = ", ".join(f"`{scope.value}` ({scope.label})" for scope in PartnerScope)
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Partner API key `jmo_<prefix>_<secret>` issued in the staff admin.",
+            "description": (
+                "Partner API key `jmo_<prefix>_<secret>`, issued by the branch in the staff "
+                f"admin with its scopes: {scopes}. Each operation lists the scope it needs; "
+                "without it the answer is 403."
+            ),
         }
 
 
 class _ScopePermission(permissions.BasePermission):
-    scope = ""
+    """Lets through keys holding the scope of the request's method (`scopes`: method -> scope,
+    "*" for any method); a method with no scope is denied."""
+
+    scopes: dict[str, str] = {}
+
+    @classmethod
+    def scope_for(cls, method: str) -> str | None:
+        return cls.scopes.get(method.upper(), cls.scopes.get("*"))
+
+    @property
+    def scope(self) -> str:
+        return ", ".join(sorted(set(self.scopes.values())))
 
     def has_permission(self, request, view):
         credential = request.auth
         if not isinstance(credential, PartnerCredential):
             return False  # DRF answers 401 when nobody is authenticated, 403 otherwise
-        if not credential.has_scope(self.scope):
-            self.message = _("This API key does not have the '%(scope)s' scope.") % {
-                "scope": self.scope
-            }
+        scope = self.scope_for(request.method)
+        if scope is None or not credential.has_scope(scope):
+            self.message = _("This API key does not have the '%(scope)s' scope.") % {"scope": scope}
             return False
         return True
 
 
-def partner_scope(scope: str) -> type[permissions.BasePermission]:
-    """A permission class that lets through only keys holding `scope`."""
-    return type(f"HasScope_{scope.replace(':', '_')}", (_ScopePermission,), {"scope": scope})
+def partner_scope(scope: str, **by_method: str) -> type[permissions.BasePermission]:
+    """A permission class that lets through only keys holding `scope`, or for the methods named
+    (`GET=...`), the scope given for that method."""
+    scopes = {"*": scope, **{method.upper(): value for method, value in by_method.items()}}
+    name = "_".join(sorted(set(scopes.values()))).replace(":", "_")
+    return type(f"HasScope_{name}", (_ScopePermission,), {"scopes": scopes})
 
 
-class PartnerRateThrottle(throttling.SimpleRateThrottle):
+class PartnerRateThrottle(ReportingThrottleMixin, throttling.SimpleRateThrottle):
     """Per credential, so one busy partner cannot slow down the others."""
 
     scope = "partner"
@@ -195,7 +225,7 @@ class PartnerRateThrottle(throttling.SimpleRateThrottle):
         return None
 
 
-class AnonymousIpThrottle(throttling.AnonRateThrottle):
+class AnonymousIpThrottle(ReportingThrottleMixin, throttling.AnonRateThrottle):
     """Per client IP for calls without a valid key; NUM_PROXIES decides which address counts."""
 
     scope = "partner_anon"
@@ -219,6 +249,12 @@ class PartnerApi(APIView):
             response["Content-Language"] = translation.get_language()
             return response
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in rate_limit_headers(request).items():
+            response[name] = value
+        return response
+
     def initial(self, request, *args, **kwargs):
         try:
             super().initial(request, *args, **kwargs)
@@ -226,6 +262,18 @@ class PartnerApi(APIView):
             # Failed and missing keys count against the caller's IP, so guessing keys is throttled.
             self.check_throttles(request)
             raise
+
+    def check_permissions(self, request):
+        # A call is counted before its scope is checked: a 403 then carries the rate-limit
+        # headers like every other answer, and probing scopes is throttled too.
+        self.check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request):
+        if getattr(request, "_partner_throttled", False):
+            return  # once per request, whichever path asked first
+        request._partner_throttled = True
+        super().check_throttles(request)
 
     @property
     def employer(self) -> Employer:

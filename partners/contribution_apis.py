@@ -1,5 +1,5 @@
 """`/api/v1/employers/me/contributions`: post a report, list them, follow one, cancel one
-(all with scope contributions:write).
+(reading needs the scope contributions:read, posting and cancelling contributions:write).
 
 Below CONTRIBUTIONS_ASYNC_ROWS rows the report is checked and posted inside the request
 (201, with the amounts the portal computed per row and program). From that size on it is
@@ -13,36 +13,48 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from core.notifications import absolute_url
 from jmo_portal.api_errors import ApiError, ErrorSerializer
+from jmo_portal.api_fields import DateTimeField, MoneyField
 from participants.models import Program
 
+from . import api_examples as examples
 from . import contribution_reports as reports
-from .api_schema import IDEMPOTENCY_PARAMETER, READ_ERRORS, WRITE_ERRORS, PartnerPagination
+from .api_schema import (
+    IDEMPOTENCY_PARAMETER,
+    PartnerPagination,
+    partner_headers,
+    partner_responses,
+)
 from .auth import PartnerApi, partner_scope
 from .idempotency import idempotent_response
 from .models import ContributionReport, PartnerScope
 
 # The id in `contributions/{report_id}` URLs: the route takes digits only, so never negative.
 REPORT_ID_PARAMETER = OpenApiParameter(
-    "report_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH
+    "report_id",
+    {"type": "integer", "minimum": 0},
+    OpenApiParameter.PATH,
+    description="The report's `id`, as in its `status_url`.",
 )
+TAG = "Partner: contribution reports"
 
 # Request -----------------------------------------------------------------------------------
 
 
 class ContributionAmountInputSerializer(serializers.Serializer):
     program = serializers.ChoiceField(choices=Program.choices)
-    employer = serializers.IntegerField(
-        min_value=0, max_value=10**12, help_text="Employer share, whole rupiah."
-    )
-    worker = serializers.IntegerField(
-        min_value=0, max_value=10**12, help_text="Worker share, whole rupiah."
-    )
+    employer = MoneyField(min_value=0, max_value=10**12, help_text="Employer share, whole rupiah.")
+    worker = MoneyField(min_value=0, max_value=10**12, help_text="Worker share, whole rupiah.")
 
     class Meta:
         ref_name = "PartnerContributionAmountInput"
@@ -58,9 +70,7 @@ class ContributionRowInputSerializer(serializers.Serializer):
     month = serializers.RegexField(
         r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", help_text="The month paid for, YYYY-MM."
     )
-    wage = serializers.IntegerField(
-        min_value=1, max_value=10**12, help_text="Monthly wage, whole rupiah."
-    )
+    wage = MoneyField(min_value=1, max_value=10**12, help_text="Monthly wage, whole rupiah.")
     amounts = ContributionAmountInputSerializer(
         many=True,
         required=False,
@@ -86,9 +96,9 @@ class ContributionReportInputSerializer(serializers.Serializer):
 
 class ProgramAmountSerializer(serializers.Serializer):
     program = serializers.ChoiceField(choices=Program.choices)
-    employer = serializers.IntegerField()
-    worker = serializers.IntegerField()
-    total = serializers.IntegerField()
+    employer = MoneyField()
+    worker = MoneyField()
+    total = MoneyField()
 
     class Meta:
         ref_name = "PartnerContributionProgramAmount"
@@ -98,17 +108,17 @@ class ContributionRowResultSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Index of the row in the request.")
     kpj = serializers.CharField()
     month = serializers.CharField()
-    wage = serializers.IntegerField()
+    wage = MoneyField()
     programs = ProgramAmountSerializer(many=True)
-    total = serializers.IntegerField()
+    total = MoneyField()
 
     class Meta:
         ref_name = "PartnerContributionRowResult"
 
 
 class ShareTotalsSerializer(serializers.Serializer):
-    employer = serializers.IntegerField()
-    worker = serializers.IntegerField()
+    employer = MoneyField()
+    worker = MoneyField()
 
     class Meta:
         ref_name = "PartnerContributionShareTotals"
@@ -117,7 +127,7 @@ class ShareTotalsSerializer(serializers.Serializer):
 class ReportTotalsSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     postings = serializers.IntegerField()
-    total = serializers.IntegerField()
+    total = MoneyField()
     programs = serializers.DictField(child=ShareTotalsSerializer())
 
     class Meta:
@@ -133,9 +143,9 @@ class ReportStatusSerializer(serializers.Serializer):
     progress = serializers.IntegerField(
         help_text="Percent; 100 once final (posted, refused or cancelled)."
     )
-    created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
+    created_at = DateTimeField()
+    started_at = DateTimeField(allow_null=True)
+    finished_at = DateTimeField(allow_null=True)
     status_url = serializers.SerializerMethodField()
     totals = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
@@ -143,9 +153,11 @@ class ReportStatusSerializer(serializers.Serializer):
     class Meta:
         ref_name = "PartnerContributionReportStatus"
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(
+        {"type": "string", "format": "uri", "description": "Absolute URL to poll this report."}
+    )
     def get_status_url(self, report) -> str:
-        return reverse("api-employer-contribution", args=[report.pk])
+        return absolute_url(reverse("api-employer-contribution", args=[report.pk]))
 
     @extend_schema_field(ReportTotalsSerializer(allow_null=True))
     def get_totals(self, report):
@@ -185,8 +197,10 @@ class ContributionReportApi(PartnerApi):
     """Report a month's contributions for many workers: checked against the dated rules,
     posted all or none; large reports are answered 202 and processed in the background."""
 
-    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
-    # GET lists the reports (described in its extend_schema); the schema pages it with this.
+    # POST reports a month (a write); GET lists the reports (a read).
+    permission_classes = [
+        partner_scope(PartnerScope.CONTRIBUTIONS_WRITE, GET=PartnerScope.CONTRIBUTIONS_READ)
+    ]
     pagination_class = PartnerPagination
 
     @property
@@ -213,12 +227,17 @@ class ContributionReportApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_list",
+        examples=examples.REPORT_LIST,
+        summary="List your contribution reports",
+        tags=[TAG],
         description=(
             "Your contribution reports, newest first, 50 a page, each as its status URL shows "
             "it; filter by `status`."
         ),
-        parameters=[ReportFilterSerializer],
-        responses={200: ReportStatusSerializer(many=True), **READ_ERRORS},
+        parameters=[ReportFilterSerializer, *partner_headers()],
+        responses=partner_responses(
+            {200: ReportStatusSerializer(many=True)}, scope=PartnerScope.CONTRIBUTIONS_READ
+        ),
     )
     def get(self, request):
         filters = ReportFilterSerializer(data=request.query_params)
@@ -232,14 +251,28 @@ class ContributionReportApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_create",
+        examples=examples.REPORT_CREATE,
+        summary="Report a month's contributions",
+        tags=[TAG],
         request=ContributionReportInputSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
-        responses={
-            201: ReportPostedSerializer,
-            202: ReportStatusSerializer,
-            413: ErrorSerializer,
-            **WRITE_ERRORS,
-        },
+        parameters=[
+            IDEMPOTENCY_PARAMETER,
+            *partner_headers(write_statuses=[201, 202], location_statuses=[202]),
+        ],
+        responses=partner_responses(
+            {
+                201: OpenApiResponse(
+                    ReportPostedSerializer,
+                    description="Checked and posted now (below the background size).",
+                ),
+                202: OpenApiResponse(
+                    ReportStatusSerializer,
+                    description="Stored and queued; poll `Location` (= `status_url`).",
+                ),
+            },
+            scope=PartnerScope.CONTRIBUTIONS_WRITE,
+            write=True,
+        ),
     )
     def post(self, request):
         def perform():
@@ -267,12 +300,17 @@ class ContributionReportApi(PartnerApi):
 class ContributionReportStatusApi(PartnerApi):
     """State and progress of one of your contribution reports; another company's is a 404."""
 
-    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_WRITE)]
+    permission_classes = [partner_scope(PartnerScope.CONTRIBUTIONS_READ)]
 
     @extend_schema(
         operation_id="employer_contributions_retrieve",
-        parameters=[REPORT_ID_PARAMETER],
-        responses={200: ReportStatusSerializer, **READ_ERRORS},
+        examples=examples.REPORT_STATUS,
+        summary="Follow one contribution report",
+        tags=[TAG],
+        parameters=[REPORT_ID_PARAMETER, *partner_headers()],
+        responses=partner_responses(
+            {200: ReportStatusSerializer}, scope=PartnerScope.CONTRIBUTIONS_READ
+        ),
     )
     def get(self, request, report_id: int):
         report = reports.contribution_report_get_for_employer(
@@ -290,12 +328,12 @@ def _not_cancellable(status: str) -> ApiError:
               "its status URL; once it is posted, only a reversal request to your BPJS "
               "Ketenagakerjaan branch can undo it."),
         ),
-        ContributionReport.Status.DONE: (
+        ContributionReport.Status.POSTED: (
             "report_posted",
             _("This report is already posted and can no longer be cancelled. To undo it, send "
               "a reversal request to your BPJS Ketenagakerjaan branch."),
         ),
-        ContributionReport.Status.FAILED: (
+        ContributionReport.Status.REFUSED: (
             "report_refused",
             _("This report was refused, so nothing of it was posted and there is nothing to "
               "cancel. Correct the rows named in its error and send the report again."),
@@ -314,11 +352,30 @@ class ContributionReportCancelApi(PartnerApi):
 
     @extend_schema(
         operation_id="employer_contributions_cancel",
+        examples=examples.REPORT_CANCEL,
+        summary="Cancel a queued contribution report",
+        tags=[TAG],
         request=None,
-        parameters=[REPORT_ID_PARAMETER, IDEMPOTENCY_PARAMETER],
-        responses={200: ReportStatusSerializer, 409: ErrorSerializer, **READ_ERRORS,
-                   **WRITE_ERRORS},
-    )  # fmt: skip
+        parameters=[
+            REPORT_ID_PARAMETER,
+            IDEMPOTENCY_PARAMETER,
+            *partner_headers(write_statuses=[200]),
+        ],
+        responses=partner_responses(
+            {200: ReportStatusSerializer},
+            scope=PartnerScope.CONTRIBUTIONS_WRITE,
+            write=True,
+            extra={
+                409: OpenApiResponse(
+                    ErrorSerializer,
+                    description=(
+                        "The report is past cancelling: `code` is `report_processing`, "
+                        "`report_posted` or `report_refused`, and the message says what to do."
+                    ),
+                )
+            },
+        ),
+    )
     def post(self, request, report_id: int):
         def perform():
             try:

@@ -205,6 +205,8 @@ def contribution_report_create(
         row_count=len(rows),
         payload=[row.as_payload() for row in rows] if deferred else [],
         language=language,
+        # A report checked inside the request starts now; a deferred one when a worker claims it.
+        started_at=None if deferred else timezone.now(),
     )
 
 
@@ -480,7 +482,7 @@ def _post(report: ContributionReport, checker: _Checker, rows: list[Row]) -> Non
             }  # fmt: skip
         raise ReportRefused(errors) from None
     now = timezone.now()
-    report.status, report.finished_at = ContributionReport.Status.DONE, now
+    report.status, report.finished_at = ContributionReport.Status.POSTED, now
     report.processed_rows, report.payload = report.row_count, []
     report.result = {"totals": _totals(checker.planned, len(rows))}
     report.save(update_fields=["status", "finished_at", "processed_rows", "payload", "result"])
@@ -535,10 +537,10 @@ def contribution_report_process(*, report_id: int, worker: str) -> str:
                 try:
                     with transaction.atomic():
                         _post(report, checker, rows)
-                    return ContributionReport.Status.DONE
+                    return ContributionReport.Status.POSTED
                 except ReportRefused as exc:
                     checker.errors = exc.errors
-            report.status, report.finished_at = ContributionReport.Status.FAILED, timezone.now()
+            report.status, report.finished_at = ContributionReport.Status.REFUSED, timezone.now()
             report.processed_rows, report.payload = report.row_count, []
             report.result = {"error": _refusal(checker.errors)}
             report.save(

@@ -25,6 +25,7 @@ from participants.models import Employer
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
@@ -63,7 +64,7 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
             fields={HEADER: [str(_("Already used with another body or endpoint."))]},
         )
     response = Response(record.response_body, status=record.response_status)
-    response["Idempotent-Replayed"] = "true"
+    response[REPLAYED_HEADER] = "true"
     return response
 
 

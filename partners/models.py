@@ -20,6 +20,7 @@ from core.models import BaseModel
 
 
 class PartnerScope(models.TextChoices):
+    CONTRIBUTIONS_READ = "contributions:read", _("Read contribution reports")
     CONTRIBUTIONS_WRITE = "contributions:write", _("Report contributions")
     MEMBERS_READ = "members:read", _("Read members")
     MEMBERS_WRITE = "members:write", _("Register members and report leavers")
@@ -102,8 +103,11 @@ class ContributionReport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         PROCESSING = "processing", _("Processing")
-        DONE = "done", _("Posted")
-        FAILED = "failed", _("Refused")
+        # One name per state, the same in `status`, its label and the 409 codes
+        # (`report_posted`, `report_refused`); until migration 0002 they were stored as
+        # "done" and "failed".
+        POSTED = "posted", _("Posted")
+        REFUSED = "refused", _("Refused")
         CANCELLED = "cancelled", _("Cancelled")
 
     employer = models.ForeignKey(
@@ -155,7 +159,7 @@ class ContributionReport(models.Model):
     @property
     def is_final(self) -> bool:
         """Nothing more happens to the report: posted, refused or cancelled."""
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
+        return self.status in (self.Status.POSTED, self.Status.REFUSED, self.Status.CANCELLED)
 
     @property
     def progress(self) -> int:

@@ -166,7 +166,10 @@ def test_errors_are_indonesian_by_default_and_english_on_request(client):
     english = client.get(MEMBERS, HTTP_ACCEPT_LANGUAGE="en")
     assert indonesian["Content-Language"] == "id"
     assert english["Content-Language"] == "en"
-    assert english.json()["message"] == "Authentication credentials were not provided."
+    assert english.json()["message"] == (
+        "No credentials were sent. A partner sends its API key as "
+        "'Authorization: Bearer <key>'; a participant logs in first."
+    )
     assert indonesian.json()["message"] != english.json()["message"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.get(MEMBERS).json()["message"] == english.json()["message"]
@@ -256,7 +259,7 @@ def test_the_schema_documents_every_partner_endpoint_with_the_bearer_scheme(clie
         assert f"/api/v1/employers/me/{path}" in paths
     assert schema["components"]["securitySchemes"]["partnerKey"]["scheme"] == "bearer"
     leavers = paths["/api/v1/employers/me/leavers"]["post"]
-    assert {"partnerKey": []} in leavers["security"]
+    assert leavers["security"] == [{"partnerKey": ["members:write"]}]
     assert "422" in leavers["responses"]
     report = paths["/api/v1/employers/me/contributions"]["post"]
     assert {"202", "201", "413", "415", "422"} <= set(report["responses"])

@@ -4,6 +4,7 @@ idempotent, own workers only, scope, JSON only, no mass assignment, never counte
 import datetime
 
 import pytest
+from django.conf import settings
 
 from core.models import AuditEvent
 from participants import page_cache
@@ -52,7 +53,7 @@ def test_ppu_amounts_follow_domain_rates_for_risk_class_2(client, key_a, card_a)
         "JP": (100_000, 50_000),
     }
     assert body["rows"][0]["total"] == 477_000
-    assert body["report"]["status"] == "done"
+    assert body["report"]["status"] == "posted"
     assert body["report"]["progress"] == 100
     assert body["report"]["totals"]["postings"] == 4
     assert ContributionPosting.objects.filter(kpj_card=card_a).count() == 4
@@ -354,7 +355,7 @@ def test_balances_statuses_and_owners_cannot_be_set(client, key_a, card_a, emplo
                  participant=1, amount=1, kind="returns", paid_on="2000-01-01")  # fmt: skip
     response = post(
         client, key_a,
-        {"rows": [sneaky], "status": "done", "employer": employer_b.pk, "row_count": 0},
+        {"rows": [sneaky], "status": "posted", "employer": employer_b.pk, "row_count": 0},
     )  # fmt: skip
     assert response.status_code == 201, response.json()
     card_a.refresh_from_db()
@@ -372,10 +373,10 @@ def test_balances_statuses_and_owners_cannot_be_set(client, key_a, card_a, emplo
 def test_status_url_shows_own_reports_only(client, key_a, key_b, card_a):
     body = post(client, key_a, {"rows": [row()]}).json()
     url = body["report"]["status_url"]
-    assert url == f"{URL}/{body['report']['id']}"
+    assert url == f"{settings.PORTAL_BASE_URL}{URL}/{body['report']['id']}"
     mine = client.get(url, **bearer(key_a))
     assert mine.status_code == 200
-    assert mine.json()["status"] == "done"
+    assert mine.json()["status"] == "posted"
     assert mine.json()["totals"]["total"] == 477_000
     assert client.get(url, **bearer(key_b)).status_code == 404
 
@@ -405,7 +406,7 @@ def test_a_large_report_is_accepted_with_202_and_processed_by_the_task(
     assert response["Location"] == response.json()["status_url"]
     assert response.json()["status"] == "queued"
     status = client.get(response["Location"], **bearer(key_a)).json()
-    assert (status["status"], status["progress"], status["processed_rows"]) == ("done", 100, 3)
+    assert (status["status"], status["progress"], status["processed_rows"]) == ("posted", 100, 3)
     assert status["totals"]["postings"] == 12
     assert KpjBalance.objects.get(kpj_card=card_a).balance == 3 * 285_000
     report = ContributionReport.objects.get()
@@ -423,7 +424,7 @@ def test_a_large_report_with_a_bad_row_fails_whole_and_says_why(
         response = post(client, key_a, {"rows": rows}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 202
     status = client.get(response["Location"], **bearer(key_a)).json()
-    assert (status["status"], status["progress"]) == ("failed", 100)
+    assert (status["status"], status["progress"]) == ("refused", 100)
     assert status["totals"] is None
     assert list(status["error"]["fields"]) == ["rows[1].kpj"]
     assert "None of your workers" in status["error"]["fields"]["rows[1].kpj"][0]
@@ -442,7 +443,7 @@ def test_the_service_decides_posting_now_or_queuing_by_the_report_size(
         posted = contribution_report_submit(
             employer=employer_a, rows=small, credential=None, language="id"
         )
-    assert (posted.queued, posted.report.status, len(posted.rows)) == (False, "done", 1)
+    assert (posted.queued, posted.report.status, len(posted.rows)) == (False, "posted", 1)
     assert callbacks == [page_cache._drop_changed_versions]  # no task: posted already
 
     large = report_rows_parse({"rows": [row(month="2025-02"), row(month="2025-03")]}, today=today)

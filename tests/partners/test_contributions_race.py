@@ -158,7 +158,7 @@ def test_a_cancel_and_a_workers_claim_at_once_exactly_one_wins(employer_a, cards
         else:  # the worker won: the cancel is refused, the report posted once
             assert status == 409, answers
             assert body["code"] in ("report_processing", "report_posted"), body
-            assert (outcome, report.status, report.attempts) == ("done", "done", 1), answers
+            assert (outcome, report.status, report.attempts) == ("posted", "posted", 1), answers
             postings += len(rows_sent) * 4
         assert ContributionPosting.objects.count() == postings
         cancels = AuditEvent.objects.filter(action="contribution_report_cancelled",

@@ -57,10 +57,10 @@ def test_a_10000_row_report_is_processed_by_the_worker_with_progress_to_100(
     def finished():
         status = Client().get(url, **bearer(key)).json()
         seen.append(status["progress"])
-        return status if status["status"] in ("done", "failed") else None
+        return status if status["status"] in ("posted", "refused") else None
 
     status = wait_for(finished, timeout=240, what="the report to be posted")
-    assert status["status"] == "done", status
+    assert status["status"] == "posted", status
     assert status["progress"] == 100
     assert status["processed_rows"] == 10_000
     assert seen == sorted(seen)  # progress only moves forward
@@ -99,7 +99,7 @@ def test_killing_the_child_mid_import_still_posts_the_report_exactly_once(
 
     # acks_late + reject_on_worker_lost: the message goes back and a new child runs it again.
     done = wait_for(lambda: final(report_id), timeout=60, what="a final status")
-    assert done.status == "done"
+    assert done.status == "posted"
     assert done.attempts == 2
     assert int(done.claimed_by.rsplit(":", 1)[1]) != child_pid
     assert ContributionPosting.objects.count() == 6 * 4
@@ -108,7 +108,7 @@ def test_killing_the_child_mid_import_still_posts_the_report_exactly_once(
 
     # The same message once more (a duplicate delivery) changes nothing.
     late = contribution_report_process_task.apply_async(args=[report_id])
-    assert late.get(timeout=20) == "done"
+    assert late.get(timeout=20) == "posted"
     assert ContributionPosting.objects.count() == 6 * 4
     assert ContributionReport.objects.get(pk=report_id).attempts == 2
     assert ledger_balances_rebuild() == []
@@ -133,7 +133,7 @@ def test_a_dead_worker_is_replaced_and_the_beat_job_finishes_the_report(
     assert contribution_reports_requeue_stuck_task() == 1  # what beat runs every 5 minutes
 
     done = wait_for(lambda: final(report_id), timeout=60, what="a final status")
-    assert done.status == "done"
+    assert done.status == "posted"
     assert done.attempts == 2
     assert ContributionPosting.objects.count() == 6 * 4
     assert AuditEvent.objects.filter(action="contribution_report_posted").count() == 1

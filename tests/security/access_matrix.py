@@ -115,6 +115,7 @@ MATRIX: dict[str, str] = {
     "api/v1/simulations/jht-projection": "405 405 405 405 405 405 405",
     "api/v1/me/balance": "403 200 200 404 404 403 403",
     "api/schema/": "200 200 200 200 200 200 200",
+    "api/schema/partner/": "200 200 200 200 200 200 200",
     "api/docs/": "200 200 200 200 200 200 200",
     "api/v1/me/claims/": "403 200 200 200 200 403 403",
     "api/v1/me/claims/<int:claim_id>": "403 200 404 404 404 403 403",
