@@ -264,6 +264,10 @@ class QueueTicketAdmin(BranchScopedAdmin):
                             _("%(number)s called to counter %(counter)s.")
                             % {"number": ticket.label, "counter": counter},
                         )
+                    if ticket is not None and ticket.participant_id:
+                        # Straight to everything about the person called: the counter screen.
+                        member = reverse("counter:member", args=[ticket.participant_id])
+                        return redirect(f"{member}?counter={counter}")
                     return redirect(back)
                 if action == "walk_in":
                     if walk_in.is_valid():

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from appointments.models import Appointment
+from appointments.models import Appointment, QueueTicket
+from appointments.selectors import queue_for_branch_today
 from claims.choices import Status as ClaimStatus
 from claims.models import Claim, ClaimDocument
 from complaints.models import Ticket
@@ -128,14 +129,23 @@ def claims_waiting_for(*, user) -> QuerySet[Claim]:
     )
 
 
-def queue_today(*, user, today: datetime.date | None = None) -> QuerySet[Appointment]:
-    """Today's appointments at the staff member's branch, by time."""
-    today = today or timezone.localdate()
-    appointments = Appointment.objects.filter(
-        scheduled_for__date=today, status__in=Appointment.ACTIVE
-    )
+def queue_today(*, user, today: datetime.date | None = None) -> list:
+    """Today's queue numbers at the staff member's branch, open ones first (the queue's own
+    selector); none for staff without a branch."""
+    if user.branch_id is None:
+        return []
+    return queue_for_branch_today(branch=user.branch, on=today or timezone.localdate())
+
+
+def ticket_at_counter(*, participant_id: int, user, today: datetime.date | None = None):
+    """The member's number called or being served at this staff member's branch today."""
     return (
-        staff_branch_scope(appointments, user=user)
-        .select_related("participant", "service_type")
-        .order_by("scheduled_for", "pk")
+        QueueTicket.objects.filter(
+            participant_id=participant_id,
+            branch_id=user.branch_id,
+            day=today or timezone.localdate(),
+            status__in=[QueueTicket.Status.CALLED, QueueTicket.Status.SERVING],
+        )
+        .order_by("-called_at")
+        .first()
     )

@@ -82,6 +82,8 @@ def member(request, participant_id: int):
             file=file,
             decision_form=DecisionForm(),
             can_decide=file.may_act and request.user.has_perm(DECIDE_PERMISSION),
+            ticket=selectors.ticket_at_counter(participant_id=participant_id, user=request.user),
+            counter=_counter_number(request),
             # Check-in only on the day, at the branch the appointment is at.
             checkable={
                 a.pk
@@ -94,6 +96,12 @@ def member(request, participant_id: int):
             user_id=request.user.pk,
         ),
     )
+
+
+def _counter_number(request) -> int:
+    """The counter this officer works at (from the queue page's link), 1 when not given."""
+    asked = request.GET.get("counter", "")
+    return max(1, min(99, int(asked))) if asked.isdigit() else 1
 
 
 def _back(participant_id):

@@ -174,3 +174,31 @@ def test_participants_and_staff_without_permission_are_refused(client, member):
     assert anonymous.status_code == 302
     client.force_login(StaffFactory(branch=member.branch, password=None))
     assert client.get(reverse("counter:member", args=[member.pk])).status_code == 403
+
+
+def test_call_next_opens_the_called_members_screen_and_done_closes_the_number(
+    client, officer, member
+):
+    from appointments.models import QueueTicket
+    from appointments.services import ticket_issue_walk_in
+    from tests.appointments.conftest import open_branch
+    from tests.factories import ServiceTypeFactory, permissions
+
+    officer.user_permissions.add(*permissions(["appointments.change_queueticket"]))
+    service = ServiceTypeFactory()
+    open_branch(member.branch, service)
+    ticket = ticket_issue_walk_in(
+        branch=member.branch, service_type=service, channel="staff",
+        participant=member, actor=officer,
+    )  # fmt: skip
+    called = client.post(reverse("admin:appointments_queueticket_counter"),
+                         {"action": "call_next", "counter": "2"})  # fmt: skip
+    assert called["Location"] == reverse("counter:member", args=[member.pk]) + "?counter=2"
+    page = client.get(called["Location"]).content.decode()
+    assert ticket.label in page
+    assert 'value="serve_finish"' in page
+    client.post(reverse("admin:appointments_queueticket_counter"),
+                {"action": "serve_finish", "ticket": ticket.pk, "branch": member.branch_id,
+                 "counter": "2"})  # fmt: skip
+    ticket.refresh_from_db()
+    assert ticket.status == QueueTicket.Status.DONE
