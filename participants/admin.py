@@ -211,7 +211,49 @@ class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     list_select_related = ["participant", "employer"]
     autocomplete_fields = ["participant", "employer"]
     inlines = [EnrolmentInline]
-    actions = ["report_leaver"]
+    actions = ["report_leaver", "confirm_link", "decline_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An employer's link waiting for the member changes only through the audited actions.
+        if obj is not None and obj.status in KpjCard.UNCONFIRMED:
+            return [*super().get_readonly_fields(request, obj), "status", "left_on"]
+        return super().get_readonly_fields(request, obj)
+
+    def _decide_links(self, request, queryset, *, confirm: bool) -> None:
+        decided = 0
+        for card in queryset.filter(status=KpjCard.Status.PENDING).select_related(
+            "participant", "employer"
+        ):
+            try:
+                decided += services.kpj_card_link_decide(
+                    kpj_card=card, actor=request.user, confirm=confirm
+                )
+            except services.LinkNotYours:
+                self.message_user(
+                    request,
+                    _("Card %(number)s belongs to another branch's member.")
+                    % {"number": card.number},
+                    messages.ERROR,
+                )
+        self.message_user(
+            request,
+            _("%(count)d employer registration(s) decided; the members are told.")
+            % {"count": decided},
+        )
+
+    @admin.action(
+        description=_("Confirm the employer's registration (the member agreed at the branch)"),
+        permissions=["change"],
+    )
+    def confirm_link(self, request, queryset):
+        self._decide_links(request, queryset, confirm=True)
+
+    @admin.action(
+        description=_("Decline the employer's registration (the member does not work there)"),
+        permissions=["change"],
+    )
+    def decline_link(self, request, queryset):
+        self._decide_links(request, queryset, confirm=False)
 
     @admin.action(
         description=_("Employer reported the worker left (non-active today)"),

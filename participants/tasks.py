@@ -16,3 +16,9 @@ def jht_returns_credit_task(year: int | None = None) -> dict:
     if year is None:
         year = timezone.localdate().year - 1
     return ledger.ledger_returns_credit_year(year=year)
+
+
+@shared_task(ignore_result=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def kpj_card_links_notify_task(kpj_card_ids: list[int]) -> int:
+    """Tell members about employers' links to them; once per status, so retries are safe."""
+    return services.kpj_card_links_notify(kpj_card_ids=kpj_card_ids)
