@@ -271,3 +271,19 @@ def test_staff_decline_ends_the_card(client, pending, siti):
     pending.refresh_from_db()
     assert pending.status == "declined"
     assert AuditEvent.objects.get(action="kpj_card_link_declined").actor == staff
+
+
+def test_a_pending_card_opens_no_signup_or_recovery_until_confirmed(pending, siti):
+    """The employer knows the new KPJ, the NIK, the birth date and the start month: none of
+    that may identify the member for signup or online recovery while the card waits."""
+    from access.selectors import participant_identified, recovery_card
+
+    found = participant_identified(nik=siti.nik, kpj_number=pending.number,
+                                   birth_date=siti.birth_date)  # fmt: skip
+    assert found is None
+    kpj_card_link_decide(kpj_card=pending, actor=siti.user, confirm=True)
+    found = participant_identified(nik=siti.nik, kpj_number=pending.number,
+                                   birth_date=siti.birth_date)  # fmt: skip
+    assert found == siti
+    # Created after the account: still no recovery card (the existing rule).
+    assert recovery_card(participant=siti, kpj_number=pending.number) is None
