@@ -241,16 +241,19 @@ class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
             % {"count": decided},
         )
 
+    def has_decide_link_permission(self, request):
+        return request.user.has_perm("participants.decide_employer_link")
+
     @admin.action(
         description=_("Confirm the employer's registration (the member agreed at the branch)"),
-        permissions=["change"],
+        permissions=["decide_link"],
     )
     def confirm_link(self, request, queryset):
         self._decide_links(request, queryset, confirm=True)
 
     @admin.action(
         description=_("Decline the employer's registration (the member does not work there)"),
-        permissions=["change"],
+        permissions=["decide_link"],
     )
     def decline_link(self, request, queryset):
         self._decide_links(request, queryset, confirm=False)

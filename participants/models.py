@@ -205,8 +205,9 @@ class KpjCard(BaseModel):
         NON_ACTIVE = "non_active", _("Non-active")
         # Its JHT balance was moved to another card of the same person (amalgamation).
         MERGED = "merged", _("Merged")
-        PENDING = "pending", _("Waiting for the member's confirmation")
-        DECLINED = "declined", _("Declined by the member or branch")
+        # An employer's registration of a known member, waiting for the member or branch.
+        PENDING = "pending", _("Pending")
+        DECLINED = "declined", _("Declined")
 
     UNCONFIRMED = (Status.PENDING, Status.DECLINED)
 
@@ -245,6 +246,9 @@ class KpjCard(BaseModel):
         ordering = ["-joined_on"]
         verbose_name = _("KPJ card")
         verbose_name_plural = _("KPJ cards")
+        permissions = [
+            ("decide_employer_link", _("Can confirm or decline an employer's registration"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number__regex=r"^[0-9]{11}$"), name="kpj_number_11_digits"

@@ -15,6 +15,7 @@ from outbox.services import enqueue_on_commit
 from partners.models import PartnerCredential
 
 from . import ledger, selectors
+from .link_messages import link_notify
 from .models import (
     Employer,
     Enrolment,
@@ -416,8 +417,6 @@ def kpj_card_links_notify(*, kpj_card_ids: list[int]) -> int:
     """Tell each member where their employer link stands (waiting for them, or what their
     branch decided), by e-mail to their login and SMS to their verified phone; once per
     status (`link_notified_status`). Returns how many were told."""
-    from .link_messages import link_notify
-
     told = 0
     for card_id in kpj_card_ids:
         told += send_once(

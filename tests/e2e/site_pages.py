@@ -214,7 +214,7 @@ def owned_world(participant) -> World:
     )
     from tests.security.access_world import _appointment, _article
 
-    card = participant.kpj_cards.order_by("pk").first()
+    card = participant.kpj_cards.confirmed().order_by("pk").first()
     branch = participant.branch
     world = World()
     o = world.objects

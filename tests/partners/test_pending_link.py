@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("dated_rules")]
 
 BASE = "/api/v1/employers/me"
 JOINED = datetime.date(2026, 1, 5)
-CARD_PERMS = ["participants.view_kpjcard", "participants.change_kpjcard"]
+CARD_PERMS = ["participants.view_kpjcard", "participants.decide_employer_link"]
 
 
 def api_post(client, key, path, body):
@@ -287,3 +287,13 @@ def test_a_pending_card_opens_no_signup_or_recovery_until_confirmed(pending, sit
     assert found == siti
     # Created after the account: still no recovery card (the existing rule).
     assert recovery_card(participant=siti, kpj_number=pending.number) is None
+
+
+def test_staff_without_the_decide_permission_cannot_decide(client, pending, siti):
+    viewer = StaffFactory(branch=siti.branch, perms=["participants.view_kpjcard"])
+    client.force_login(viewer)
+    changelist = reverse("admin:participants_kpjcard_changelist")
+    assert "confirm_link" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "confirm_link", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert pending.status == "pending"

@@ -84,6 +84,7 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_participant"),
     ("participants", "change_participant"),
     ("participants", "view_kpjcard"),
+    ("participants", "decide_employer_link"),
     ("participants", "view_employer"),
     ("core", "view_auditevent"),
     ("core", "view_branch"),
