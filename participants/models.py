@@ -210,6 +210,8 @@ class KpjCard(BaseModel):
         DECLINED = "declined", _("Declined")
 
     UNCONFIRMED = (Status.PENDING, Status.DECLINED)
+    # What a pending card becomes: confirmed (active) or declined.
+    DECIDED = (Status.ACTIVE, Status.DECLINED)
 
     number = models.CharField(
         _("KPJ number"), max_length=11, unique=True, validators=[kpj_validator]

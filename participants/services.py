@@ -358,11 +358,10 @@ def members_register_for_employer(
         )
         for card in cards
     )
-    pending = [card.pk for card in cards if card.status == KpjCard.Status.PENDING]
-    if pending:
+    if any(card.status == KpjCard.Status.PENDING for card in cards):
         from .tasks import kpj_card_links_notify_task
 
-        enqueue_on_commit(kpj_card_links_notify_task, pending)
+        enqueue_on_commit(kpj_card_links_notify_task, employer.pk)
     return cards
 
 
@@ -409,21 +408,31 @@ def kpj_card_link_decide(*, kpj_card: KpjCard, actor: User, confirm: bool) -> bo
     if not by_member:
         from .tasks import kpj_card_links_notify_task
 
-        enqueue_on_commit(kpj_card_links_notify_task, [kpj_card.pk])
+        enqueue_on_commit(kpj_card_links_notify_task, kpj_card.employer_id)
     return True
 
 
-def kpj_card_links_notify(*, kpj_card_ids: list[int]) -> int:
-    """Tell each member where their employer link stands (waiting for them, or what their
+def kpj_card_links_notify(*, employer_id: int) -> int:
+    """Tell members where the employer's links to them stand (waiting for them, or what their
     branch decided), by e-mail to their login and SMS to their verified phone; once per
-    status (`link_notified_status`). Returns how many were told."""
+    status (`link_notified_status`; a member's own answer is stamped as told when given).
+    Returns how many were told."""
+    due = (
+        KpjCard.objects.filter(employer_id=employer_id)
+        .filter(
+            Q(status=KpjCard.Status.PENDING)
+            | Q(status__in=KpjCard.DECIDED, link_notified_status=KpjCard.Status.PENDING)
+        )
+        .exclude(link_notified_status=F("status"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     told = 0
-    for card_id in kpj_card_ids:
+    for card_id in due:
         told += send_once(
-            KpjCard, card_id, stamp="link_notified_status", send=lambda card_id=card_id: (
-                link_notify(kpj_card_id=card_id)
-            ), value=F("status"), unsent=~Q(link_notified_status=F("status")), released="",
-            status__in=[KpjCard.Status.PENDING, KpjCard.Status.ACTIVE, KpjCard.Status.DECLINED],
+            KpjCard, card_id, stamp="link_notified_status",
+            send=lambda card_id=card_id: link_notify(kpj_card_id=card_id),
+            value=F("status"), unsent=~Q(link_notified_status=F("status")), released="",
         )  # fmt: skip
     return told
 

@@ -19,6 +19,7 @@ def jht_returns_credit_task(year: int | None = None) -> dict:
 
 
 @shared_task(ignore_result=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def kpj_card_links_notify_task(kpj_card_ids: list[int]) -> int:
-    """Tell members about employers' links to them; once per status, so retries are safe."""
-    return services.kpj_card_links_notify(kpj_card_ids=kpj_card_ids)
+def kpj_card_links_notify_task(employer_id: int) -> int:
+    """Tell members about an employer's links to them; once per status, so retries and
+    duplicate runs are safe."""
+    return services.kpj_card_links_notify(employer_id=employer_id)

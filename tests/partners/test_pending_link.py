@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from participants.models import ContributionPosting, KpjCard, Participant
-from participants.services import LinkNotYours, kpj_card_link_decide
+from participants.services import LinkNotYours, kpj_card_link_decide, kpj_card_links_notify
 from partners.models import WebhookDelivery
 from sms.models import SmsMessage
 from tests.factories import (
@@ -104,6 +104,8 @@ def test_registering_an_existing_member_makes_a_pending_card_and_asks_them(
     assert sms.to.endswith("81300000041")
     pending.refresh_from_db()
     assert pending.link_notified_status == "pending"
+    assert kpj_card_links_notify(employer_id=pending.employer_id) == 0  # a retry tells nobody
+    assert len([mail for mail in mailoutbox if mail.to == ["siti@example.test"]]) == 1
     # Nothing of the member's changes: no posting, the old card as it was.
     assert not ContributionPosting.objects.filter(participant=siti).exists()
     assert siti.kpj_cards.get(employer__name="PT Lama").status == "non_active"
