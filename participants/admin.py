@@ -32,8 +32,17 @@ from .models import (
 from .selectors import employer_active_card_count, participants_visible_to_staff
 
 
+class KpjCardInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An employer's link waiting for the member changes only through the audited actions.
+        if self.instance.pk and self.instance.status in KpjCard.UNCONFIRMED:
+            self.fields["status"].disabled = True
+
+
 class KpjCardInline(admin.TabularInline):
     model = KpjCard
+    form = KpjCardInlineForm
     extra = 0
     fields = ["number", "employer", "status", "joined_on", "left_on"]
     autocomplete_fields = ["employer"]

@@ -299,3 +299,21 @@ def test_staff_without_the_decide_permission_cannot_decide(client, pending, siti
     client.post(changelist, {"action": "confirm_link", "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_the_admin_forms_do_not_change_a_pending_status_by_hand(pending):
+    """Only the audited actions decide a link: the card page and the participant's inline
+    show the status without letting it be edited."""
+    from django.contrib.admin.sites import site
+    from django.forms import modelform_factory
+
+    from participants.admin import KpjCardInlineForm
+
+    inline_form = modelform_factory(KpjCard, form=KpjCardInlineForm, fields=["status"])
+    form = inline_form(instance=pending, data={"status": "active"})
+    assert form.fields["status"].disabled is True
+    assert form.is_valid()
+    assert form.cleaned_data["status"] == "pending"  # the posted value is ignored
+    staff = StaffFactory(branch=pending.participant.branch, perms=CARD_PERMS)
+    request = type("Request", (), {"user": staff})()
+    assert "status" in site._registry[KpjCard].get_readonly_fields(request, pending)
