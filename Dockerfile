@@ -8,4 +8,5 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collects
 RUN useradd --create-home portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "jmo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Bind, workers and the masked access log: jmo_portal/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "jmo_portal/gunicorn_conf.py", "jmo_portal.wsgi:application"]

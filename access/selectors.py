@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 
 from core.scoping import staff_branch_scope
 from participants.models import ContributionPosting, KpjCard, Participant, User
@@ -14,9 +14,11 @@ def participant_identified(
     *, nik: str, kpj_number: str, birth_date: datetime.date
 ) -> Participant | None:
     """The participant these three match together, else None (which of them failed is not said)."""
+    # An employer's link the member has not confirmed is no card of theirs to sign up with.
+    card = KpjCard.objects.confirmed().filter(participant=OuterRef("pk"), number=kpj_number)
     return (
         Participant.objects.select_related("user")
-        .filter(nik=nik, birth_date=birth_date, kpj_cards__number=kpj_number)
+        .filter(Exists(card), nik=nik, birth_date=birth_date)
         .first()
     )
 
@@ -42,11 +44,15 @@ def recovery_card(*, participant: Participant, kpj_number: str) -> KpjCard | Non
     """
     if participant.user_id is None:
         return None
-    return KpjCard.objects.filter(
-        participant=participant,
-        number=kpj_number,
-        created_at__lte=participant.user.date_joined,
-    ).first()
+    return (
+        KpjCard.objects.confirmed()
+        .filter(
+            participant=participant,
+            number=kpj_number,
+            created_at__lte=participant.user.date_joined,
+        )
+        .first()
+    )
 
 
 def first_contribution_month(*, kpj_card: KpjCard) -> datetime.date | None:

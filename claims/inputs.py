@@ -131,7 +131,8 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
     """
     from .models import Claim
 
-    cards = KpjCard.objects.filter(participant=OuterRef("pk")).order_by()
+    # An employer's link the member has not confirmed adds nothing to the membership period.
+    cards = KpjCard.objects.confirmed().filter(participant=OuterRef("pk")).order_by()
     row = (
         Participant.objects.filter(pk=participant.pk)
         .annotate(

@@ -297,4 +297,4 @@ def complaint_status_file(request, number, token, document_id):
     """
     ticket = selectors.ticket_get_by_status_link(number=number, token=token)
     document = selectors.ticket_attachment_document(ticket=ticket, document_id=document_id)
-    return _private_link(document_file_response(document))
+    return _private_link(document_file_response(request, document))

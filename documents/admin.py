@@ -38,7 +38,8 @@ class DocumentAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     search_fields = ["=sha256", "owner__full_name"]
     fields = [
         "owner", "branch", "kind", "original_name", "download", "content_type", "size", "sha256",
-        "status", "attempts", "claimed_by", "verifying_since", "finished_at", "staff_note",
+        "status", "attempts", "claimed_by", "verifying_since", "finished_at", "file_removed_at",
+        "staff_note",
     ]  # fmt: skip
     readonly_fields = [field for field in fields if field != "staff_note"]
     inlines = [DocumentCheckInline]

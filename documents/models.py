@@ -66,6 +66,13 @@ class Document(BaseModel):
     attempts = models.PositiveSmallIntegerField(_("check attempts"), default=0)
     finished_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     staff_note = models.CharField(_("staff note"), max_length=300, blank=True)
+    file_removed_at = models.DateTimeField(
+        _("file removed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The check refused the file as unsafe or unreadable; its bytes were deleted."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -46,8 +46,29 @@ REASONS = {
     "duplicate": _(
         "The same file was sent by another participant. Staff will check it before it is used."
     ),
+    # The same words as the upload's refusals (services.REFUSALS): a file stored before a
+    # filter was tightened is caught by the worker and told apart the same way.
+    "markup": _(
+        "This file contains web page code, which is not allowed. "
+        "Upload a plain photo (JPG or PNG) or a PDF scan."
+    ),
+    "pdf_active": _(
+        "This PDF contains scripts or attachments, which are not allowed. "
+        "Print it to a new PDF or upload a photo."
+    ),
     "not_applicable": _("Not needed for this file type."),
 }
+
+
+#: Rejections for what the file is (not what it claims, changed in storage, active content,
+#: no viewer can open it, a decompression bomb), not for how good a scan it is: the worker
+#: removes such a file's bytes and keeps the row with its reasons. A file rejected only for
+#: its quality (too small, blank, too many pages) is kept, so staff can look at what the
+#: participant sent and tell them what to do.
+REMOVE_FILE_REASONS = frozenset({
+    "type_mismatch", "integrity", "markup", "pdf_active", "pdf_unreadable", "pdf_encrypted",
+    "image_unreadable", "image_too_large",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,10 +149,24 @@ def check_image(data: bytes, *, limits: Limits):
     return _result("image", PASS)
 
 
+def check_safety(data: bytes):
+    """The upload's content filters again, as they are today."""
+    if content.has_markup(data):
+        return _result("safety", FAIL, "markup")
+    if content.sniff(data) == content.PDF and content.has_active_pdf_content(data):
+        return _result("safety", FAIL, "pdf_active")
+    return _result("safety", PASS)
+
+
 def check_duplicate(*, other_owner_has_same_file: bool):
     if other_owner_has_same_file:
         return _result("duplicate", REVIEW, "duplicate")
     return _result("duplicate", PASS)
+
+
+def removes_file(results: list[CheckResult]) -> bool:
+    """Does a failed check say the stored file must go (REMOVE_FILE_REASONS)?"""
+    return any(r.outcome == FAIL and r.reason_code in REMOVE_FILE_REASONS for r in results)
 
 
 def final_status(results: list[CheckResult]) -> str:

@@ -270,6 +270,7 @@ def _run_checks(document: Document, data: bytes) -> list[rules.CheckResult]:
         rules.check_size(data, limits=limits),
         rules.check_pdf(data, limits=limits),
         rules.check_image(data, limits=limits),
+        rules.check_safety(data),
         rules.check_duplicate(other_owner_has_same_file=other_owner_has_same_file),
     ]
 
@@ -293,14 +294,37 @@ def _document_finish(*, document_id: int, claim_token: str, results) -> Document
     )
     document.status = rules.final_status(results)
     document.finished_at = timezone.now()
-    document.save(update_fields=["status", "finished_at", "updated_at"])
+    remove = rules.removes_file(results)
+    if remove:
+        document.file_removed_at = document.finished_at
+    document.save(update_fields=["status", "finished_at", "file_removed_at", "updated_at"])
     AuditEvent.objects.create(
         participant=document.owner,
         action="document_checked",
-        detail={"document": document.pk, "status": document.status, "attempt": document.attempts},
-    )
+        detail={"document": document.pk, "status": document.status, "attempt": document.attempts,
+                "file_removed": remove},
+    )  # fmt: skip
+    if remove:
+        from .tasks import document_file_remove_task
+
+        # After commit, through the outbox: the row says "removed" first, and a storage that
+        # is down is tried again rather than left holding the file.
+        enqueue_on_commit(document_file_remove_task, document.pk)
     document_checked.send(sender=Document, document=document)
     return document
+
+
+def document_file_remove(*, document_id: int) -> bool:
+    """Delete the bytes of a file the check refused (file_removed_at set); idempotent."""
+    name = (
+        Document.objects.filter(pk=document_id, file_removed_at__isnull=False)
+        .values_list("storage_name", flat=True)
+        .first()
+    )
+    if name is None:
+        return False
+    default_storage.delete(name)
+    return True
 
 
 def document_verify(*, document_id: int, claim_token: str, worker: str = "") -> str | None:

@@ -23,6 +23,12 @@ def document_verify_task(self, document_id: int) -> str | None:
     return services.document_verify(document_id=document_id, claim_token=token, worker=worker)
 
 
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def document_file_remove_task(document_id: int) -> bool:
+    """Delete the stored bytes of a file the check refused as unsafe or unreadable."""
+    return services.document_file_remove(document_id=document_id)
+
+
 @shared_task
 def documents_requeue_stuck_task() -> int:
     """Beat job: documents stuck in checking (a worker died) are queued again."""

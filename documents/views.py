@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.access_audit import EXPORTED, staff_access_record
@@ -19,11 +20,20 @@ def document_download(request, document_id: int):
         staff_access_record(
             staff=request.user, obj=document, participant_id=document.owner_id, action=EXPORTED
         )
-    return document_file_response(document)
+    return document_file_response(request, document)
 
 
-def document_file_response(document):
-    """The file as a download with the safe headers; callers have authorised the viewer."""
+def document_file_response(request, document):
+    """The file as a download with the safe headers; callers have authorised the viewer.
+
+    A file the check refused as unsafe or unreadable is gone: 410 and a page saying why."""
+    if document.file_removed_at is not None:
+        return render(
+            request,
+            "documents/file_removed.html",
+            {"document": document, "reasons": document.failed_reasons()},
+            status=410,
+        )
     try:
         stored = default_storage.open(document.storage_name, "rb")
     except FileNotFoundError as exc:

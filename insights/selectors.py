@@ -39,6 +39,8 @@ def guide_titles(*, language: str) -> dict[str, str]:
     from news.models import Guide
 
     return {guide.slug: guide.localized("title", language) for guide in Guide.objects.all()}
+
+
 @dataclass(frozen=True)
 class CounterDay:
     """The branch head's figures for one day: the queue's, and the claims decided."""

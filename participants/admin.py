@@ -32,8 +32,17 @@ from .models import (
 from .selectors import employer_active_card_count, participants_visible_to_staff
 
 
+class KpjCardInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An employer's link waiting for the member changes only through the audited actions.
+        if self.instance.pk and self.instance.status in KpjCard.UNCONFIRMED:
+            self.fields["status"].disabled = True
+
+
 class KpjCardInline(admin.TabularInline):
     model = KpjCard
+    form = KpjCardInlineForm
     extra = 0
     fields = ["number", "employer", "status", "joined_on", "left_on"]
     autocomplete_fields = ["employer"]
@@ -211,7 +220,52 @@ class KpjCardAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     list_select_related = ["participant", "employer"]
     autocomplete_fields = ["participant", "employer"]
     inlines = [EnrolmentInline]
-    actions = ["report_leaver"]
+    actions = ["report_leaver", "confirm_link", "decline_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An employer's link waiting for the member changes only through the audited actions.
+        if obj is not None and obj.status in KpjCard.UNCONFIRMED:
+            return [*super().get_readonly_fields(request, obj), "status", "left_on"]
+        return super().get_readonly_fields(request, obj)
+
+    def _decide_links(self, request, queryset, *, confirm: bool) -> None:
+        decided = 0
+        for card in queryset.filter(status=KpjCard.Status.PENDING).select_related(
+            "participant", "employer"
+        ):
+            try:
+                decided += services.kpj_card_link_decide(
+                    kpj_card=card, actor=request.user, confirm=confirm
+                )
+            except services.LinkNotYours:
+                self.message_user(
+                    request,
+                    _("Card %(number)s belongs to another branch's member.")
+                    % {"number": card.number},
+                    messages.ERROR,
+                )
+        self.message_user(
+            request,
+            _("%(count)d employer registration(s) decided; the members are told.")
+            % {"count": decided},
+        )
+
+    def has_decide_link_permission(self, request):
+        return request.user.has_perm("participants.decide_employer_link")
+
+    @admin.action(
+        description=_("Confirm the employer's registration (the member agreed at the branch)"),
+        permissions=["decide_link"],
+    )
+    def confirm_link(self, request, queryset):
+        self._decide_links(request, queryset, confirm=True)
+
+    @admin.action(
+        description=_("Decline the employer's registration (the member does not work there)"),
+        permissions=["decide_link"],
+    )
+    def decline_link(self, request, queryset):
+        self._decide_links(request, queryset, confirm=False)
 
     @admin.action(
         description=_("Employer reported the worker left (non-active today)"),

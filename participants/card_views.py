@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .amalgamation import balance_merge_request
 from .card_forms import BalanceMergeForm, KpjCardLinkForm
 from .cards import LinkResult, cards_overview_get, client_address, kpj_card_link_attempt
-from .selectors import participant_get_for_user_or_404
+from .selectors import kpj_card_link_get_for_participant, participant_get_for_user_or_404
+from .services import kpj_card_link_decide
 
 
 @never_cache
@@ -100,3 +101,35 @@ def card_merge(request, card_id: int):
         "participants/cards/card_merge.html",
         {"line": line, "form": form, "targets": targets},
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def card_link_decide(request, card_id: int):
+    """The member's answer to an employer's registration: confirm or decline, once."""
+    participant = participant_get_for_user_or_404(user=request.user)
+    card = kpj_card_link_get_for_participant(participant=participant, kpj_card_id=card_id)
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "decline"):
+        messages.error(request, _("Choose Confirm or Decline for card %(number)s.")
+                       % {"number": card.number})  # fmt: skip
+        return redirect("my_cards")
+    confirm = decision == "confirm"
+    if kpj_card_link_decide(kpj_card=card, actor=request.user, confirm=confirm):
+        done = (
+            _("Done: you work for %(employer)s. Card %(number)s is active.")
+            if confirm
+            else _(
+                "Done: you declined the registration by %(employer)s. The company cannot "
+                "report contributions for you on card %(number)s or see your claims."
+            )
+        )
+        messages.success(request, done % {"employer": card.employer.name, "number": card.number})
+    else:
+        messages.info(
+            request,
+            _('Card %(number)s was already decided: its status is "%(status)s".')
+            % {"number": card.number, "status": card.get_status_display()},
+        )
+    return redirect("my_cards")

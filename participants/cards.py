@@ -56,6 +56,11 @@ class CardLine:
     pending_merge: BalanceMergeRequest | None = None  # a merge out of it waiting for staff
 
     @property
+    def pending_link(self) -> bool:
+        """An employer's registration waiting for the member to confirm or decline it."""
+        return self.card.status == KpjCard.Status.PENDING
+
+    @property
     def can_merge(self) -> bool:
         """A card that no longer receives contributions may give its balance to another."""
         return (
@@ -82,7 +87,8 @@ class CardsOverview:
         return [
             line.card
             for line in self.cards
-            if line.card.pk != from_card.pk and line.card.status != KpjCard.Status.MERGED
+            if line.card.pk != from_card.pk
+            and line.card.status not in (KpjCard.Status.MERGED, *KpjCard.UNCONFIRMED)
         ]
 
 

@@ -108,6 +108,8 @@ def ledger_contribution_post(
     """
     if employer_amount < 0 or worker_amount < 0:
         raise PostingError(_("A contribution cannot be negative; post a reversal instead."))
+    if kpj_card.status in KpjCard.UNCONFIRMED:
+        raise PostingError(_("This card is not confirmed by its member; it takes no contribution."))
     posting = ContributionPosting(
         kpj_card=kpj_card,
         participant_id=kpj_card.participant_id,

@@ -184,14 +184,34 @@ class Participant(BaseModel):
         return mask_nik(self.nik)
 
 
+class KpjCardQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Cards the member holds: not an employer's link still waiting for them, nor one
+        they (or their branch) declined."""
+        return self.exclude(status__in=KpjCard.UNCONFIRMED)
+
+
 class KpjCard(BaseModel):
-    """A membership card (KPJ). A person collects one per employer; balances are merged."""
+    """A membership card (KPJ). A person collects one per employer; balances are merged.
+
+    An employer that registers a person who is already a member gets a pending card: it
+    gives the employer nothing (no contributions, claims or webhooks) and counts for nothing
+    in the member's membership until the member or their branch confirms it
+    (participants.services.kpj_card_link_decide).
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         NON_ACTIVE = "non_active", _("Non-active")
         # Its JHT balance was moved to another card of the same person (amalgamation).
         MERGED = "merged", _("Merged")
+        # An employer's registration of a known member, waiting for the member or branch.
+        PENDING = "pending", _("Pending")
+        DECLINED = "declined", _("Declined")
+
+    UNCONFIRMED = (Status.PENDING, Status.DECLINED)
+    # What a pending card becomes: confirmed (active) or declined.
+    DECIDED = (Status.ACTIVE, Status.DECLINED)
 
     number = models.CharField(
         _("KPJ number"), max_length=11, unique=True, validators=[kpj_validator]
@@ -219,11 +239,18 @@ class KpjCard(BaseModel):
     left_reason = models.CharField(
         _("reason for leaving"), max_length=20, choices=LeavingReason.choices, blank=True
     )
+    # The link status the member was last told about (send-once of the notifications).
+    link_notified_status = models.CharField(max_length=10, blank=True, editable=False)
+
+    objects = KpjCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["-joined_on"]
         verbose_name = _("KPJ card")
         verbose_name_plural = _("KPJ cards")
+        permissions = [
+            ("decide_employer_link", _("Can confirm or decline an employer's registration"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(number__regex=r"^[0-9]{11}$"), name="kpj_number_11_digits"

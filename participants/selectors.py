@@ -137,7 +137,8 @@ def _membership(
 
 def _cards_with_programs(participant: Participant):
     return (
-        KpjCard.objects.filter(participant=participant)
+        KpjCard.objects.confirmed()
+        .filter(participant=participant)
         .select_related("employer", "balance")
         .prefetch_related(
             Prefetch("enrolments", queryset=Enrolment.objects.order_by("program", "started_on"))
@@ -265,16 +266,32 @@ def balance_get_for_participant(
 
 def statement_years_for_participant(*, participant: Participant, on: datetime.date) -> list[int]:
     """The years the participant may download a JHT statement for (one query)."""
-    first = KpjCard.objects.filter(participant=participant).aggregate(first=Min("joined_on"))
+    first = (
+        KpjCard.objects.confirmed()
+        .filter(participant=participant)
+        .aggregate(first=Min("joined_on"))
+    )
     return rules.statement_years(first["first"], on)
 
 
 def kpj_card_get_for_participant(*, participant: Participant, kpj_card_id: int) -> KpjCard:
-    """The participant's own card, or 404 for a missing and a foreign card alike."""
+    """The participant's own card, or 404 for a missing and a foreign card alike (and for an
+    employer's link the member has not confirmed: it is no card of theirs yet)."""
+    return get_object_or_404(
+        KpjCard.objects.confirmed().select_related("employer", "participant"),
+        pk=kpj_card_id,
+        participant=participant,
+    )
+
+
+def kpj_card_link_get_for_participant(*, participant: Participant, kpj_card_id: int) -> KpjCard:
+    """One of the participant's cards with an employer, in any status (the confirm/decline
+    answer); 404 for a missing and a foreign card alike."""
     return get_object_or_404(
         KpjCard.objects.select_related("employer", "participant"),
         pk=kpj_card_id,
         participant=participant,
+        employer__isnull=False,
     )
 
 
@@ -297,7 +314,8 @@ def statement_get_for_participant(
     balance less what was posted after it, so only the ledger from `year` on is read."""
     start = datetime.date(year, 1, 1)
     cards = list(
-        KpjCard.objects.filter(participant=participant)
+        KpjCard.objects.confirmed()
+        .filter(participant=participant)
         .select_related("balance")
         .order_by("joined_on", "number")
     )

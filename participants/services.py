@@ -4,13 +4,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
+from core.notifications import send_once
+from core.scoping import staff_can_see_branch
+from outbox.services import enqueue_on_commit
 from partners.models import PartnerCredential
 
 from . import ledger, selectors
+from .link_messages import link_notify
 from .models import (
     Employer,
     Enrolment,
@@ -195,6 +200,14 @@ def kpj_cards_report_leavers(
             errors[f"{field}[{index}].kpj"] = [
                 _("None of your workers has this KPJ number. Check the number.")
             ]
+        elif card.status in KpjCard.UNCONFIRMED:
+            errors[f"{field}[{index}].kpj"] = [
+                _(
+                    "This KPJ card was never confirmed by the worker (its status is "
+                    "%(status)s), so the worker cannot leave it. Remove the row."
+                )
+                % {"status": card.get_status_display()}
+            ]
         elif card.status != KpjCard.Status.ACTIVE:
             errors[f"{field}[{index}].kpj"] = [
                 _("This KPJ card is already non-active (left on %(date)s). Remove the row.")
@@ -261,10 +274,12 @@ def members_register_for_employer(
     """
     niks = [member.nik for member in members]
     existing = {p.nik: p for p in Participant.objects.select_for_update().filter(nik__in=niks)}
-    active_here = set(
+    held_here = dict(
         KpjCard.objects.filter(
-            employer=employer, participant__nik__in=niks, status=KpjCard.Status.ACTIVE
-        ).values_list("participant__nik", flat=True)
+            employer=employer,
+            participant__nik__in=niks,
+            status__in=[KpjCard.Status.ACTIVE, KpjCard.Status.PENDING],
+        ).values_list("participant__nik", "status")
     )
     errors: dict[str, list] = {}
     for index, member in enumerate(members):
@@ -281,9 +296,16 @@ def members_register_for_employer(
                     "worker's KTP, or ask your branch to correct the record."
                 )
             ]
-        elif member.nik in active_here:
+        elif held_here.get(member.nik) == KpjCard.Status.ACTIVE:
             errors[f"{field}[{index}].nik"] = [
                 _("This worker is already an active member of your company. Remove the row.")
+            ]
+        elif member.nik in held_here:
+            errors[f"{field}[{index}].nik"] = [
+                _(
+                    "This worker has not yet confirmed your company's earlier registration. "
+                    "Remove the row; the worker confirms on the portal or at their branch."
+                )
             ]
     if errors:
         raise ValidationError(errors)
@@ -309,12 +331,14 @@ def members_register_for_employer(
             _("Another report registered one of these workers at the same moment. Send it again.")
         ) from None
     people = {**existing, **{p.nik: p for p in new_people}}
+    # A person already on record must agree to the new employer first: until then the card
+    # is pending and gives the employer nothing. A new person has nobody else to ask.
     cards = [
         KpjCard(
             number=number,
             participant=people[member.nik],
             employer=employer,
-            status=KpjCard.Status.ACTIVE,
+            status=KpjCard.Status.PENDING if member.nik in existing else KpjCard.Status.ACTIVE,
             joined_on=member.joined_on,
         )
         for member, number in zip(members, _new_kpj_numbers(len(members)), strict=True)
@@ -328,12 +352,89 @@ def members_register_for_employer(
             detail={
                 "kpj": card.number,
                 "employer": employer.registration_number,
+                "status": card.status,
                 **_partner_detail(credential),
             },
         )
         for card in cards
     )
+    if any(card.status == KpjCard.Status.PENDING for card in cards):
+        from .tasks import kpj_card_links_notify_task
+
+        enqueue_on_commit(kpj_card_links_notify_task, employer.pk)
     return cards
+
+
+# --- an employer's link to an existing member: pending until the member or branch decides --
+
+
+class LinkNotYours(Exception):
+    """The actor is neither the card's member nor staff who may work the member's branch."""
+
+
+@transaction.atomic
+def kpj_card_link_decide(*, kpj_card: KpjCard, actor: User, confirm: bool) -> bool:
+    """The member, or staff of the member's branch, confirms or declines an employer's pending
+    card, once: a conditional UPDATE from pending, so a second click (or the other button
+    after the first) changes nothing and answers False. Confirmed, the card is active from
+    its joining date; declined, it ends today and never counts. Staff's decision is told to
+    the member (they did not make it); the member's own is not."""
+    participant = kpj_card.participant
+    by_member = participant.user_id is not None and participant.user_id == actor.pk
+    if not by_member and not staff_can_see_branch(actor, participant.branch_id):
+        raise LinkNotYours
+    status = KpjCard.Status.ACTIVE if confirm else KpjCard.Status.DECLINED
+    fields = {"status": status, "updated_at": timezone.now()}
+    if not confirm:
+        fields["left_on"] = max(timezone.localdate(), kpj_card.joined_on)
+    if by_member:
+        fields["link_notified_status"] = status
+    decided = KpjCard.objects.filter(pk=kpj_card.pk, status=KpjCard.Status.PENDING).update(**fields)
+    if not decided:
+        return False
+    for name, value in fields.items():
+        setattr(kpj_card, name, value)
+    participant_pages_changed([participant.pk])
+    AuditEvent.objects.create(
+        actor=actor,
+        participant=participant,
+        action="kpj_card_link_confirmed" if confirm else "kpj_card_link_declined",
+        detail={
+            "kpj": kpj_card.number,
+            "employer": kpj_card.employer.registration_number,
+            "by": "member" if by_member else "staff",
+        },
+    )
+    if not by_member:
+        from .tasks import kpj_card_links_notify_task
+
+        enqueue_on_commit(kpj_card_links_notify_task, kpj_card.employer_id)
+    return True
+
+
+def kpj_card_links_notify(*, employer_id: int) -> int:
+    """Tell members where the employer's links to them stand (waiting for them, or what their
+    branch decided), by e-mail to their login and SMS to their verified phone; once per
+    status (`link_notified_status`; a member's own answer is stamped as told when given).
+    Returns how many were told."""
+    due = (
+        KpjCard.objects.filter(employer_id=employer_id)
+        .filter(
+            Q(status=KpjCard.Status.PENDING)
+            | Q(status__in=KpjCard.DECIDED, link_notified_status=KpjCard.Status.PENDING)
+        )
+        .exclude(link_notified_status=F("status"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    told = 0
+    for card_id in due:
+        told += send_once(
+            KpjCard, card_id, stamp="link_notified_status",
+            send=lambda card_id=card_id: link_notify(kpj_card_id=card_id),
+            value=F("status"), unsent=~Q(link_notified_status=F("status")), released="",
+        )  # fmt: skip
+    return told
 
 
 # --- the participant's phone: one number, verified by an SMS code --------------------------

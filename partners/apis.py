@@ -60,7 +60,8 @@ class MemberSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_portal_account(self, card) -> bool:
-        return card.participant.user_id is not None
+        # Nothing of the member's own beyond the link until the member confirms it.
+        return card.status not in KpjCard.UNCONFIRMED and card.participant.user_id is not None
 
 
 class MemberFilterSerializer(serializers.Serializer):

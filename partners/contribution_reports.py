@@ -309,6 +309,10 @@ class _Checker:
                     else _("None of your workers has this NIK. Check the number.")
                 ]
                 continue
+            unconfirmed = _unconfirmed_message(card)
+            if unconfirmed:
+                self.errors[f"{at}.{'kpj' if row.kpj else 'nik'}"] = [unconfirmed]
+                continue
             month = _month_date(row.month)
             problem = self._card_problem(card, month)
             if problem:
@@ -403,6 +407,22 @@ class _Checker:
             kind=ContributionPosting.Kind.CONTRIBUTION, kpj_card_id__in=cards, month__in=months
         ).values_list("kpj_card_id", "month")
         return set(existing) & pairs
+
+
+def _unconfirmed_message(card: dict) -> str | None:
+    """A card the worker has not confirmed (or declined) takes no contribution."""
+    if card["status"] == KpjCard.Status.PENDING:
+        return _(
+            "KPJ %(kpj)s is waiting for the worker to confirm your company's registration; "
+            "no contribution can be reported for it yet. Remove the row and send it again "
+            "once the card is active (the worker confirms on the portal or at their branch)."
+        ) % {"kpj": card["number"]}
+    if card["status"] == KpjCard.Status.DECLINED:
+        return _(
+            "The worker declined your company's registration of KPJ %(kpj)s; no contribution "
+            "can be reported for it. Remove the row, and contact the branch if this is wrong."
+        ) % {"kpj": card["number"]}
+    return None
 
 
 def _already_posted_message(month: datetime.date) -> str:

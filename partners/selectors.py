@@ -5,8 +5,9 @@ within [card.joined_on, card.left_on or open] of a card of THAT employer. The cl
 its event date (the resignation, accident or death the claim is about) and, when a claim has
 none, the day it was filed. So an employer that let the worker go in 2019 does not hear of a
 claim about 2026, and an employer that registers an existing worker today does not see the
-worker's earlier claims. The API list and the webhook fan-out both read this module, so the
-two cannot drift apart.
+worker's earlier claims. A card still waiting for the member's confirmation (or declined)
+covers nothing. The API list and the webhook fan-out both read this module, so the two cannot
+drift apart.
 """
 
 import datetime
@@ -44,7 +45,7 @@ def claims_for_employer(
 ) -> QuerySet[Claim]:
     """Claims dated within one of this employer's cards with the worker, each with the KPJ
     of the card that covers it; one query for the page, one for the count."""
-    covering = KpjCard.objects.filter(
+    covering = KpjCard.objects.confirmed().filter(
         card_covers(OuterRef("claim_date")),
         employer=employer,
         participant_id=OuterRef("participant_id"),
@@ -65,11 +66,15 @@ def webhooks_for_claim(claim: Claim) -> list[tuple[PartnerWebhook, str]]:
     """Active webhooks of the employers whose card covers the claim's date, each with that
     card's KPJ; one query whatever the number of employers."""
     on = claim_date(claim)
-    covering = KpjCard.objects.filter(
-        card_covers(on),
-        employer_id=OuterRef("employer_id"),
-        participant_id=claim.participant_id,
-    ).order_by("-joined_on", "-pk")
+    covering = (
+        KpjCard.objects.confirmed()
+        .filter(
+            card_covers(on),
+            employer_id=OuterRef("employer_id"),
+            participant_id=claim.participant_id,
+        )
+        .order_by("-joined_on", "-pk")
+    )
     hooks = (
         PartnerWebhook.objects.filter(active=True)
         .annotate(kpj=Subquery(covering.values("number")[:1]))

@@ -20,7 +20,10 @@ def test_compose_defines_the_production_like_stack():
     caches = {services[name]["environment"]["CACHE_URL"] for name in ("web", "worker", "beat")}
     assert len(caches) == 1
     assert caches.pop().startswith("redis://redis")
-    assert "gunicorn jmo_portal.wsgi:application" in services["web"]["command"]
+    assert (
+        "gunicorn -c jmo_portal/gunicorn_conf.py jmo_portal.wsgi:application"
+        in (services["web"]["command"])
+    )
     assert services["worker"]["command"].startswith("celery -A jmo_portal worker")
     assert services["beat"]["command"].startswith("celery -A jmo_portal beat")
     for name in ("db", "redis"):

@@ -43,6 +43,7 @@ def test_a_clear_photo_is_verified_with_every_check_recorded(django_capture_on_c
         "size": ("pass", "ok"),
         "pdf": ("pass", "not_applicable"),
         "image": ("pass", "ok"),
+        "safety": ("pass", "ok"),
         "duplicate": ("pass", "ok"),
     }
     assert document.attempts == 1
@@ -109,7 +110,7 @@ def test_running_the_task_twice_checks_once(django_capture_on_commit_callbacks):
 
     assert document_verify_task.delay(document.pk).get() is None
 
-    assert DocumentCheck.objects.filter(document=document).count() == 5
+    assert DocumentCheck.objects.filter(document=document).count() == 6
     assert AuditEvent.objects.filter(action="document_checked").count() == 1
 
 

@@ -34,7 +34,7 @@ def final(document_id):
 
 def assert_finished_exactly_once(document):
     assert document.status == Document.Status.VERIFIED
-    assert DocumentCheck.objects.filter(document=document).count() == 5
+    assert DocumentCheck.objects.filter(document=document).count() == 6
     assert AuditEvent.objects.filter(action="document_checked",
                                      detail__document=document.pk).count() == 1  # fmt: skip
 

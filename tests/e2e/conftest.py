@@ -34,7 +34,7 @@ def demo(live_server):
         summary="Apa yang berubah untuk peserta BPU.", body="Paragraf satu.\n\nParagraf dua.",
         publish_at=timezone.now() - datetime.timedelta(days=1),
     )  # fmt: skip
-    card = KpjCard.objects.filter(participant__user__email=BUDI).first()
+    card = KpjCard.objects.confirmed().filter(participant__user__email=BUDI).first()
     return {"base": live_server.url, "article": article.slug, "card": card.pk}
 
 

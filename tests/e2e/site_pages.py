@@ -190,6 +190,7 @@ EXCLUDED: dict[str, str] = {
     "claims/branch-appointment/": "a redirect to appointments/book/?service=jht_verification, "
     "checked as 'appointment booking (JHT visit)'",
     "claims/<int:claim_id>/cancel/": "POST only (GET answers 405)",
+    "cards/<int:card_id>/link/": "POST only (GET answers 405): the buttons on Kartu saya",
     "claims/<int:claim_id>/documents/<slug:document_type>/": "POST only (GET answers 405)",
     "appointments/<int:pk>/accept/": "POST only (GET answers 405)",
     "appointments/<int:pk>/cancel/": "POST only (GET answers 405)",
@@ -228,7 +229,7 @@ def owned_world(participant) -> World:
     )
     from tests.security.access_world import _appointment, _article
 
-    card = participant.kpj_cards.order_by("pk").first()
+    card = participant.kpj_cards.confirmed().order_by("pk").first()
     branch = participant.branch
     world = World()
     o = world.objects

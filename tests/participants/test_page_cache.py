@@ -141,8 +141,12 @@ def test_a_new_card_from_another_employer(world, follows):
         nik=participant.nik, full_name=participant.full_name, birth_date=participant.birth_date,
         gender=participant.gender, category=participant.category, joined_on=PAID,
     )  # fmt: skip
-    follows(lambda: services.members_register_for_employer(
+    # A known member's new card waits for them and shows nowhere until they confirm it.
+    [card] = services.members_register_for_employer(
         employer=EmployerFactory(name="PT Baru"), members=[member]
+    )
+    follows(lambda: services.kpj_card_link_decide(
+        kpj_card=card, actor=participant.user, confirm=True
     ))  # fmt: skip
 
 

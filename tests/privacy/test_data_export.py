@@ -137,7 +137,7 @@ def test_the_download_holds_all_my_data_and_its_history(client, owner):
     assert len(data["data_updates"]) == 2
     assert data["data_updates"][0]["steps"][0]["status"] == "draft"
     assert len(data["documents"]) == 2
-    assert len(data["documents"][0]["checks"]) == 5  # the verification pipeline's checks
+    assert len(data["documents"][0]["checks"]) == 6  # the verification pipeline's checks
     assert "storage_name" not in data["documents"][0]
     assert len(data["appointments"]) == 2
     assert data["complaints"][0]["messages"][0]["body"] == "Pesan 0"

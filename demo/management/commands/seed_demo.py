@@ -60,6 +60,9 @@ PARTICIPANTS = [
     ("3204120502700006", "Ujang Hermawan", "1970-02-05", "M", "BPU", "majalaya",
      [("10000000066", None, "2016-08-01")], None),
 ]  # fmt: skip
+# An employer's registration of a known member that waits for them (issue 18): Kartu saya asks
+# Budi to confirm or decline it. (nik, new kpj, employer npp, joined)
+PENDING_LINKS = [("3204101203850001", "10000000012", "32040003", "2026-11-02")]
 # Contacts on record for members without a login, as their employer reported them: signup sends
 # its code there (printed in the console by `make run`). Ujang has none: the branch path.
 CONTACTS_ON_RECORD = {
@@ -91,6 +94,7 @@ BRANCH_STAFF_PERMISSIONS = [
     ("participants", "view_participant"),
     ("participants", "change_participant"),
     ("participants", "view_kpjcard"),
+    ("participants", "decide_employer_link"),
     ("participants", "view_employer"),
     ("core", "view_auditevent"),
     ("core", "view_branch"),
@@ -261,6 +265,17 @@ class Command(BaseCommand):
                         "joined_on": datetime.date.fromisoformat(joined),
                     },
                 )
+        for nik, number, npp, joined in PENDING_LINKS:
+            # Created once: a demo run after Budi answered leaves his answer alone.
+            KpjCard.objects.get_or_create(
+                number=number,
+                defaults={
+                    "participant": Participant.objects.get(nik=nik),
+                    "employer": employers[npp],
+                    "joined_on": datetime.date.fromisoformat(joined),
+                    "status": KpjCard.Status.PENDING,
+                },
+            )
         # Verified payout accounts (pengkinian) for the demo logins: claims pay into these.
         for nik, bank, number in DEMO_BANK_ACCOUNTS:
             participant = Participant.objects.get(nik=nik)
