@@ -71,6 +71,50 @@ class RuleKey(models.TextChoices):
         "processing_working_days",
         _("Working days to pay after a complete file"),
     )
+    JHT_DISABILITY_FROM_NEXT_MONTH = (
+        "jht_disability_from_next_month",
+        _("JHT disability: payable from the 1st of the month after certification (1 = yes)"),
+    )
+    JP_BENEFIT_FLOOR = "jp_benefit_floor", _("JP: lowest monthly pension (Rp)")
+    JP_BENEFIT_CEILING = "jp_benefit_ceiling", _("JP: highest monthly pension (Rp)")
+    JP_WIDOW_PERCENT = "jp_widow_percent", _("JP widow/widower pension (% of the formula)")
+    JP_CHILD_PERCENT = "jp_child_percent", _("JP child pension (% of the formula)")
+    JP_PARENT_PERCENT = "jp_parent_percent", _("JP parent pension (% of the formula)")
+    JP_CHILD_MAX_AGE = "jp_child_max_age", _("JP child pension: paid until this age")
+    JP_CHILD_MAX_COUNT = "jp_child_max_count", _("JP child pension: most children")
+    JKM_PMI_WORK_PERIOD_TOTAL = (
+        "jkm_pmi_work_period_total",
+        _("JKM for a migrant worker (PMI) who dies during the work period (Rp)"),
+    )
+    JKK_DEATH_WAGE_MULTIPLE = "jkk_death_wage_multiple", _("JKK death: months of wage")
+    JKK_PERIODIC_BENEFIT = "jkk_periodic_benefit", _("JKK death: periodic benefit (Rp)")
+    JKK_FUNERAL_BENEFIT = "jkk_funeral_benefit", _("JKK death: funeral costs (Rp)")
+    JKK_DISABILITY_WAGE_MULTIPLE = (
+        "jkk_disability_wage_multiple",
+        _("JKK disability: months of wage the table percentage applies to"),
+    )
+    JKK_TOTAL_DISABILITY_PERCENT = (
+        "jkk_total_disability_percent",
+        _("JKK total permanent disability (% of the months of wage)"),
+    )
+    JKP_FIRST_MONTHS = "jkp_first_months", _("JKP: months at the first rate")
+    JKP_FIRST_PERCENT = "jkp_first_percent", _("JKP: first rate (% of wage)")
+    JKP_LATER_PERCENT = "jkp_later_percent", _("JKP: later rate (% of wage)")
+    JKP_BENEFIT_MONTHS = "jkp_benefit_months", _("JKP: most months of cash benefit")
+    JKP_WAGE_CAP = "jkp_wage_cap", _("JKP: highest wage the benefit is computed on (Rp)")
+    JKP_MIN_CONTRIBUTION_MONTHS = (
+        "jkp_min_contribution_months",
+        _("JKP: contribution months needed within the window"),
+    )
+    JKP_WINDOW_MONTHS = "jkp_window_months", _("JKP: window before the PHK (months)")
+    JKP_CONSECUTIVE_MONTHS = (
+        "jkp_consecutive_months",
+        _("JKP: consecutive months paid just before the PHK"),
+    )
+    JKP_MAX_REGISTRATION_AGE = (
+        "jkp_max_registration_age",
+        _("JKP: registered before this age"),
+    )
 
 
 class ClaimRuleValue(BaseModel):
@@ -120,6 +164,50 @@ class ClaimRuleValue(BaseModel):
                     )
                 }
             )
+
+
+class BenefitTable(models.TextChoices):
+    JP_RETURN = "jp_return", _("JP fund return per year (basis points; code = year)")
+    JP_INFLATION = "jp_inflation", _("JP wage index: general inflation (basis points; code = year)")
+    JKM_SCHOLARSHIP = "jkm_scholarship", _("JKM scholarship per level (Rp a year; count = years)")
+    JKK_DISABILITY = "jkk_disability", _("JKK partial disability table (%; code = what was lost)")
+
+
+class BenefitTableRow(BaseModel):
+    """One row of a benefit table the rules read whole (a year's return or inflation, a
+    scholarship level, a disability percentage); dated, staff edit it in the admin."""
+
+    table = models.CharField(_("table"), max_length=20, choices=BenefitTable.choices)
+    code = models.CharField(_("code"), max_length=40)
+    value = models.BigIntegerField(_("value"))
+    count = models.PositiveSmallIntegerField(_("count"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day it applies; empty = open.")
+    )
+    unconfirmed = models.BooleanField(
+        _("UNCONFIRMED"),
+        default=False,
+        help_text=_("Only one weak source or none: check before relying on it."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["table", "valid_from", "code"]
+        verbose_name = _("benefit table row")
+        verbose_name_plural = _("benefit table rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "code", "valid_from"], name="benefit_row_table_code_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="benefit_row_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.table} {self.code} = {self.value}"
 
 
 class Claim(BaseModel):

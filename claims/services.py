@@ -129,6 +129,8 @@ def claim_file(
     identity_checked: bool = False,
     filed_by_heir: bool = False,
     accident_reported: bool = False,
+    contract_retirement_age: int | None = None,
+    pmi_work_period: bool = False,
     on_date: datetime.date | None = None,
 ) -> ClaimFiled:
     """File a claim, from every door (the portal form, the branch counter, tests and seeds),
@@ -181,6 +183,8 @@ def claim_file(
             requested_amount=requested_amount,
             filed_by_heir=filed_by_heir,
             accident_reported=accident_reported,
+            contract_retirement_age=contract_retirement_age,
+            pmi_work_period=pmi_work_period,
         )
         eligibility = selectors.claim_eligibility(
             participant=participant, request=request, on_date=on_date

@@ -30,7 +30,7 @@ def _participant(request):
 def _eligibility(participant, form):
     return selectors.claim_eligibility(
         participant=participant,
-        request=ClaimRequest(**form.claim_fields()),
+        request=ClaimRequest(**form.claim_fields(), **form.calculator_fields()),
         on_date=timezone.localdate(),
     )
 

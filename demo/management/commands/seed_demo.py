@@ -313,6 +313,7 @@ class Command(BaseCommand):
                         ContributionLine(
                             card_id=card.pk, participant_id=card.participant_id, month=month,
                             program=code, employer=program.employer, worker=program.worker,
+                            wage=inputs.get("monthly_wage"),
                         )
                     )  # fmt: skip
                 if lines:
