@@ -102,7 +102,7 @@ def test_facts_come_from_the_membership_cards_and_earlier_claims(django_assert_n
     KpjCardFactory(participant=participant, joined_on=D(2018, 3, 1), status="active")
     ClaimFactory(participant=participant, kind="partial", reason="housing", status="paid")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         facts = claim_facts_for(participant=participant, on_date=D(2026, 1, 14))
 
     assert facts.membership_start == D(2012, 3, 1)
@@ -158,7 +158,7 @@ def test_jp_months_count_distinct_unreversed_months_from_the_ledger(
         assert jp_contribution_months_for(participant) == expected
     with django_assert_num_queries(1):
         assert jht_balance_for(participant) == 12_500_000
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         facts = claim_facts_for(participant=participant, on_date=D(2026, 1, 14))
     assert (facts.contribution_months, facts.jht_balance) == (expected, 12_500_000)
 
