@@ -3,18 +3,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access_audit import VIA_CLAIM_FILING, VIEWED, AuditedAccessAdmin, staff_access_record
 from core.admin import BranchScopedAdmin
+from core.money import format_rupiah
 from participants.selectors import participants_visible_to_staff
 
 from . import selectors, services
 from .choices import Channel, Status
 from .forms import ReasonForm, StaffClaimFileForm
-from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue
+from .models import (
+    BenefitTableRow,
+    Claim,
+    ClaimDocument,
+    ClaimEstimate,
+    ClaimEvent,
+    ClaimRuleValue,
+)
 
 
 @admin.register(ClaimRuleValue)
@@ -22,6 +31,13 @@ class ClaimRuleValueAdmin(admin.ModelAdmin):
     list_display = ["key", "value", "valid_from", "valid_to", "unconfirmed", "source"]
     list_filter = ["unconfirmed", "key"]
     ordering = ["key", "valid_from"]
+
+
+@admin.register(BenefitTableRow)
+class BenefitTableRowAdmin(admin.ModelAdmin):
+    list_display = ["table", "code", "value", "count", "valid_from", "valid_to", "unconfirmed"]
+    list_filter = ["table", "unconfirmed"]
+    ordering = ["table", "valid_from", "code"]
 
 
 class ClaimEventInline(admin.TabularInline):
@@ -136,7 +152,7 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     readonly_fields = [
         "masked_account" if field.name == "bank_account_number" else field.name
         for field in Claim._meta.fields
-    ]
+    ] + ["estimate_basis"]
     exclude = ["bank_account_number"]  # not even as an input
     inlines = [ClaimDocumentInline, ClaimEventInline]
     actions = [
@@ -149,11 +165,27 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     change_list_template = "admin/claims/claim/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("participant", "participant__branch")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant", "participant__branch", "estimate")
+        )
 
     @admin.display(description=gettext_lazy("account"))
     def masked_account(self, obj):
         return obj.masked_account
+
+    @admin.display(description=gettext_lazy("estimate at filing, with its basis"))
+    def estimate_basis(self, obj):
+        """The figures the participant saw (claim page, API): one line each with its basis."""
+        try:
+            lines = obj.estimate.amount_lines
+        except ClaimEstimate.DoesNotExist:
+            return "–"
+        rows = [
+            (line["label"], format_rupiah(line["amount"]), line["basis"] or "–") for line in lines
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} <small>({})</small>", rows) or "–"
 
     def has_delete_permission(self, request, obj=None):
         return False  # claims are cancelled or rejected, never deleted

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -445,3 +446,49 @@ class ClaimDraftUpload(BaseModel):
 
     def __str__(self):
         return f"{self.form_key} {self.document_type}"
+
+
+class ClaimEstimate(BaseModel):
+    """The estimate shown when the claim was filed, kept so that every door (the claim page,
+    the participant API, the staff admin) shows the same figures with the same basis. The
+    rules word each line in the reader's language, so the lines are kept per language."""
+
+    claim = models.OneToOneField(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="estimate"
+    )
+    on_date = models.DateField(_("estimated on"))
+    benefit_form = models.CharField(_("paid as"), max_length=10, blank=True)
+    # {"id": [[label, amount, basis], ...], "en": [...]}
+    lines = models.JSONField(_("amount lines"), default=dict)
+    notes = models.JSONField(_("notes"), default=dict)
+    # {"id": [[level, amount a year, years, in all], ...], "en": [...]} (the JKM scholarship)
+    schedule = models.JSONField(_("scholarship schedule"), default=dict)
+
+    class Meta:
+        verbose_name = _("claim estimate")
+        verbose_name_plural = _("claim estimates")
+
+    def __str__(self):
+        return f"#{self.claim_id} {self.on_date}"
+
+    def _in_language(self, values: dict) -> list:
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return values.get(language) or values.get(settings.LANGUAGE_CODE) or []
+
+    @property
+    def amount_lines(self) -> list[dict]:
+        return [
+            {"label": label, "amount": amount, "basis": basis}
+            for label, amount, basis in self._in_language(self.lines)
+        ]
+
+    @property
+    def note_texts(self) -> list[str]:
+        return list(self._in_language(self.notes))
+
+    @property
+    def scholarship_levels(self) -> list[dict]:
+        return [
+            {"label": label, "amount_per_year": amount, "years": years, "total": total}
+            for label, amount, years, total in self._in_language(self.schedule)
+        ]

@@ -36,7 +36,7 @@ from .choices import (
     Program,
     Status,
 )
-from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEvent
+from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEstimate, ClaimEvent
 from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
 from .selectors import PayoutAccount
 
@@ -252,6 +252,13 @@ def claim_file(
         ClaimDocument.objects.bulk_create(
             ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
             for code in eligibility.documents
+        )
+        # The figures with their basis, as filed: every door shows these.
+        ClaimEstimate.objects.create(
+            claim=claim,
+            **selectors.claim_estimate_record(
+                participant=participant, request=request, on_date=on_date
+            ),
         )
         note_code, note_params = "", {}
         if channel == Channel.BRANCH:

@@ -88,6 +88,7 @@ def claim_rules():
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
+    importlib.import_module("claims.migrations.0007_seed_benefit_rules").seed(apps, None)
     seed_pension_ages()
 
 
