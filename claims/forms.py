@@ -10,16 +10,23 @@ from documents.models import Document
 from participants.models import Participant
 
 from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program
-from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, DISABILITY_LABELS, ClaimType, documents_for
+from .rules import (
+    CLAIM_TYPES,
+    CLAIM_TYPES_BY_CODE,
+    DISABILITY_LABELS,
+    ClaimType,
+    documents_for,
+    jkp_offered,
+)
 from .selectors import PayoutAccount
 from .services import ClaimDocumentsRefused, ClaimNotEligible
 
 
-def claim_type_choices():
+def claim_type_choices(programs=tuple(Program)):
     """Options grouped by program, each label whole on its own (a phone's picker may not show
     the group): "JHT in full: I resigned", "JKM death benefit for the heir: …"."""
     groups = []
-    for program in Program:
+    for program in programs:
         options = [
             (claim_type.code, CLAIM_TYPE_LABELS[claim_type.code])
             for claim_type in CLAIM_TYPES
@@ -99,9 +106,16 @@ class EligibilityForm(forms.Form):
         help_text=_("For a JKK estimate; the doctor's certificate decides."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+        # JKP is offered only to those who can have it (an Indonesian wage earner); every
+        # other program stays listed, with the reason when the category lacks it.
+        if participant is not None and not jkp_offered(
+            category=participant.category, nationality=participant.nationality
+        ):
+            programs = [program for program in Program if program != Program.JKP]
+            self.fields["claim_type"].choices = claim_type_choices(programs)
 
     @property
     def selected_type(self) -> ClaimType:
@@ -179,7 +193,7 @@ class ClaimFileForm(EligibilityForm):
 
     def __init__(self, *args, participant: Participant, kept: dict | None = None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, participant=participant, **kwargs)
         self.participant = participant
         # One file input per document the chosen claim needs (the checker's list); the
         # claim type comes from the posted form or from the checker's link.

@@ -478,6 +478,11 @@ def jkp_cash_benefit(*, monthly_wage: int, rules: ClaimRuleSet) -> tuple[int, in
     )
 
 
+def jkp_offered(*, category: str, nationality: str) -> bool:
+    """JKP is for Indonesian citizens in an employment relation (PP 6/2025 Art. 4)."""
+    return category in PROGRAM_CATEGORIES[Program.JKP] and nationality == "WNI"
+
+
 def consecutive_months_before(months: Sequence[datetime.date], day: datetime.date) -> int:
     """Months paid in a row, ending with the month before `day`'s month or `day`'s month."""
     paid = set(months)
