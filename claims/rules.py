@@ -661,7 +661,8 @@ def _jp_lump_sum_result(facts) -> dict:
             AmountLine(str(_("JP contributions")), facts.jp_contributions,
                        str(_("%(months)s months") % {"months": facts.contribution_months})),
             AmountLine(str(_("Returns on them")), facts.jp_returns,
-                       str(_("declared yearly return rates"))),
+                       str(_("declared yearly return rates") if facts.jp_returns
+                           else _("no yearly return declared yet for these years"))),
             AmountLine(str(_("Contributions plus returns, paid at once")), total,
                        f"{_rp(facts.jp_contributions)} + {_rp(facts.jp_returns)}"),
         ),
