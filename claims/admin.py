@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from participants.selectors import participants_visible_to_staff
 
 from . import selectors, services
 from .choices import Channel, Status
-from .forms import ReasonForm, StaffClaimFileForm
+from .forms import JkkCalculatorForm, ReasonForm, StaffClaimFileForm
 from .models import (
     BenefitTableRow,
     Claim,
@@ -241,8 +242,39 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 self.admin_site.admin_view(self.file_view),
                 name="claims_claim_file",
             ),
+            path(
+                "jkk-calculator/",
+                self.admin_site.admin_view(self.jkk_calculator_view),
+                name="claims_claim_jkk_calculator",
+            ),
             *super().get_urls(),
         ]
+
+    def jkk_calculator_view(self, request):
+        """JKK cash benefits for a wage, the same rules and basis the participant sees."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = JkkCalculatorForm(request.GET or None)
+        lines = ()
+        if form.is_valid():
+            data = form.cleaned_data
+            lines = selectors.jkk_estimate(
+                monthly_wage=data["monthly_wage"],
+                stmb_months=data["stmb_months"],
+                disability_code=data["disability_code"] or "",
+                on_date=timezone.localdate(),
+            )
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/jkk_calculator.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("JKK calculator"),
+                "opts": self.model._meta,
+                "form": form,
+                "lines": lines,
+            },
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:claims_claim_file"))

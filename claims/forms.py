@@ -394,3 +394,19 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Reason: write what is wrong or missing.")},
     )
+
+
+class JkkCalculatorForm(forms.Form):
+    """Staff's JKK calculator: the cash benefits for a wage, with their basis."""
+
+    monthly_wage = forms.IntegerField(
+        label=_("Monthly wage reported (Rp)"),
+        min_value=1,
+        error_messages={
+            "required": _("Monthly wage: enter the wage in rupiah."),
+            "min_value": _("Monthly wage: enter a whole number of rupiah above 0."),
+            "invalid": _("Monthly wage: enter a whole number of rupiah above 0."),
+        },
+    )
+    stmb_months = EligibilityForm.base_fields["stmb_months"]
+    disability_code = EligibilityForm.base_fields["disability_code"]

@@ -87,6 +87,19 @@ def claim_estimate_record(
     return record
 
 
+def jkk_estimate(
+    *, monthly_wage: int, stmb_months: int | None, disability_code: str, on_date: datetime.date
+) -> tuple[rules.AmountLine, ...]:
+    """The JKK cash benefits for a wage on `on_date` (staff's calculator), in two queries."""
+    return rules.jkk_lines(
+        monthly_wage=monthly_wage,
+        rules=claim_rule_set_on(on_date=on_date),
+        tables=inputs.benefit_tables_on(on_date),
+        stmb_months=stmb_months,
+        disability_code=disability_code,
+    )
+
+
 def claims_for_participant(*, participant: Participant) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(participant=participant)

@@ -125,3 +125,32 @@ def test_a_claim_filed_before_estimates_were_kept_shows_none(client, resigned):
     client.force_login(resigned.user)
     assert client.get(reverse("api-me-claim", args=[claim.pk])).json()["estimate"] is None
     assert client.get(reverse("claims:detail", args=[claim.pk])).status_code == 200
+
+
+def test_staff_jkk_calculator_gives_the_benefits_with_their_basis(client):
+    """Wage Rp5 juta, 13 months unable to work, right thumb lost (PP 82/2019, Lampiran III):
+    12 × Rp5.000.000 + 1 × Rp2.500.000 = Rp62.500.000; 15 % × 80 × Rp5.000.000 = Rp60.000.000."""
+    client.force_login(StaffFactory(password=None, perms=["claims.view_claim"]))
+    client.cookies["django_language"] = "en"
+    body = client.get(
+        reverse("admin:claims_claim_jkk_calculator"),
+        {"monthly_wage": 5_000_000, "stmb_months": 13, "disability_code": "thumb_right"},
+    ).content.decode()
+    assert "Rp62.500.000" in body
+    assert "12 × Rp5.000.000 + 1 × Rp2.500.000" in body
+    assert "Rp60.000.000" in body
+    assert "15 % × 80 × Rp5.000.000" in body
+    assert "Rp240.000.000" in body  # death: 48 × wage
+
+
+def test_the_jkk_calculator_is_refused_without_the_claim_permission(client):
+    client.force_login(StaffFactory(password=None, perms=[]))
+    response = client.get(reverse("admin:claims_claim_jkk_calculator"))
+    assert response.status_code == 403
+
+
+def test_the_jkk_calculator_names_a_missing_wage(client):
+    client.force_login(StaffFactory(password=None, perms=["claims.view_claim"]))
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("admin:claims_claim_jkk_calculator"), {"stmb_months": 2})
+    assert "Monthly wage: enter the wage in rupiah." in body.content.decode()
