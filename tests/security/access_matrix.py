@@ -93,6 +93,8 @@ MATRIX: dict[str, str] = {
     "admin/participants/user/<id>/password/": "302 302 302 403 403 302 302",
     "admin/appointments/appointment/queue/": "302 302 302 200 200 302 302",
     "admin/claims/claim/file/": "302 302 302 200 200 302 302",
+    # Issue 19: the JKK calculator reads rule rows only, no participant: any claim viewer.
+    "admin/claims/claim/jkk-calculator/": "302 302 302 200 200 302 302",
     "admin/participants/participant/<path:object_id>/correct-identity/": (
         "302 302 302 200 404 302 302"
     ),
@@ -239,6 +241,7 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/holiday", "200 403 302 403 302 302", "200 403 302 403 302 302"),
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
+    **admin_model("claims/benefittablerow", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
     **admin_model(
         "access/branchrecoverycode", "200 200 302 403 302 302", "200 200 302 403 302 302"

@@ -88,6 +88,7 @@ BRANCH_STAFF_PERMISSIONS = [
     ("claims", "add_claim"),
     ("claims", "change_claim"),
     ("claims", "view_claimrulevalue"),
+    ("claims", "view_benefittablerow"),
     ("data_updates", "view_dataupdaterequest"),
     ("data_updates", "change_dataupdaterequest"),
     ("documents", "view_document"),
