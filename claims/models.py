@@ -210,6 +210,25 @@ class BenefitTableRow(BaseModel):
     def __str__(self):
         return f"{self.table} {self.code} = {self.value}"
 
+    def clean(self):
+        overlapping = BenefitTableRow.objects.filter(table=self.table, code=self.code).exclude(
+            pk=self.pk
+        )
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_from and overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Another row with this table and code already applies in this period. "
+                        "End that one first (set its 'valid to'), then add this one."
+                    )
+                }
+            )
+
 
 class Claim(BaseModel):
     """A benefit claim; its status moves only through `services.claim_transition`."""

@@ -112,3 +112,19 @@ def test_a_bpu_member_counts_jkm_months_without_any_jp():
         post(card, D(2023 + index // 12, index % 12 + 1, 1), "JKM", 6_800, 2_000_000)
     facts = claim_facts_for(participant=participant, on_date=D(2026, 1, 14))
     assert (facts.contribution_months, facts.jkm_months) == (0, 36)
+
+
+def test_a_benefit_row_overlapping_another_of_the_same_code_is_refused_by_its_date():
+    from django.core.exceptions import ValidationError
+
+    row = BenefitTableRow(
+        table=BenefitTable.JKM_SCHOLARSHIP, code="sd", value=2_000_000, count=6,
+        valid_from=D(2026, 1, 1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert "valid_from" in refused.value.message_dict
+    BenefitTableRow.objects.filter(table=BenefitTable.JKM_SCHOLARSHIP, code="sd").update(
+        valid_to=D(2025, 12, 31)
+    )
+    row.full_clean()  # the old level ended the day before: the new one may start
