@@ -154,3 +154,30 @@ def test_the_jkk_calculator_names_a_missing_wage(client):
     client.cookies["django_language"] = "en"
     body = client.get(reverse("admin:claims_claim_jkk_calculator"), {"stmb_months": 2})
     assert "Monthly wage: enter the wage in rupiah." in body.content.decode()
+
+
+def test_the_checker_estimates_jkk_from_the_reported_wage(client, wage_earner):
+    """Last reported wage Rp4 juta: 13 months unable to work = 12 × Rp4.000.000 + 1 ×
+    Rp2.000.000 = Rp50.000.000; right arm from the shoulder 40 % × 80 × Rp4 juta = Rp128 juta."""
+    body = check_page(
+        client, wage_earner, "en", claim_type="JKK:full:work_accident",
+        event_date="2026-01-05", accident_reported="on", stmb_months="13",
+        disability_code="arm_right_shoulder",
+    )  # fmt: skip
+    assert "12 × Rp4.000.000 + 1 × Rp2.000.000" in body
+    assert "Rp50.000.000" in body
+    assert "40 % × 80 × Rp4.000.000" in body
+    assert "Rp128.000.000" in body
+
+
+# No bank account yet: the date shown is the earliest, today once the age is reached.
+@pytest.mark.parametrize(
+    ("age", "says"), [("", "from 1 January 2036"), ("45", "from 14 January 2026")]
+)
+def test_the_checker_takes_the_contract_retirement_age(client, wage_earner, age, says):
+    """Born 1 January 1980: 56 in 2036, or 45 by the contract (Permenaker 4/2022 Art. 6)."""
+    body = check_page(
+        client, wage_earner, "en", claim_type="JHT:full:retirement_age",
+        contract_retirement_age=age,
+    )  # fmt: skip
+    assert f"You can claim {says}" in body
