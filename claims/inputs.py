@@ -10,14 +10,13 @@ of it in five queries.
 import datetime
 from collections.abc import Sequence
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from participants import rules as participant_rules
 from participants.ledger import BenefitHistory, ledger_benefit_history
 from participants.models import (
     BankAccount,
-    ContributionPosting,
     JhtBalance,
     KpjCard,
     Participant,
@@ -100,19 +99,6 @@ def jht_balance_for(participant: Participant) -> int:
         JhtBalance.objects.filter(participant=participant).values_list("balance", flat=True).first()
     )
     return balance or 0
-
-
-def jp_contribution_months_for(participant: Participant) -> int:
-    """JP contribution months from the ledger postings, in one aggregate query."""
-    return (
-        ContributionPosting.objects.filter(
-            participant=participant,
-            program=LedgerProgram.JP,
-            kind=ContributionPosting.Kind.CONTRIBUTION,
-            reversed_by__isnull=True,
-        ).aggregate(months=Count("month", distinct=True))["months"]
-        or 0
-    )
 
 
 def benefit_tables_on(on_date: datetime.date) -> BenefitTables:
