@@ -35,6 +35,7 @@ from .rules import (
     add_years,
     jp_indexed_average_wage,
     jp_lump_sum,
+    membership_and_density,
 )
 
 PensionAges = Sequence[participant_rules.PensionAgeRow]
@@ -143,12 +144,15 @@ def benefit_facts(
         contributions_by_year=by_year, return_bp=tables.jp_return_bp, on_date=on_date
     )
     jht = history.program(LedgerProgram.JHT)
+    paid = tuple(m.month for m in jp.months)
+    membership, density = membership_and_density(paid, on_date)
     return {
         "contribution_months": jp.count,
-        "contribution_density_percent": jp.density_percent(on_date),
-        "jp_membership_months": jp.membership_months(on_date),
+        "contribution_density_percent": density,
+        "jp_membership_months": membership,
         "jp_contributions": contributions,
         "jp_returns": returns,
+        "jp_paid_months": paid,
         "jp_average_monthly_wage": jp_indexed_average_wage(
             wages=[(m.month, m.wage) for m in jp.months if m.wage],
             caps=caps,

@@ -198,6 +198,9 @@ class ClaimFacts:
     jp_returns: int = 0
     jp_membership_months: int = 0
     jp_average_monthly_wage: int | None = None
+    # The JP months paid (first days): survivors' membership and density are counted up to
+    # the death, not to the day of the check.
+    jp_paid_months: tuple[datetime.date, ...] = ()
     # JKM months in any category (the scholarship counts these, not JP months).
     jkm_months: int = 0
     # Months with a JHT contribution (JKP members all pay JHT), first days, oldest first.
@@ -669,12 +672,32 @@ def _jp_lump_sum_result(facts) -> dict:
     }  # fmt: skip
 
 
-def jp_survivor_qualifies(facts, rules) -> bool:
+def membership_and_density(
+    months: Sequence[datetime.date], until: datetime.date
+) -> tuple[int, int]:
+    """Membership months from the first paid month to `until`'s month, both counted
+    (membership begins with the first paid contribution, PP 45/2015 Art. 3(2)), and the paid
+    share of them in whole percent, rounded down (79.9 % is 79)."""
+    first = min(months, default=None)
+    if first is None or until < first:
+        return 0, 0
+    membership = (until.year - first.year) * 12 + until.month - first.month + 1
+    paid = sum(1 for month in months if month <= until)
+    return membership, paid * 100 // membership
+
+
+def jp_survivor_qualifies(facts, rules, until: datetime.date) -> bool:
     """Permenaker 29/2015 Art. 26: a death (or disability) before 15 years still pays a
-    monthly pension, counted as if 15 years, after a year of membership with 80 % density."""
+    monthly pension, counted as if 15 years, after a year of membership with 80 % density,
+    both counted up to the event."""
+    membership, density = (
+        membership_and_density(facts.jp_paid_months, until)
+        if facts.jp_paid_months
+        else (facts.jp_membership_months, facts.contribution_density_percent)
+    )
     return (
-        facts.jp_membership_months >= rules.jp_survivor_min_membership_months
-        and facts.contribution_density_percent >= rules.jp_survivor_min_density_percent
+        membership >= rules.jp_survivor_min_membership_months
+        and density >= rules.jp_survivor_min_density_percent
     )
 
 
@@ -690,7 +713,9 @@ def _jp(request, facts, rules, blockers, not_before) -> dict:
         )
         monthly = months >= needed
     else:
-        monthly = months >= needed or jp_survivor_qualifies(facts, rules)
+        monthly = months >= needed or jp_survivor_qualifies(
+            facts, rules, request.event_date or facts.on_date
+        )
     if not monthly:
         return _jp_lump_sum_result(facts)
     counted = max(months, needed)

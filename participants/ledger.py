@@ -678,20 +678,6 @@ class ProgramHistory:
     def total(self) -> int:
         return sum(month.amount for month in self.months)
 
-    def membership_months(self, until: datetime.date) -> int:
-        """Months from the first paid month to `until`'s month, both counted: membership of
-        a program begins with its first paid contribution (PP 45/2015 Art. 3(2))."""
-        first = self.first_month
-        if first is None or until < first:
-            return 0
-        return (until.year - first.year) * 12 + until.month - first.month + 1
-
-    def density_percent(self, until: datetime.date) -> int:
-        """Paid months as a share of the membership months, rounded down (79.9 % is 79)."""
-        months = self.membership_months(until)
-        paid = sum(1 for month in self.months if month.month <= until)
-        return paid * 100 // months if months else 0
-
 
 @dataclass(frozen=True)
 class BenefitHistory:

@@ -23,6 +23,7 @@ from claims.rules import (
     jp_indexed_average_wage,
     jp_lump_sum,
     jp_monthly_pension,
+    membership_and_density,
 )
 from tests.claims.test_rules import RULES, check, codes
 
@@ -389,3 +390,31 @@ def test_the_rules_module_reads_no_database_and_no_clock():
     assert not {name for name in imported if name.startswith("django.db") or "models" in name}
     for call in ("today()", "now()", "localdate("):
         assert call not in source
+
+
+@pytest.mark.parametrize(
+    ("died_on", "form"),
+    [
+        # January 2024 - June 2025 paid: 18 of 18 months up to a death in June 2025.
+        (D(2025, 6, 15), BENEFIT_MONTHLY),
+        # The same months, a death in January 2026: 18 of 25 months = 72 %.
+        (D(2026, 1, 10), BENEFIT_LUMP_SUM),
+    ],
+)
+def test_jp_survivors_density_is_counted_up_to_the_death_not_the_check(died_on, form):
+    """Permenaker 29/2015 Art. 26: checked on 14 January 2026, months after a death in June
+    2025 are not missed contributions."""
+    paid = tuple(D(2024 + i // 12, i % 12 + 1, 1) for i in range(18))
+    result = check(
+        Program.JP, Reason.DEATH, request={"event_date": died_on, "filed_by_heir": True},
+        contribution_months=18, jp_paid_months=paid, jp_contributions=2_000_000,
+        jp_average_monthly_wage=5_000_000,
+    )  # fmt: skip
+    assert result.benefit_form == form
+
+
+def test_membership_and_density_edges():
+    months = (D(2025, 1, 1), D(2025, 2, 1), D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1))
+    assert membership_and_density(months, D(2025, 6, 30)) == (6, 83)
+    assert membership_and_density(months, D(2024, 12, 31)) == (0, 0)
+    assert membership_and_density((), D(2025, 6, 30)) == (0, 0)
