@@ -26,7 +26,7 @@ from django.utils import timezone
 from benchmarks.balance import _copy
 
 POSTING_COLUMNS = ["kpj_card_id", "participant_id", "kind", "program", "month", "employer_amount",
-                   "worker_amount", "amount", "paid_on", "posted_at"]  # fmt: skip
+                   "worker_amount", "amount", "wage", "paid_on", "posted_at"]  # fmt: skip
 MONTH = "2026-01"
 
 

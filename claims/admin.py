@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,8 +17,16 @@ from participants.selectors import participants_visible_to_staff
 
 from . import four_eyes, payouts, selectors, services
 from .choices import Channel, Status
-from .forms import ReasonForm, StaffClaimFileForm
-from .models import Claim, ClaimDocument, ClaimEvent, ClaimRuleValue, PaymentBatch
+from .forms import JkkCalculatorForm, ReasonForm, StaffClaimFileForm
+from .models import (
+    BenefitTableRow,
+    Claim,
+    ClaimDocument,
+    ClaimEstimate,
+    ClaimEvent,
+    ClaimRuleValue,
+    PaymentBatch,
+)
 
 
 @admin.register(ClaimRuleValue)
@@ -24,6 +34,13 @@ class ClaimRuleValueAdmin(admin.ModelAdmin):
     list_display = ["key", "value", "valid_from", "valid_to", "unconfirmed", "source"]
     list_filter = ["unconfirmed", "key"]
     ordering = ["key", "valid_from"]
+
+
+@admin.register(BenefitTableRow)
+class BenefitTableRowAdmin(admin.ModelAdmin):
+    list_display = ["table", "code", "value", "count", "valid_from", "valid_to", "unconfirmed"]
+    list_filter = ["table", "unconfirmed"]
+    ordering = ["table", "valid_from", "code"]
 
 
 class ClaimEventInline(admin.TabularInline):
@@ -160,7 +177,7 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
         SHOWN_AS.get(field.name, field.name)
         for field in Claim._meta.fields
         if field.name not in ("id", "idempotency_key")
-    ]
+    ] + ["estimate_basis"]
     exclude = ["idempotency_key", *SHOWN_AS]  # not even as inputs
     change_form_template = "admin/claims/claim/change_form.html"
     inlines = [ClaimDocumentInline, ClaimEventInline]
@@ -174,7 +191,11 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     change_list_template = "admin/claims/claim/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("participant", "participant__branch")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant", "participant__branch", "estimate")
+        )
 
     @admin.display(description=gettext_lazy("account"))
     def masked_account(self, obj):
@@ -210,6 +231,18 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
             "show_delete": False,
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("estimate at filing, with its basis"))
+    def estimate_basis(self, obj):
+        """The figures the participant saw (claim page, API): one line each with its basis."""
+        try:
+            lines = obj.estimate.amount_lines
+        except ClaimEstimate.DoesNotExist:
+            return "–"
+        rows = [
+            (line["label"], format_rupiah(line["amount"]), line["basis"] or "–") for line in lines
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} <small>({})</small>", rows) or "–"
 
     def has_delete_permission(self, request, obj=None):
         return False  # claims are cancelled or rejected, never deleted
@@ -293,8 +326,39 @@ class ClaimAdmin(AuditedAccessAdmin, BranchScopedAdmin):
                 self.admin_site.admin_view(self.file_view),
                 name="claims_claim_file",
             ),
+            path(
+                "jkk-calculator/",
+                self.admin_site.admin_view(self.jkk_calculator_view),
+                name="claims_claim_jkk_calculator",
+            ),
             *super().get_urls(),
         ]
+
+    def jkk_calculator_view(self, request):
+        """JKK cash benefits for a wage, the same rules and basis the participant sees."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = JkkCalculatorForm(request.GET or None)
+        lines = ()
+        if form.is_valid():
+            data = form.cleaned_data
+            lines = selectors.jkk_estimate(
+                monthly_wage=data["monthly_wage"],
+                stmb_months=data["stmb_months"],
+                disability_code=data["disability_code"] or "",
+                on_date=timezone.localdate(),
+            )
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/jkk_calculator.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("JKK calculator"),
+                "opts": self.model._meta,
+                "form": form,
+                "lines": lines,
+            },
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:claims_claim_file"))

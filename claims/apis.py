@@ -12,6 +12,38 @@ from . import selectors
 TAG_PARTICIPANT = "Participant: own data"
 
 
+class EstimateLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    amount = serializers.IntegerField()
+    basis = serializers.CharField(help_text="How the amount was worked out, in one line.")
+
+    class Meta:
+        ref_name = "ClaimEstimateLine"
+
+
+class ScholarshipLevelSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    amount_per_year = serializers.IntegerField()
+    years = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "ClaimScholarshipLevel"
+
+
+class EstimateSerializer(serializers.Serializer):
+    """The figures shown when the claim was filed, in the request's language."""
+
+    on_date = serializers.DateField()
+    benefit_form = serializers.CharField(help_text='"monthly", "lump_sum" or empty.')
+    lines = EstimateLineSerializer(source="amount_lines", many=True)
+    notes = serializers.ListField(source="note_texts", child=serializers.CharField())
+    scholarship = ScholarshipLevelSerializer(source="scholarship_levels", many=True)
+
+    class Meta:
+        ref_name = "ClaimEstimate"
+
+
 class ClaimOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     program = serializers.CharField()
@@ -29,6 +61,7 @@ class ClaimOutputSerializer(serializers.Serializer):
     decided_at = DateTimeField(allow_null=True)
     paid_at = DateTimeField(allow_null=True)
     bank_account = serializers.CharField(source="masked_account")
+    estimate = EstimateSerializer(allow_null=True, read_only=True)
 
 
 class ClaimListApi(APIView):

@@ -9,6 +9,7 @@ class Program(models.TextChoices):
     JP = "JP", _("Pension (JP)")
     JKM = "JKM", _("Death benefit (JKM)")
     JKK = "JKK", _("Work accident (JKK)")
+    JKP = "JKP", _("Job-loss (JKP)")
 
 
 class Kind(models.TextChoices):
@@ -21,6 +22,7 @@ class Reason(models.TextChoices):
     RESIGNATION = "resignation", _("Resigned")
     TERMINATION = "termination", _("Employment terminated (PHK)")
     CONTRACT_END = "contract_end", _("Fixed-term (PKWT) contract ended")
+    STOPPED_WORKING = "stopped_working", _("Stopped working (self-employed, BPU)")
     LEAVING_INDONESIA = "leaving_indonesia", _("Leaving Indonesia for good")
     PERMANENT_DISABILITY = "permanent_disability", _("Permanent total disability")
     DEATH = "death", _("Death of the participant")
@@ -146,6 +148,7 @@ CLAIM_TYPE_LABELS = {
     "JHT:full:resignation": _("JHT in full: I resigned"),
     "JHT:full:termination": _("JHT in full: my employment was terminated (PHK)"),
     "JHT:full:contract_end": _("JHT in full: my fixed-term contract (PKWT) ended"),
+    "JHT:full:stopped_working": _("JHT in full: I am self-employed (BPU) and stopped working"),
     "JHT:full:leaving_indonesia": _("JHT in full: I am leaving Indonesia for good"),
     "JHT:full:permanent_disability": _("JHT in full: permanent total disability"),
     "JHT:full:death": _("JHT in full, paid to the heir: the participant died"),
@@ -158,4 +161,5 @@ CLAIM_TYPE_LABELS = {
     "JP:full:death": _("JP survivor's pension for the family: the participant died"),
     "JKM:full:death": _("JKM death benefit for the heir: the participant died"),
     "JKK:full:work_accident": _("JKK: care and benefits after a work accident"),
+    "JKP:full:termination": _("JKP job-loss benefit: my employment was terminated (PHK)"),
 }

@@ -11,16 +11,23 @@ from participants.models import Bank, Participant
 from participants.nik import normalise_name
 
 from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program
-from .rules import CLAIM_TYPES, CLAIM_TYPES_BY_CODE, ClaimType, documents_for
+from .rules import (
+    CLAIM_TYPES,
+    CLAIM_TYPES_BY_CODE,
+    DISABILITY_LABELS,
+    ClaimType,
+    documents_for,
+    jkp_offered,
+)
 from .selectors import PayoutAccount
 from .services import ClaimDocumentsRefused, ClaimNotEligible
 
 
-def claim_type_choices():
+def claim_type_choices(programs=tuple(Program)):
     """Options grouped by program, each label whole on its own (a phone's picker may not show
     the group): "JHT in full: I resigned", "JKM death benefit for the heir: …"."""
     groups = []
-    for program in Program:
+    for program in programs:
         options = [
             (claim_type.code, CLAIM_TYPE_LABELS[claim_type.code])
             for claim_type in CLAIM_TYPES
@@ -28,6 +35,12 @@ def claim_type_choices():
         ]
         groups.append((program.label, options))
     return [("", _("Choose what you are claiming for"))] + groups
+
+
+def disability_choices():
+    return [("", _("None, or not known yet"))] + [
+        (code, label) for code, label in DISABILITY_LABELS.items()
+    ]
 
 
 class EligibilityForm(forms.Form):
@@ -59,10 +72,51 @@ class EligibilityForm(forms.Form):
         label=_("The work accident has been reported to BPJS Ketenagakerjaan"),
         required=False,
     )
+    contract_retirement_age = forms.IntegerField(
+        label=_("Retirement age in your work contract or company rules"),
+        required=False,
+        min_value=40,
+        max_value=70,
+        help_text=_("Only for a JHT claim at retirement age, if your contract sets an age."),
+        error_messages={
+            "min_value": _("Retirement age: enter an age from 40 to 70, or leave it empty."),
+            "max_value": _("Retirement age: enter an age from 40 to 70, or leave it empty."),
+            "invalid": _("Retirement age: enter a whole number of years, or leave it empty."),
+        },
+    )
+    pmi_work_period = forms.BooleanField(
+        label=_("Migrant worker (PMI): the death happened during the work period abroad"),
+        required=False,
+    )
+    stmb_months = forms.IntegerField(
+        label=_("Months unable to work after the accident"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("For a JKK estimate of the pay while unable to work (STMB)."),
+        error_messages={
+            "min_value": _("Months unable to work: enter 1 to 120, or leave it empty."),
+            "max_value": _("Months unable to work: enter 1 to 120, or leave it empty."),
+            "invalid": _("Months unable to work: enter a whole number, or leave it empty."),
+        },
+    )
+    disability_code = forms.ChoiceField(
+        label=_("Lasting injury (partial disability)"),
+        required=False,
+        choices=disability_choices,
+        help_text=_("For a JKK estimate; the doctor's certificate decides."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+        # JKP is offered only to those who can have it (an Indonesian wage earner); every
+        # other program stays listed, with the reason when the category lacks it.
+        if participant is not None and not jkp_offered(
+            category=participant.category, nationality=participant.nationality
+        ):
+            programs = [program for program in Program if program != Program.JKP]
+            self.fields["claim_type"].choices = claim_type_choices(programs)
 
     @property
     def selected_type(self) -> ClaimType:
@@ -77,6 +131,16 @@ class EligibilityForm(forms.Form):
             "event_date": data.get("event_date"),
             "requested_amount": data.get("requested_amount"),
             "accident_reported": data.get("accident_reported", False),
+            "contract_retirement_age": data.get("contract_retirement_age"),
+            "pmi_work_period": data.get("pmi_work_period", False),
+        }
+
+    def calculator_fields(self) -> dict:
+        """The checker's extra JKK estimate inputs (not filed with a claim)."""
+        data = self.cleaned_data
+        return {
+            "stmb_months": data.get("stmb_months"),
+            "disability_code": data.get("disability_code") or "",
         }
 
     def clean(self):
@@ -124,10 +188,13 @@ class ClaimFileForm(EligibilityForm):
     """
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The JKK calculator inputs estimate; a claim is judged on the doctor's certificate.
+    stmb_months = None
+    disability_code = None
 
     def __init__(self, *args, participant: Participant, kept: dict | None = None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, participant=participant, **kwargs)
         self.participant = participant
         # One file input per document the chosen claim needs (the checker's list); the
         # claim type comes from the posted form or from the checker's link.
@@ -363,3 +430,19 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Reason: write what is wrong or missing.")},
     )
+
+
+class JkkCalculatorForm(forms.Form):
+    """Staff's JKK calculator: the cash benefits for a wage, with their basis."""
+
+    monthly_wage = forms.IntegerField(
+        label=_("Monthly wage reported (Rp)"),
+        min_value=1,
+        error_messages={
+            "required": _("Monthly wage: enter the wage in rupiah."),
+            "min_value": _("Monthly wage: enter a whole number of rupiah above 0."),
+            "invalid": _("Monthly wage: enter a whole number of rupiah above 0."),
+        },
+    )
+    stmb_months = EligibilityForm.base_fields["stmb_months"]
+    disability_code = EligibilityForm.base_fields["disability_code"]

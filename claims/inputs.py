@@ -1,31 +1,42 @@
 """Where the claim rules get facts owned by other apps: one function each, read-only.
 
 The pension age comes from the participants app's dated `PensionAge` table, the JHT balance
-from its running-total row (`JhtBalance`, never a ledger sum), the JP months from the
-contribution ledger in one aggregate, and the payout account from the pengkinian data
-(`BankAccount`). `claim_facts_for` gathers all of it in two queries.
+from its running-total row (`JhtBalance`, never a ledger sum), the months, contributions and
+wages per program from the ledger module (`participants.ledger.ledger_benefit_history`), and
+the payout account from the pengkinian data (`BankAccount`). `claim_facts_for` gathers all
+of it in five queries.
 """
 
 import datetime
 from collections.abc import Sequence
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from participants import rules as participant_rules
+from participants.ledger import BenefitHistory, ledger_benefit_history
 from participants.models import (
     BankAccount,
-    ContributionPosting,
     JhtBalance,
     KpjCard,
     Participant,
     PensionAge,
+    RuleAmount,
 )
 from participants.models import Program as LedgerProgram
 from participants.nik import normalise_name
 
 from .choices import Kind, Program, Status
-from .rules import ClaimFacts, add_years
+from .models import BenefitTable, BenefitTableRow
+from .rules import (
+    BenefitTables,
+    ClaimFacts,
+    ScholarshipLevel,
+    add_years,
+    jp_indexed_average_wage,
+    jp_lump_sum,
+    membership_and_density,
+)
 
 PensionAges = Sequence[participant_rules.PensionAgeRow]
 
@@ -83,24 +94,6 @@ def _jht_balance_expression():
     )
 
 
-def _jp_months_expression():
-    """Distinct months with a JP contribution that was not reversed, over every KPJ card of
-    the participant in the outer query: two employers in one month count once."""
-    months = (
-        ContributionPosting.objects.filter(
-            participant=OuterRef("pk"),
-            program=LedgerProgram.JP,
-            kind=ContributionPosting.Kind.CONTRIBUTION,
-            reversed_by__isnull=True,
-        )
-        .order_by()
-        .values("participant")
-        .annotate(months=Count("month", distinct=True))
-        .values("months")
-    )
-    return Coalesce(Subquery(months[:1]), Value(0), output_field=IntegerField())
-
-
 def jht_balance_for(participant: Participant) -> int:
     """The participant's JHT balance in rupiah, from the running-total row (one query)."""
     balance = (
@@ -109,25 +102,79 @@ def jht_balance_for(participant: Participant) -> int:
     return balance or 0
 
 
-def jp_contribution_months_for(participant: Participant) -> int:
-    """JP contribution months from the ledger postings, in one aggregate query."""
-    return (
-        ContributionPosting.objects.filter(
-            participant=participant,
-            program=LedgerProgram.JP,
-            kind=ContributionPosting.Kind.CONTRIBUTION,
-            reversed_by__isnull=True,
-        ).aggregate(months=Count("month", distinct=True))["months"]
-        or 0
+def benefit_tables_on(on_date: datetime.date) -> BenefitTables:
+    """The benefit tables in one query: the yearly JP rows whole, the schedules in force."""
+    jp_return, jp_inflation, scholarship, disability = {}, {}, [], {}
+    for row in BenefitTableRow.objects.order_by("valid_from", "pk"):
+        if row.table == BenefitTable.JP_RETURN:
+            jp_return[int(row.code)] = row.value
+        elif row.table == BenefitTable.JP_INFLATION:
+            jp_inflation[int(row.code)] = row.value
+        elif row.valid_from <= on_date and (row.valid_to is None or on_date <= row.valid_to):
+            if row.table == BenefitTable.JKM_SCHOLARSHIP:
+                scholarship.append(ScholarshipLevel(row.code, row.value, row.count))
+            elif row.table == BenefitTable.JKK_DISABILITY:
+                disability[row.code] = row.value
+    return BenefitTables(
+        jp_return_bp=jp_return,
+        jp_inflation_bp=jp_inflation,
+        scholarship=tuple(scholarship),
+        disability_percent=disability,
     )
 
 
+def _jp_wage_caps() -> list[tuple]:
+    """The dated JP wage caps (participants' RuleAmount rows), in one query."""
+    return list(
+        RuleAmount.objects.filter(key=RuleAmount.Key.JP_WAGE_CAP, variant=0)
+        .order_by("valid_from")
+        .values_list("valid_from", "valid_to", "amount")
+    )
+
+
+def benefit_facts(
+    *, history: BenefitHistory, tables: BenefitTables, caps: list, on_date: datetime.date
+) -> dict:
+    """The ClaimFacts fields computed from the ledger history (pure)."""
+    jp = history.program(LedgerProgram.JP)
+    by_year: dict[int, int] = {}
+    for month in jp.months:
+        by_year[month.month.year] = by_year.get(month.month.year, 0) + month.amount
+    contributions, returns = jp_lump_sum(
+        contributions_by_year=by_year, return_bp=tables.jp_return_bp, on_date=on_date
+    )
+    jht = history.program(LedgerProgram.JHT)
+    paid = tuple(m.month for m in jp.months)
+    membership, density = membership_and_density(paid, on_date)
+    return {
+        "contribution_months": jp.count,
+        "contribution_density_percent": density,
+        "jp_membership_months": membership,
+        "jp_contributions": contributions,
+        "jp_returns": returns,
+        "jp_paid_months": paid,
+        "jp_average_monthly_wage": jp_indexed_average_wage(
+            wages=[(m.month, m.wage) for m in jp.months if m.wage],
+            caps=caps,
+            inflation_bp=tables.jp_inflation_bp,
+            on_date=on_date,
+        ),
+        "jkm_months": history.program(LedgerProgram.JKM).count,
+        "jkp_months": tuple(m.month for m in jht.months),
+        "jkp_registered_on": jht.first_month,
+        "monthly_wage": history.last_wage,
+        "tables": tables,
+    }
+
+
 def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> ClaimFacts:
-    """Gather the rule inputs for one participant in two queries.
+    """Gather the rule inputs for one participant in five queries, whatever the history.
 
     One query on the participant row carries the membership period and status (from the KPJ
-    cards), the running JHT balance, the JP months and whether a partial JHT withdrawal was
-    already approved or paid, each as a subquery; the second loads the pension-age table.
+    cards), the running JHT balance and whether a partial JHT withdrawal was already
+    approved or paid, each as a subquery; then the pension-age table, the contribution
+    months per program (`participants.ledger.ledger_benefit_history`), the benefit tables
+    and the JP wage caps.
     """
     from .models import Claim
 
@@ -141,7 +188,6 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
             ),
             membership_active=Exists(cards.filter(status=KpjCard.Status.ACTIVE)),
             fact_jht_balance=_jht_balance_expression(),
-            jp_months=_jp_months_expression(),
             bank_account_name=Subquery(
                 BankAccount.objects.filter(participant=OuterRef("pk")).values("account_name")[:1]
             ),
@@ -158,13 +204,18 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
             "membership_start",
             "membership_active",
             "fact_jht_balance",
-            "jp_months",
             "partial_taken",
             "bank_account_name",
         )  # fmt: skip
         .get()
     )
     ages = pension_ages_load()
+    ledger = benefit_facts(
+        history=ledger_benefit_history(participant_id=participant.pk),
+        tables=benefit_tables_on(on_date),
+        caps=_jp_wage_caps(),
+        on_date=on_date,
+    )
     return ClaimFacts(
         on_date=on_date,
         category=participant.category,
@@ -172,12 +223,13 @@ def claim_facts_for(*, participant: Participant, on_date: datetime.date) -> Clai
         pension_age=participant_pension_age(participant.birth_date, ages=ages),
         membership_start=row["membership_start"],
         membership_active=row["membership_active"],
-        contribution_months=row["jp_months"],
+        nationality=participant.nationality,
         jht_balance=row["fact_jht_balance"],
         partial_jht_taken=row["partial_taken"],
         bank_account_verified=payout_account_matches(
             participant=participant, account_name=row["bank_account_name"]
         ),
+        **ledger,
     )
 
 

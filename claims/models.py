@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -75,6 +76,50 @@ class RuleKey(models.TextChoices):
         "processing_working_days",
         _("Working days to pay after a complete file"),
     )
+    JHT_DISABILITY_FROM_NEXT_MONTH = (
+        "jht_disability_from_next_month",
+        _("JHT disability: payable from the 1st of the month after certification (1 = yes)"),
+    )
+    JP_BENEFIT_FLOOR = "jp_benefit_floor", _("JP: lowest monthly pension (Rp)")
+    JP_BENEFIT_CEILING = "jp_benefit_ceiling", _("JP: highest monthly pension (Rp)")
+    JP_WIDOW_PERCENT = "jp_widow_percent", _("JP widow/widower pension (% of the formula)")
+    JP_CHILD_PERCENT = "jp_child_percent", _("JP child pension (% of the formula)")
+    JP_PARENT_PERCENT = "jp_parent_percent", _("JP parent pension (% of the formula)")
+    JP_CHILD_MAX_AGE = "jp_child_max_age", _("JP child pension: paid until this age")
+    JP_CHILD_MAX_COUNT = "jp_child_max_count", _("JP child pension: most children")
+    JKM_PMI_WORK_PERIOD_TOTAL = (
+        "jkm_pmi_work_period_total",
+        _("JKM for a migrant worker (PMI) who dies during the work period (Rp)"),
+    )
+    JKK_DEATH_WAGE_MULTIPLE = "jkk_death_wage_multiple", _("JKK death: months of wage")
+    JKK_PERIODIC_BENEFIT = "jkk_periodic_benefit", _("JKK death: periodic benefit (Rp)")
+    JKK_FUNERAL_BENEFIT = "jkk_funeral_benefit", _("JKK death: funeral costs (Rp)")
+    JKK_DISABILITY_WAGE_MULTIPLE = (
+        "jkk_disability_wage_multiple",
+        _("JKK disability: months of wage the table percentage applies to"),
+    )
+    JKK_TOTAL_DISABILITY_PERCENT = (
+        "jkk_total_disability_percent",
+        _("JKK total permanent disability (% of the months of wage)"),
+    )
+    JKP_FIRST_MONTHS = "jkp_first_months", _("JKP: months at the first rate")
+    JKP_FIRST_PERCENT = "jkp_first_percent", _("JKP: first rate (% of wage)")
+    JKP_LATER_PERCENT = "jkp_later_percent", _("JKP: later rate (% of wage)")
+    JKP_BENEFIT_MONTHS = "jkp_benefit_months", _("JKP: most months of cash benefit")
+    JKP_WAGE_CAP = "jkp_wage_cap", _("JKP: highest wage the benefit is computed on (Rp)")
+    JKP_MIN_CONTRIBUTION_MONTHS = (
+        "jkp_min_contribution_months",
+        _("JKP: contribution months needed within the window"),
+    )
+    JKP_WINDOW_MONTHS = "jkp_window_months", _("JKP: window before the PHK (months)")
+    JKP_CONSECUTIVE_MONTHS = (
+        "jkp_consecutive_months",
+        _("JKP: consecutive months paid just before the PHK"),
+    )
+    JKP_MAX_REGISTRATION_AGE = (
+        "jkp_max_registration_age",
+        _("JKP: registered before this age"),
+    )
 
 
 class ClaimRuleValue(BaseModel):
@@ -120,6 +165,69 @@ class ClaimRuleValue(BaseModel):
                 {
                     "valid_from": _(
                         "Another value for this rule already applies in this period. "
+                        "End that one first (set its 'valid to'), then add this one."
+                    )
+                }
+            )
+
+
+class BenefitTable(models.TextChoices):
+    JP_RETURN = "jp_return", _("JP fund return per year (basis points; code = year)")
+    JP_INFLATION = "jp_inflation", _("JP wage index: general inflation (basis points; code = year)")
+    JKM_SCHOLARSHIP = "jkm_scholarship", _("JKM scholarship per level (Rp a year; count = years)")
+    JKK_DISABILITY = "jkk_disability", _("JKK partial disability table (%; code = what was lost)")
+
+
+class BenefitTableRow(BaseModel):
+    """One row of a benefit table the rules read whole (a year's return or inflation, a
+    scholarship level, a disability percentage); dated, staff edit it in the admin."""
+
+    table = models.CharField(_("table"), max_length=20, choices=BenefitTable.choices)
+    code = models.CharField(_("code"), max_length=40)
+    value = models.BigIntegerField(_("value"))
+    count = models.PositiveSmallIntegerField(_("count"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day it applies; empty = open.")
+    )
+    unconfirmed = models.BooleanField(
+        _("UNCONFIRMED"),
+        default=False,
+        help_text=_("Only one weak source or none: check before relying on it."),
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["table", "valid_from", "code"]
+        verbose_name = _("benefit table row")
+        verbose_name_plural = _("benefit table rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "code", "valid_from"], name="benefit_row_table_code_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="benefit_row_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.table} {self.code} = {self.value}"
+
+    def clean(self):
+        overlapping = BenefitTableRow.objects.filter(table=self.table, code=self.code).exclude(
+            pk=self.pk
+        )
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        overlapping = overlapping.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_from and overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Another row with this table and code already applies in this period. "
                         "End that one first (set its 'valid to'), then add this one."
                     )
                 }
@@ -458,3 +566,49 @@ class PaymentBatch(BaseModel):
     def reference(self) -> str:
         """The batch's name in the bank file and its return file."""
         return f"JMO-PAY-{self.pk:06d}"
+
+
+class ClaimEstimate(BaseModel):
+    """The estimate shown when the claim was filed, kept so that every door (the claim page,
+    the participant API, the staff admin) shows the same figures with the same basis. The
+    rules word each line in the reader's language, so the lines are kept per language."""
+
+    claim = models.OneToOneField(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="estimate"
+    )
+    on_date = models.DateField(_("estimated on"))
+    benefit_form = models.CharField(_("paid as"), max_length=10, blank=True)
+    # {"id": [[label, amount, basis], ...], "en": [...]}
+    lines = models.JSONField(_("amount lines"), default=dict)
+    notes = models.JSONField(_("notes"), default=dict)
+    # {"id": [[level, amount a year, years, in all], ...], "en": [...]} (the JKM scholarship)
+    schedule = models.JSONField(_("scholarship schedule"), default=dict)
+
+    class Meta:
+        verbose_name = _("claim estimate")
+        verbose_name_plural = _("claim estimates")
+
+    def __str__(self):
+        return f"#{self.claim_id} {self.on_date}"
+
+    def _in_language(self, values: dict) -> list:
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return values.get(language) or values.get(settings.LANGUAGE_CODE) or []
+
+    @property
+    def amount_lines(self) -> list[dict]:
+        return [
+            {"label": label, "amount": amount, "basis": basis}
+            for label, amount, basis in self._in_language(self.lines)
+        ]
+
+    @property
+    def note_texts(self) -> list[str]:
+        return list(self._in_language(self.notes))
+
+    @property
+    def scholarship_levels(self) -> list[dict]:
+        return [
+            {"label": label, "amount_per_year": amount, "years": years, "total": total}
+            for label, amount, years, total in self._in_language(self.schedule)
+        ]

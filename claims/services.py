@@ -37,7 +37,7 @@ from .choices import (
     Program,
     Status,
 )
-from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEvent
+from .models import Claim, ClaimDocument, ClaimDraftUpload, ClaimEstimate, ClaimEvent
 from .rules import BLOCKER_MESSAGES, ClaimRequest, ClaimType, Eligibility
 from .selectors import PayoutAccount
 
@@ -139,6 +139,8 @@ def claim_file(
     identity_checked: bool = False,
     filed_by_heir: bool = False,
     accident_reported: bool = False,
+    contract_retirement_age: int | None = None,
+    pmi_work_period: bool = False,
     on_date: datetime.date | None = None,
 ) -> ClaimFiled:
     """File a claim, from every door (the portal form, the branch counter, tests and seeds),
@@ -194,6 +196,8 @@ def claim_file(
             requested_amount=requested_amount,
             filed_by_heir=filed_by_heir,
             accident_reported=accident_reported,
+            contract_retirement_age=contract_retirement_age,
+            pmi_work_period=pmi_work_period,
         )
         eligibility = selectors.claim_eligibility(
             participant=participant, request=request, on_date=on_date
@@ -263,6 +267,13 @@ def claim_file(
         ClaimDocument.objects.bulk_create(
             ClaimDocument(claim=claim, document_type=code, document=documents.get(code))
             for code in eligibility.documents
+        )
+        # The figures with their basis, as filed: every door shows these.
+        ClaimEstimate.objects.create(
+            claim=claim,
+            **selectors.claim_estimate_record(
+                participant=participant, request=request, on_date=on_date
+            ),
         )
         note_code, note_params = "", {}
         if channel == Channel.BRANCH:

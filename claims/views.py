@@ -30,7 +30,7 @@ def _participant(request):
 def _eligibility(participant, form):
     return selectors.claim_eligibility(
         participant=participant,
-        request=ClaimRequest(**form.claim_fields()),
+        request=ClaimRequest(**form.claim_fields(), **form.calculator_fields()),
         on_date=timezone.localdate(),
     )
 
@@ -48,7 +48,7 @@ def claim_list(request):
 def claim_check(request):
     """Eligibility before filing: when, what to bring, how much (a GET form, no JS)."""
     participant = _participant(request)
-    form = EligibilityForm(request.GET or None)
+    form = EligibilityForm(request.GET or None, participant=participant)
     eligibility = _eligibility(participant, form) if form.is_valid() else None
     return render(
         request,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.forms import DocumentField
 from documents.models import Document
-from participants.models import Bank, Relationship
+from participants.models import Bank, Nationality, Relationship
 from participants.nik import normalise_name, parse_nik
 
 from .models import DataUpdateRequest, RemoveReason
@@ -33,6 +33,10 @@ ERRORS = {
     "birth_date_future": _("Birth date: it cannot be in the future. Check it against the KK."),
     "date": _("Birth date: enter the day, month and year, for example 1990-07-25."),
     "name_same": _("New name: this is already the name in our records."),
+    "nationality_same": _(
+        "Nationality: this is already the nationality in our records. Choose the other one, "
+        "or leave this page."
+    ),
     "name_chars": _(
         "New name: use letters, spaces, dots, commas, apostrophes or dashes only, "
         "as printed on your KTP."
@@ -312,7 +316,7 @@ class IdentityCorrectionForm(DataUpdateForm):
 
     document_fields = {"ktp_file": Document.Kind.KTP, "kk_file": Document.Kind.KK}
     WHAT = [(Kind.NAME, _("My name")), (Kind.BIRTH_DATE, _("My birth date")),
-            (Kind.NIK, _("My NIK"))]  # fmt: skip
+            (Kind.NIK, _("My NIK")), (Kind.NATIONALITY, _("My nationality"))]  # fmt: skip
     what = forms.ChoiceField(
         label=_("What is wrong in our records?"), choices=WHAT, widget=forms.RadioSelect
     )
@@ -325,6 +329,13 @@ class IdentityCorrectionForm(DataUpdateForm):
         max_length=16,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    # A foreign national with a KITAP holds a KTP too, which prints the citizenship: the KTP
+    # is the document; the NIK itself says nothing of it.
+    new_nationality = forms.ChoiceField(
+        label=_("Correct nationality, as on your KTP"),
+        choices=[("", _("Choose one"))] + list(Nationality.choices),
+        required=False,
     )
     ktp_file = DocumentField(label=_("Photo or scan of your KTP"))
     kk_file = DocumentField(
@@ -339,7 +350,8 @@ class IdentityCorrectionForm(DataUpdateForm):
     @classmethod
     def kind_for(cls, data) -> str:
         what = (data or {}).get("what")
-        return what if what in {Kind.NAME, Kind.BIRTH_DATE, Kind.NIK} else Kind.NAME
+        kinds = {Kind.NAME, Kind.BIRTH_DATE, Kind.NIK, Kind.NATIONALITY}
+        return what if what in kinds else Kind.NAME
 
     def clean_new_name(self):
         value = name_tidy(self.cleaned_data["new_name"])
@@ -354,7 +366,8 @@ class IdentityCorrectionForm(DataUpdateForm):
     def clean(self):
         cleaned = super().clean()
         what = cleaned.get("what")
-        field = {Kind.NAME: "new_name", Kind.BIRTH_DATE: "new_birth_date", Kind.NIK: "new_nik"}
+        field = {Kind.NAME: "new_name", Kind.BIRTH_DATE: "new_birth_date", Kind.NIK: "new_nik",
+                 Kind.NATIONALITY: "new_nationality"}  # fmt: skip
         if what and not cleaned.get(field[what]) and field[what] not in self.errors:
             label = dict(self.WHAT)[what]
             self.add_error(
@@ -364,6 +377,9 @@ class IdentityCorrectionForm(DataUpdateForm):
         if what == Kind.NAME and cleaned.get("new_name"):
             if normalise_name(cleaned["new_name"]) == normalise_name(self.participant.full_name):
                 self.add_error("new_name", ValidationError(ERRORS["name_same"]))
+        if what == Kind.NATIONALITY and cleaned.get("new_nationality"):
+            if cleaned["new_nationality"] == self.participant.nationality:
+                self.add_error("new_nationality", ValidationError(ERRORS["nationality_same"]))
         if what == Kind.BIRTH_DATE and cleaned.get("new_birth_date"):
             if cleaned["new_birth_date"] > timezone.localdate():
                 self.add_error("new_birth_date", ERRORS["birth_date_future"])
@@ -381,6 +397,8 @@ class IdentityCorrectionForm(DataUpdateForm):
             return {"name": data["new_name"]}
         if data["what"] == Kind.BIRTH_DATE:
             return {"birth_date": data["new_birth_date"].isoformat()}
+        if data["what"] == Kind.NATIONALITY:
+            return {"nationality": data["new_nationality"]}
         return {"nik": data["new_nik"]}
 
 

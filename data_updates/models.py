@@ -34,6 +34,7 @@ class DataUpdateRequest(BaseModel):
         NAME = "name", _("Name correction")
         BIRTH_DATE = "birth_date", _("Birth date correction")
         NIK = "nik", _("NIK correction")
+        NATIONALITY = "nationality", _("Nationality correction")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft saved")

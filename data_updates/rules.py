@@ -20,5 +20,13 @@ def name_well_formed(name: str) -> bool:
 CODE_KINDS = frozenset({"phone", "email"})
 IMMEDIATE_KINDS = frozenset({"address", "emergency_contact", "bank_account"})
 REVIEW_KINDS = frozenset(
-    {"name", "birth_date", "nik", "family_member", "family_member_edit", "family_member_remove"}
+    {
+        "name",
+        "birth_date",
+        "nik",
+        "nationality",
+        "family_member",
+        "family_member_edit",
+        "family_member_remove",
+    }
 )

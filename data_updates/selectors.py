@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
 from participants.masking import mask
-from participants.models import Bank, FamilyMember, Participant, Relationship
+from participants.models import Bank, FamilyMember, Nationality, Participant, Relationship
 
 from . import rules
 from .models import DataUpdateRequest, RemoveReason
@@ -73,6 +73,7 @@ _LABELS = {
     "full_name": _("Full name"),
     "birth_date": _("Birth date"),
     "nik": _("NIK"),
+    "nationality": _("Nationality"),
     "bank": _("Bank"),
     "account_number": _("Account number"),
     "account_name": _("Name on the account"),
@@ -80,8 +81,9 @@ _LABELS = {
     "is_heir": _("Heir"),
     "reason": _("Reason"),
 }
-_ORDER = ("name", "full_name", "relationship", "birth_date", "nik", "is_heir", "phone", "email",
-          "address", "bank", "account_number", "account_name", "reason")  # fmt: skip
+_ORDER = ("name", "full_name", "relationship", "birth_date", "nik", "nationality", "is_heir",
+          "phone", "email", "address", "bank", "account_number", "account_name",
+          "reason")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def _shown(field: str, value) -> str:
         return date_format(datetime.date.fromisoformat(value), "j F Y")
     if field == "bank":
         return Bank(value).label if value in Bank.values else value
+    if field == "nationality":
+        return str(Nationality(value).label) if value in Nationality.values else value
     if field == "relationship":
         return str(Relationship(value).label) if value in Relationship.values else value
     if field == "reason":

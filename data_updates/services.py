@@ -548,7 +548,7 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
     old_values = _values_before(request, participant)
     if request.kind == Kind.PHONE:
         _apply_phone(request, actor, participant, values["phone"])
-    elif request.kind in {Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK}:
+    elif request.kind in {Kind.EMAIL, Kind.ADDRESS, Kind.NAME, Kind.NIK, Kind.NATIONALITY}:
         field = {"name": "full_name"}.get(request.kind, request.kind)
         _apply_participant_field(request, actor, participant, field, values[request.kind])
     elif request.kind == Kind.BIRTH_DATE:
@@ -599,7 +599,7 @@ def _apply(request, *, actor, from_statuses, by_staff=False, **fields) -> DataUp
 def _values_before(request: DataUpdateRequest, participant: Participant) -> dict:
     """The current values of what `request` changes, in the shape of `request.values`."""
     kind = request.kind
-    if kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NIK}:
+    if kind in {Kind.PHONE, Kind.EMAIL, Kind.ADDRESS, Kind.NIK, Kind.NATIONALITY}:
         return {kind: getattr(participant, kind)}
     if kind == Kind.NAME:
         return {"name": participant.full_name}

@@ -46,7 +46,7 @@ MEMBER_PAGES = {
 # Where codes and payouts go: a stolen, still-open session must not redirect them (ASVS 3.7.1).
 REAUTHENTICATE_SLUGS = {"phone", "email"}
 DRAFT_KINDS = {
-    forms.IdentityCorrectionForm: [Kind.NAME, Kind.BIRTH_DATE, Kind.NIK],
+    forms.IdentityCorrectionForm: [Kind.NAME, Kind.BIRTH_DATE, Kind.NIK, Kind.NATIONALITY],
 }
 
 

@@ -51,14 +51,14 @@ class KpjCardInline(admin.TabularInline):
 @admin.register(Participant)
 class ParticipantAdmin(AuditedAccessAdmin, BranchScopedAdmin):
     audit_participant_field = "pk"
-    list_display = ["full_name", "masked_nik", "category", "branch", "has_account"]
+    list_display = ["full_name", "masked_nik", "category", "nationality", "branch", "has_account"]
     list_filter = ["category", "branch"]
     search_fields = ["full_name", "=nik", "kpj_cards__number"]
     list_select_related = ["branch"]
     readonly_fields = ["user", "last_active_at", "created_at", "updated_at"]
     # Identity changes only through a reviewed, audited path (data_updates: the participant's
     # request, or the staff "Correct identity" page); the gender is the one the NIK encodes.
-    identity_fields = ["nik", "full_name", "birth_date", "gender"]
+    identity_fields = ["nik", "full_name", "birth_date", "gender", "nationality"]
     inlines = [KpjCardInline]
     actions = ["merge_accounts"]
 

@@ -98,6 +98,7 @@ def ledger_contribution_post(
     employer_amount: int,
     worker_amount: int,
     paid_on: datetime.date,
+    wage: int | None = None,
 ) -> ContributionPosting:
     """Record one month's contribution for one program on one card.
 
@@ -119,6 +120,7 @@ def ledger_contribution_post(
         employer_amount=employer_amount,
         worker_amount=worker_amount,
         amount=employer_amount + worker_amount,
+        wage=wage,
         paid_on=paid_on,
     )
     try:
@@ -281,6 +283,7 @@ class ContributionLine:
     program: str
     employer: int
     worker: int
+    wage: int | None = None
 
 
 BATCH = 5000
@@ -335,7 +338,8 @@ def _postings_bulk_create(lines: list[ContributionLine], *, paid_on: datetime.da
             ContributionPosting(
                 kpj_card_id=p.card_id, participant_id=p.participant_id, kind=contribution,
                 program=p.program, month=p.month, employer_amount=p.employer,
-                worker_amount=p.worker, amount=p.employer + p.worker, paid_on=paid_on,
+                worker_amount=p.worker, amount=p.employer + p.worker, wage=p.wage,
+                paid_on=paid_on,
             )
             for p in lines
         ),
@@ -347,9 +351,10 @@ def _postings_insert_unnest(lines: list[ContributionLine], *, paid_on: datetime.
     table = ContributionPosting._meta.db_table
     sql = (
         f"INSERT INTO {table} (kpj_card_id, participant_id, kind, program, month, "  # noqa: S608
-        "employer_amount, worker_amount, amount, paid_on, posted_at) "
-        "SELECT c, p, %s, g, m, e, w, e + w, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
-        "%s::varchar[], %s::date[], %s::bigint[], %s::bigint[]) AS t(c, p, g, m, e, w)"
+        "employer_amount, worker_amount, amount, wage, paid_on, posted_at) "
+        "SELECT c, p, %s, g, m, e, w, e + w, r, %s, %s FROM unnest(%s::bigint[], %s::bigint[], "
+        "%s::varchar[], %s::date[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+        "AS t(c, p, g, m, e, w, r)"
     )
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -360,7 +365,8 @@ def _postings_insert_unnest(lines: list[ContributionLine], *, paid_on: datetime.
                 [ContributionPosting.Kind.CONTRIBUTION.value, paid_on, now,
                  [p.card_id for p in chunk], [p.participant_id for p in chunk],
                  [p.program for p in chunk], [p.month for p in chunk],
-                 [p.employer for p in chunk], [p.worker for p in chunk]],
+                 [p.employer for p in chunk], [p.worker for p in chunk],
+                 [p.wage for p in chunk]],
             )  # fmt: skip
 
 
@@ -641,3 +647,81 @@ def ledger_balances_rebuild(*, fix: bool = False) -> list[BalanceDifference]:
                         defaults={"balance": diff.ledger, "posting_count": counts.get(diff.key, 0)},
                     )
     return differences
+
+
+# --- reading the contribution history for the benefit rules -------------------------------
+
+
+@dataclass(frozen=True)
+class MonthPaid:
+    """One month with a standing contribution to one program, over all the person's cards."""
+
+    month: datetime.date
+    amount: int
+    wage: int | None
+
+
+@dataclass(frozen=True)
+class ProgramHistory:
+    """The months a participant contributed to one program, oldest first."""
+
+    program: str
+    months: tuple[MonthPaid, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.months)
+
+    @property
+    def first_month(self) -> datetime.date | None:
+        return self.months[0].month if self.months else None
+
+    @property
+    def total(self) -> int:
+        return sum(month.amount for month in self.months)
+
+
+@dataclass(frozen=True)
+class BenefitHistory:
+    """What the benefit rules need from the ledger: per program, the months paid with their
+    amounts and reported wages; and the last wage reported for any program."""
+
+    programs: dict[str, ProgramHistory]
+    last_wage: int | None
+
+    def program(self, code: str) -> ProgramHistory:
+        return self.programs.get(code) or ProgramHistory(code, ())
+
+
+def ledger_benefit_history(*, participant_id: int) -> BenefitHistory:
+    """The participant's contribution months per program, in one query.
+
+    Standing contributions only (a reversed month does not count); two cards paying the
+    same month count once, their amounts and wages added. The query reads the participant's
+    own postings through the (participant, month) index: a working life is a few hundred
+    rows per program, bounded, unlike the whole ledger.
+    """
+    rows = (
+        ContributionPosting.objects.filter(
+            participant_id=participant_id,
+            kind=ContributionPosting.Kind.CONTRIBUTION,
+            reversed_by__isnull=True,
+        )
+        .order_by()
+        .values("program", "month")
+        .annotate(total=Sum("amount"), wage_total=Sum("wage"))
+        .order_by("program", "month")
+    )
+    grouped: dict[str, list[MonthPaid]] = defaultdict(list)
+    last: tuple[datetime.date, int] | None = None
+    for row in rows:
+        grouped[row["program"]].append(MonthPaid(row["month"], row["total"], row["wage_total"]))
+        if row["wage_total"] is not None and (last is None or row["month"] >= last[0]):
+            # The wage of a month is the same for every program of a card: take the largest
+            # reported for the latest month (JKK, JKM and JHT carry the uncapped wage).
+            if last is None or row["month"] > last[0] or row["wage_total"] > last[1]:
+                last = (row["month"], row["wage_total"])
+    return BenefitHistory(
+        programs={code: ProgramHistory(code, tuple(months)) for code, months in grouped.items()},
+        last_wage=last[1] if last else None,
+    )

@@ -74,6 +74,15 @@ class Gender(models.TextChoices):
     FEMALE = FEMALE, _("Female")
 
 
+class Nationality(models.TextChoices):
+    """Citizenship as the participant declares it. Never inferred from the NIK: a foreign
+    national with a KITAP holds a NIK too (Permenaker 4/2022 Art. 12 pays "leaving Indonesia
+    for good" only to foreign nationals)."""
+
+    INDONESIAN = "WNI", _("Indonesian citizen (WNI)")
+    FOREIGN = "WNA", _("Foreign national (WNA)")
+
+
 class LeavingReason(models.TextChoices):
     """Why a worker left, as an employer reports it (the claims rules read resignation/PHK)."""
 
@@ -134,6 +143,9 @@ class Participant(BaseModel):
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     category = models.CharField(_("category"), max_length=5, choices=Category.choices)
+    nationality = models.CharField(
+        _("nationality"), max_length=3, choices=Nationality.choices, default=Nationality.INDONESIAN
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Set when the person proved they hold `phone` by typing a code sent to it by SMS; cleared
     # whenever `phone` changes otherwise. A verified phone logs in and receives reset codes.
@@ -651,6 +663,9 @@ class ContributionPosting(models.Model):
     employer_amount = models.BigIntegerField(_("employer share (Rp)"), default=0)
     worker_amount = models.BigIntegerField(_("worker share (Rp)"), default=0)
     amount = models.BigIntegerField(_("amount (Rp)"))
+    # The monthly wage (or a BPU's declared income) the report gave for this month: the JP
+    # average wage and the JKK/JKP benefits are computed from it. Empty on older postings.
+    wage = models.BigIntegerField(_("reported wage (Rp)"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
     reverses = models.OneToOneField(
         "self",

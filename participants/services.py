@@ -20,6 +20,7 @@ from .models import (
     Employer,
     Enrolment,
     KpjCard,
+    Nationality,
     Participant,
     User,
 )
@@ -172,6 +173,7 @@ class NewMember:
     joined_on: datetime.date
     phone: str = ""
     email: str = ""
+    nationality: str = Nationality.INDONESIAN
 
 
 def _partner_detail(credential: PartnerCredential | None) -> dict:
@@ -316,6 +318,7 @@ def members_register_for_employer(
             birth_date=member.birth_date,
             gender=member.gender,
             category=member.category,
+            nationality=member.nationality,
             phone=member.phone,
             email=member.email,
             branch_id=employer.branch_id,

@@ -17,7 +17,7 @@ from claims.choices import Program
 from claims.choices import Status as ClaimStatus
 from jmo_portal.api_fields import DateTimeField, OptionalEmailField
 from participants import selectors, services
-from participants.models import Category, KpjCard, LeavingReason, kpj_validator
+from participants.models import Category, KpjCard, LeavingReason, Nationality, kpj_validator
 from participants.nik import nik_matches_birth_date, parse_nik
 
 from . import api_examples as examples
@@ -283,6 +283,12 @@ class NewMemberInputSerializer(serializers.Serializer):
     joined_on = serializers.DateField()
     phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     email = OptionalEmailField()
+    # A foreign worker with a KITAP holds a NIK too: the NIK says nothing of citizenship.
+    nationality = serializers.ChoiceField(
+        choices=Nationality.choices,
+        default=Nationality.INDONESIAN,
+        help_text="WNI (Indonesian citizen, the default) or WNA (foreign national).",
+    )
 
     class Meta:
         ref_name = "PartnerNewMemberInput"

@@ -347,7 +347,7 @@ class _Checker:
             for program in computed:
                 self.planned.append(
                     ContributionLine(card["pk"], card["participant_id"], month, program.program,
-                            program.employer, program.worker)
+                            program.employer, program.worker, wage=row.wage)
                 )  # fmt: skip
             if self.keep_results:
                 self.results.append(_row_result(index, card["number"], row, computed))

@@ -88,6 +88,7 @@ def claim_rules():
     from django.apps import apps
 
     importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
+    importlib.import_module("claims.migrations.0007_seed_benefit_rules").seed(apps, None)
     four_eyes = importlib.import_module("claims.migrations.0006_four_eyes_payment_batches")
     four_eyes.seed_limit_and_approvers(apps, None)
     seed_pension_ages()

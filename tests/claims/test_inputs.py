@@ -6,13 +6,16 @@ from django.utils import translation
 from claims.inputs import (
     claim_facts_for,
     jht_balance_for,
-    jp_contribution_months_for,
     participant_pension_age,
     pension_age_for,
 )
 from claims.models import ClaimRuleValue, RuleKey
 from claims.selectors import ClaimRuleValueMissing, claim_rule_set_on
-from participants.ledger import ledger_contribution_post, ledger_posting_reverse
+from participants.ledger import (
+    ledger_benefit_history,
+    ledger_contribution_post,
+    ledger_posting_reverse,
+)
 from participants.models import PensionAge
 from tests.factories import ClaimFactory, EmployerFactory, KpjCardFactory, ParticipantFactory
 
@@ -102,7 +105,7 @@ def test_facts_come_from_the_membership_cards_and_earlier_claims(django_assert_n
     KpjCardFactory(participant=participant, joined_on=D(2018, 3, 1), status="active")
     ClaimFactory(participant=participant, kind="partial", reason="housing", status="paid")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         facts = claim_facts_for(participant=participant, on_date=D(2026, 1, 14))
 
     assert facts.membership_start == D(2012, 3, 1)
@@ -155,10 +158,10 @@ def test_jp_months_count_distinct_unreversed_months_from_the_ledger(
         ledger_posting_reverse(posting=posting, actor=None, reason="wrong month", on=D(2025, 1, 1))
 
     with django_assert_num_queries(1):
-        assert jp_contribution_months_for(participant) == expected
+        assert ledger_benefit_history(participant_id=participant.pk).program("JP").count == expected
     with django_assert_num_queries(1):
         assert jht_balance_for(participant) == 12_500_000
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         facts = claim_facts_for(participant=participant, on_date=D(2026, 1, 14))
     assert (facts.contribution_months, facts.jht_balance) == (expected, 12_500_000)
 

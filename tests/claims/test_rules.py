@@ -46,6 +46,29 @@ RULES = ClaimRuleSet(
     jkk_stmb_full_percent=100,
     jkk_stmb_after_percent=50,
     processing_working_days=5,
+    jht_disability_from_next_month=1,
+    jp_benefit_floor=393_500,
+    jp_benefit_ceiling=4_598_100,
+    jp_widow_percent=50,
+    jp_child_percent=50,
+    jp_parent_percent=20,
+    jp_child_max_age=23,
+    jp_child_max_count=2,
+    jkm_pmi_work_period_total=85_000_000,
+    jkk_death_wage_multiple=48,
+    jkk_periodic_benefit=12_000_000,
+    jkk_funeral_benefit=10_000_000,
+    jkk_disability_wage_multiple=80,
+    jkk_total_disability_percent=70,
+    jkp_first_months=6,
+    jkp_first_percent=60,
+    jkp_later_percent=0,
+    jkp_benefit_months=6,
+    jkp_wage_cap=5_000_000,
+    jkp_min_contribution_months=12,
+    jkp_window_months=24,
+    jkp_consecutive_months=6,
+    jkp_max_registration_age=54,
 )
 
 
@@ -156,14 +179,18 @@ def test_jht_contract_end_is_payable_after_the_last_day(on_date, eligible):
 
 
 def test_jht_leaving_indonesia_is_possible_any_time_with_passport():
-    result = check(Program.JHT, Reason.LEAVING_INDONESIA)
+    result = check(Program.JHT, Reason.LEAVING_INDONESIA, nationality="WNA")
     assert result.eligible is True
     assert DocumentType.PASSPORT in result.documents
     assert DocumentType.NOT_WORKING_IN_INDONESIA in result.documents
 
 
-@pytest.mark.parametrize(("on_date", "eligible"), [(D(2026, 1, 9), False), (D(2026, 1, 10), True)])
-def test_jht_permanent_disability_from_the_certification_date(on_date, eligible):
+@pytest.mark.parametrize(
+    ("on_date", "eligible"),
+    # Permenaker 2/2022 Art. 7(2): from the 1st of the month after certification.
+    [(D(2026, 1, 10), False), (D(2026, 1, 31), False), (D(2026, 2, 1), True)],
+)
+def test_jht_permanent_disability_from_the_first_of_the_next_month(on_date, eligible):
     result = check(
         Program.JHT, Reason.PERMANENT_DISABILITY, request={"event_date": D(2026, 1, 10)},
         on_date=on_date,
@@ -203,7 +230,7 @@ def test_missing_event_date_is_a_reason_without_a_date():
 
 
 def test_jht_full_estimate_is_the_balance():
-    result = check(Program.JHT, Reason.LEAVING_INDONESIA, jht_balance=12_345_678)
+    result = check(Program.JHT, Reason.LEAVING_INDONESIA, jht_balance=12_345_678, nationality="WNA")
     assert result.estimated_amount == 12_345_678
 
 
@@ -211,7 +238,7 @@ def test_jht_full_estimate_is_the_balance():
     ("balance", "online"), [(15_000_000, True), (15_000_001, False), (0, True)]
 )
 def test_jht_online_limit_is_inclusive(balance, online):
-    result = check(Program.JHT, Reason.LEAVING_INDONESIA, jht_balance=balance)
+    result = check(Program.JHT, Reason.LEAVING_INDONESIA, jht_balance=balance, nationality="WNA")
     assert result.online_allowed is online
     assert result.eligible is True  # eligible, but the claim finishes at a branch
 
@@ -276,12 +303,13 @@ def test_jht_partial_without_membership():
 def test_jp_monthly_pension_needs_180_contribution_months(months, form):
     result = check(
         Program.JP, Reason.PENSION_AGE, on_date=D(2026, 6, 1), birth_date=D(1967, 6, 1),
-        pension_age=59, contribution_months=months, jp_balance=40_000_000,
-        jp_average_annual_wage=120_000_000,
+        pension_age=59, contribution_months=months, jp_contributions=38_000_000,
+        jp_returns=2_000_000, jp_average_monthly_wage=10_000_000,
     )  # fmt: skip
     assert result.eligible is True
     assert result.benefit_form == form
-    expected = 40_000_000 if form == BENEFIT_LUMP_SUM else 180 * 120_000_000 // 14_400
+    # 1 % × 180/12 × Rp120 juta / 12 = Rp1.500.000 (PP 45/2015 Art. 17(2)).
+    expected = 40_000_000 if form == BENEFIT_LUMP_SUM else 1_500_000
     assert result.estimated_amount == expected
 
 
@@ -295,27 +323,31 @@ def test_jp_pension_age_is_passed_in(on_date, eligible):
 
 
 @pytest.mark.parametrize(
-    ("months", "membership_start", "density", "form"),
+    ("months", "membership", "density", "form"),
     [
-        (24, D(2024, 1, 1), 80, BENEFIT_MONTHLY),  # a year's membership, 80 % density
-        (24, D(2024, 1, 1), 79, BENEFIT_LUMP_SUM),
-        (11, D(2025, 2, 2), 100, BENEFIT_LUMP_SUM),  # under a year's membership
-        (180, D(2010, 1, 1), 10, BENEFIT_MONTHLY),
+        (24, 30, 80, BENEFIT_MONTHLY),  # a year's membership, 80 % density
+        (24, 30, 79, BENEFIT_LUMP_SUM),
+        (11, 11, 100, BENEFIT_LUMP_SUM),  # under a year's membership
+        (12, 12, 100, BENEFIT_MONTHLY),  # exactly a year
+        (180, 200, 10, BENEFIT_MONTHLY),
     ],
 )
 def test_jp_survivors_paid_as_if_15_years_with_a_year_and_80_percent(
-    months, membership_start, density, form
+    months, membership, density, form
 ):
+    """Permenaker 29/2015 Art. 26."""
     result = check(
         Program.JP, Reason.DEATH,
         request={"event_date": D(2026, 1, 1), "filed_by_heir": True},
-        contribution_months=months, membership_start=membership_start,
-        contribution_density_percent=density, jp_average_annual_wage=60_000_000,
+        contribution_months=months, jp_membership_months=membership,
+        contribution_density_percent=density, jp_average_monthly_wage=5_000_000,
     )  # fmt: skip
     assert result.eligible is True
     assert result.benefit_form == form
     if form == BENEFIT_MONTHLY:
-        assert result.estimated_amount == max(months, 180) * 60_000_000 // 14_400
+        # The widow's 50 % of 1 % × max(months, 180)/12 × Rp60 juta / 12.
+        pension = max(max(months, 180) * 5_000_000 // 1200, 393_500)
+        assert result.estimated_amount == pension // 2
 
 
 def test_jp_is_for_wage_earners_only():
@@ -350,7 +382,7 @@ def test_jkm_scholarship_after_three_years_of_contributions(months, scholarship)
         result = check(
             Program.JKM, Reason.DEATH,
             request={"event_date": D(2026, 1, 1), "filed_by_heir": True},
-            membership_active=True, contribution_months=months,
+            membership_active=True, jkm_months=months,
         )  # fmt: skip
         assert any("Scholarship" in note for note in result.notes) is scholarship
 
@@ -363,7 +395,8 @@ def test_jkk_needs_the_accident_report(reported, eligible):
             request={"event_date": D(2026, 1, 5), "accident_reported": reported},
             category="JAKON", monthly_wage=5_000_000,
         )  # fmt: skip
-        assert any("Rp5.000.000 a month for the first 12 months" in n for n in result.notes)
+        assert result.lines[0].amount == 5_000_000
+        assert result.lines[0].basis == "100 % × Rp5.000.000"
     assert result.eligible is eligible
     assert DocumentType.ACCIDENT_REPORT in result.documents
 
@@ -419,7 +452,8 @@ def test_every_reason_renders_in_both_languages(code, language):
     blocker = Blocker(
         code,
         {"date": D(2026, 1, 14), "event_date": D(2026, 1, 14), "months": 1, "age": 56,
-         "years": 10, "category": "BPU", "amount": 2, "maximum": 1},
+         "years": 10, "category": "BPU", "amount": 2, "maximum": 1, "needed": 12,
+         "window": 24},
     )  # fmt: skip
     with translation.override(language):
         assert "%(" not in blocker.message
@@ -443,6 +477,7 @@ def test_the_payout_needs_a_verified_account_unless_an_heir_files(verified, heir
         Reason.DEATH if heir else Reason.LEAVING_INDONESIA,
         request={"event_date": D(2026, 1, 1), "filed_by_heir": heir},
         bank_account_verified=verified,
+        nationality="WNA",
     )
     assert codes(eligibility) == expected
 

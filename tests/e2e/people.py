@@ -18,6 +18,7 @@ BUDI = "budi@demo.jmo.example"
 SEED_MIGRATIONS = [
     "appointments.migrations.0003_seed_service_types",
     "claims.migrations.0002_seed_rule_values",
+    "claims.migrations.0007_seed_benefit_rules",
     "complaints.migrations.0002_seed_sla_policies",
     "news.migrations.0002_seed_guides_and_faq",
     "participants.migrations.0003_seed_membership_rules",

@@ -90,6 +90,13 @@ PAGES: dict[str, tuple[Spec, ...]] = {
     "claims/check/": (
         Spec("claim checker", PARTICIPANT),
         Spec("claim checker result", PARTICIPANT, url="?" + CHECK_QUERY),
+        # Issue 19: the JP lump sum with its basis, and the JKM scholarship table.
+        Spec("claim checker JP lump sum", PARTICIPANT, url="?claim_type=JP:full:pension_age"),
+        Spec(
+            "claim checker JKM scholarship",
+            PARTICIPANT,
+            url="?claim_type=JKM:full:death&event_date=2026-01-01",
+        ),
     ),
     "claims/file/": (Spec("claim filing", PARTICIPANT, url="?" + CHECK_QUERY),),
     "claims/<int:claim_id>/": (Spec("claim detail", PARTICIPANT),),

@@ -105,6 +105,8 @@ MATRIX: dict[str, str] = {
     # Payment batches are for the pay permission only: branch staff who decide claims get 403.
     "admin/claims/paymentbatch/<int:batch_id>/bank-file/": "302 302 302 403 403 302 302",
     "admin/claims/paymentbatch/<int:batch_id>/confirm/": "302 302 302 403 403 302 302",
+    # Issue 19: the JKK calculator reads rule rows only, no participant: any claim viewer.
+    "admin/claims/claim/jkk-calculator/": "302 302 302 200 200 302 302",
     "admin/participants/participant/<path:object_id>/correct-identity/": (
         "302 302 302 200 404 302 302"
     ),
@@ -265,6 +267,7 @@ MATRIX: dict[str, str] = {
     **admin_model("appointments/appointment", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("appointments/queueticket", "200 403 200 403 200 302", "200 403 302 403 302 302"),
     **admin_model("claims/claimrulevalue", "200 403 200 403 200 302", "200 403 200 403 200 302"),
+    **admin_model("claims/benefittablerow", "200 403 200 403 200 302", "200 403 200 403 200 302"),
     **admin_model("claims/claim", "200 302 200 403 200 302", "200 302 302 403 302 302"),
     **admin_model("claims/paymentbatch", "403 403 302 403 403 302", "403 403 302 403 403 302"),
     **admin_model(

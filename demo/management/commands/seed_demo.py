@@ -102,6 +102,7 @@ BRANCH_STAFF_PERMISSIONS = [
     ("claims", "add_claim"),
     ("claims", "change_claim"),
     ("claims", "view_claimrulevalue"),
+    ("claims", "view_benefittablerow"),
     ("data_updates", "view_dataupdaterequest"),
     ("data_updates", "change_dataupdaterequest"),
     ("documents", "view_document"),
@@ -349,6 +350,7 @@ class Command(BaseCommand):
                         ContributionLine(
                             card_id=card.pk, participant_id=card.participant_id, month=month,
                             program=code, employer=program.employer, worker=program.worker,
+                            wage=inputs.get("monthly_wage"),
                         )
                     )  # fmt: skip
                 if lines:
