@@ -25,6 +25,10 @@ PARTNER_TAGS = [
     },
     {"name": "Partner: claims", "description": "Claim status of your workers; no amounts."},
     {
+        "name": "Partner: collective claims",
+        "description": "JHT claims filed at once for workers who left (JSON or CSV); progress.",
+    },
+    {
         "name": "Partner: contribution reports",
         "description": "Monthly contribution reports: post, follow, list, cancel.",
     },

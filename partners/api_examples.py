@@ -237,3 +237,8 @@ REPORT_CANCEL = [
         "reversal request to your BPJS Ketenagakerjaan branch.",
     ),
 ]
+
+COLLECTIVE_LIST: list = []
+COLLECTIVE_CREATE: list = []
+COLLECTIVE_CSV: list = []
+COLLECTIVE_STATUS: list = []
