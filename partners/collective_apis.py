@@ -63,13 +63,9 @@ class CollectiveClaimInputSerializer(serializers.Serializer):
 
 
 class RefusalSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text=(
-            "Why no claim was filed for this worker: `not_your_worker`, `not_reported_left`, "
-            "`reason_not_claimable`, `claim_already_open`, `claim_refused`, or an eligibility "
-            "code of the claim rules (`waiting_period`, `bank_account_missing`, "
-            "`membership_still_active`, ...)."
-        )
+    code = serializers.ChoiceField(
+        choices=collective.REFUSAL_CODE_CHOICES,
+        help_text="Why no claim was filed for this worker; one of the values below.",
     )
     message = serializers.CharField(
         help_text="What it means and what to do, in the language of the filing request."

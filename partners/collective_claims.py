@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from claims import services as claim_services
 from claims.choices import Channel, Reason
 from claims.models import Claim
-from claims.rules import CLAIM_TYPES_BY_CODE
+from claims.rules import BLOCKER_MESSAGES, CLAIM_TYPES_BY_CODE
 from core.models import AuditEvent
 from participants.models import Employer, KpjCard, LeavingReason
 
@@ -43,6 +43,22 @@ CLAIM_REASONS = {
     LeavingReason.TERMINATION: Reason.TERMINATION,
     LeavingReason.CONTRACT_END: Reason.CONTRACT_END,
 }
+
+
+# Why a member got no claim: the codes of this module, then those of the claim rules.
+REFUSAL_CODES = {
+    "not_your_worker": "The KPJ is not a card with your company (or is unknown).",
+    "not_reported_left": "The card with your company is still active: report the leaver first.",
+    "reason_not_claimable": "The worker left for retirement, death or another reason: the "
+    "worker or heir files at a branch.",
+    "claim_already_open": "The worker already has an open JHT claim; no second one was filed.",
+    "claim_refused": "The claims service refused the claim; the message says why.",
+    **{
+        code: "A claim rule is not met yet (the message says which and until when)."
+        for code in BLOCKER_MESSAGES
+    },
+}
+REFUSAL_CODE_CHOICES = list(REFUSAL_CODES.items())
 
 
 class CollectiveRefused(Exception):

@@ -480,6 +480,7 @@ SPECTACULAR_SETTINGS = {
         "ContributionProgramEnum": "participants.models.Program",
         "ContributionReportStatusEnum": "partners.models.ContributionReport.Status",
         "ErrorCodeEnum": "jmo_portal.api_errors.ERROR_CODE_CHOICES",
+        "CollectiveRefusalCodeEnum": "partners.collective_claims.REFUSAL_CODE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
