@@ -255,18 +255,6 @@ class CollectiveClaimCsvApi(PartnerApi):
     permission_classes = [partner_scope(PartnerScope.CLAIMS_WRITE)]
     parser_classes = [CsvBodyParser]
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # key, scope and throttle before any reading
-        raw = request._request
-        if raw.content_type != CsvBodyParser.media_type:
-            raise ApiError(
-                status_code=415,
-                code="unsupported_media_type",
-                message=_("Send the CSV file as the body with 'Content-Type: text/csv'."),
-            )
-        if int(raw.META.get("CONTENT_LENGTH") or 0) > settings.COLLECTIVE_CLAIM_MAX_CSV_BYTES:
-            raise _too_large()
-
     @extend_schema(
         operation_id="employer_collective_claims_csv_create",
         examples=examples.COLLECTIVE_CSV,
@@ -301,8 +289,21 @@ class CollectiveClaimCsvApi(PartnerApi):
         ),
     )
     def post(self, request):
+        # Checked before the body is read (request.data), after the key, scope and throttle.
+        raw = request._request
+        if raw.content_type != CsvBodyParser.media_type:
+            raise ApiError(
+                status_code=415,
+                code="unsupported_media_type",
+                message=_("Send the CSV file as the body with 'Content-Type: text/csv'."),
+            )
+        if int(raw.META.get("CONTENT_LENGTH") or 0) > settings.COLLECTIVE_CLAIM_MAX_CSV_BYTES:
+            raise _too_large()
+
         def kpjs():
-            return collective.collective_csv_parse(request.data["csv"].encode("latin-1"))
+            # An empty body never reaches the parser: DRF gives empty data instead.
+            text = request.data.get("csv", "")
+            return collective.collective_csv_parse(text.encode("latin-1"))
 
         return _file(self, request, kpjs, "csv")
 

@@ -214,6 +214,9 @@ def test_a_csv_file_must_be_csv_and_small(client, employer_a, key_a, settings):
                           **bearer(key_a))  # fmt: skip
     assert as_json.status_code == 415
     assert as_json.json()["code"] == "unsupported_media_type"
+    empty = client.post(CSV_URL, data=b"kpj\n", content_type="text/csv", **bearer(key_a))
+    assert empty.status_code == 400
+    assert list(empty.json()["fields"]) == ["file"]
     settings.COLLECTIVE_CLAIM_MAX_CSV_BYTES = 100
     big = ("kpj\n" + "12345678901\n" * 20).encode()
     too_large = client.post(CSV_URL, data=big, content_type="text/csv", **bearer(key_a))
