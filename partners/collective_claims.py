@@ -165,8 +165,8 @@ def _card_refusal(card: KpjCard | None, employer: Employer) -> Refusal | None:
         return Refusal(
             "not_reported_left",
             _(
-                "This worker's card with you is still active. Report them as a leaver first "
-                "(POST leavers), then file the claim."
+                "Your company has not reported this worker as having left (a leaving date on "
+                "their card). Report them first (POST leavers), then file the claim."
             ),
         )
     if card.left_reason not in CLAIM_REASONS:

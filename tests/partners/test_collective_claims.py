@@ -232,3 +232,32 @@ def test_many_bad_lines_are_named_up_to_the_cap_then_counted(client, key_a, sett
     ]
     assert set(fields) == {"line[2].kpj", "line[3].kpj", "members"}
     assert "3" in fields["members"][0]
+
+
+def test_the_member_sends_the_missing_papers_and_the_claim_is_checked_again(
+    client, employer_a, key_a
+):
+    from claims.services import claim_document_replace
+    from tests.claims.conftest import RESIGNATION, checked_documents
+    from tests.factories import UserFactory
+
+    card = leaver(employer_a)
+    member = card.participant
+    member.user = UserFactory(password=None)
+    member.save(update_fields=["user"])
+    group = file(client, key_a, [card.number]).json()
+    claim = Claim.objects.get(pk=group["rows"][0]["claim_id"])
+    claim_verify(claim_id=claim.pk)
+    claim.refresh_from_db()
+    assert claim.status == "needs_documents"
+    papers = checked_documents(member, RESIGNATION, status="pending")
+    last = papers.popitem()
+    for code, document in papers.items():
+        claim_document_replace(claim=claim, document_type=code, document=document,
+                               actor=member.user)  # fmt: skip
+        claim.refresh_from_db()
+        assert claim.status == "needs_documents"  # files are still missing
+    claim_document_replace(claim=claim, document_type=last[0], document=last[1],
+                           actor=member.user)  # fmt: skip
+    claim.refresh_from_db()
+    assert claim.status == "verifying"
