@@ -274,7 +274,12 @@ COLLECTIVE_CREATE = [
     ),
 ]
 COLLECTIVE_CSV = [
-    _request("Two leavers", f"name,kpj\nSiti Rahayu,{KPJ}\nBudi Santoso,{KPJ_2}\n"),
+    OpenApiExample(
+        "Two leavers",
+        value=f"name,kpj\nSiti Rahayu,{KPJ}\nBudi Santoso,{KPJ_2}\n",
+        request_only=True,
+        media_type="text/csv",
+    ),
     _answer("Filed, one refused", {**COLLECTIVE, "source": "csv"}, 201),
     _error(
         "A bad line",
