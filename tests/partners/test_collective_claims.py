@@ -109,7 +109,12 @@ def test_workers_who_cannot_claim_get_a_row_each_and_the_others_are_filed(
     retired = leaver(employer_a, reason="retirement")
     waiting = leaver(employer_a, days_ago=3)  # the JHT waiting period runs
     no_bank = leaver(employer_a, bank=False)
-    sent = [good, card_b, active, unreported, retired, waiting, no_bank]
+    # Left this employer in 2019 and works for another one now: that time is not this
+    # employer's to claim on, and the rules see an active membership.
+    moved_on = leaver(employer_a, left_on=datetime.date(2019, 6, 30))
+    KpjCardFactory(participant=moved_on.participant, employer=card_b.employer,
+                   joined_on=datetime.date(2019, 7, 1))  # fmt: skip
+    sent = [good, card_b, active, unreported, retired, waiting, no_bank, moved_on]
     response = file(client, key_a, [card.number for card in sent])
     assert response.status_code == 201, response.json()
     rows = response.json()["rows"]
@@ -122,6 +127,7 @@ def test_workers_who_cannot_claim_get_a_row_each_and_the_others_are_filed(
     assert codes[4] == ["reason_not_claimable"]
     assert "waiting_period" in codes[5]
     assert "bank_account_missing" in codes[6]
+    assert codes[7] == ["membership_still_active"]
     assert all(refusal["message"] for row in rows for refusal in row["refusals"])
     assert response.json()["claims_filed"] == 1
     assert Claim.objects.count() == 1
