@@ -16,6 +16,7 @@ FILE_COMPLETE = "file_complete"
 DOCUMENTS_SENT = "documents_sent"
 FILED_AT_COUNTER = "filed_at_counter"
 DOCUMENTS_REJECTED = "documents_rejected"
+DOCUMENTS_MISSING = "documents_missing"
 
 NOTES = {
     FILE_COMPLETE: _("The file is complete and waits for a staff decision."),
@@ -43,6 +44,15 @@ def _document_line(document: dict) -> str:
 def note_text(code: str, params: dict | None = None) -> str:
     """The words of a coded note, in the active language."""
     params = params or {}
+    if code == DOCUMENTS_MISSING:
+        return gettext(
+            "Your employer filed this claim for you. Upload these documents on this page: "
+            "%(documents)s."
+        ) % {
+            "documents": ", ".join(
+                str(DocumentType(code).label) for code in params.get("documents", ())
+            )
+        }
     if code == DOCUMENTS_REJECTED:
         return "\n".join(_document_line(document) for document in params.get("documents", ()))
     return str(NOTES[code]) % params if params else str(NOTES[code])

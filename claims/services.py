@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -213,7 +214,9 @@ def claim_file(
             uploads=uploads or {},
             documents=documents,
             required=eligibility.documents,
-            all_needed=channel != Channel.BRANCH,
+            # A partner (the employer's HR) files without the member's own papers: the member
+            # uploads them on the claim page when the check asks for them.
+            all_needed=channel == Channel.ONLINE,
         )
         for code, upload in (uploads or {}).items():
             documents[code] = _upload(
@@ -627,7 +630,7 @@ def claim_verify(*, claim_id: int) -> Claim | None:
                     actor=None,
                     note_code=notes.FILE_COMPLETE,
                 )
-            elif verdict == Status.NEEDS_DOCUMENTS:
+            elif verdict == Status.NEEDS_DOCUMENTS and rejected:
                 claim_transition(
                     claim=claim,
                     to_status=Status.NEEDS_DOCUMENTS,
@@ -635,19 +638,30 @@ def claim_verify(*, claim_id: int) -> Claim | None:
                     note_code=notes.DOCUMENTS_REJECTED,
                     note_params={"documents": rejected},
                 )
+            elif verdict == Status.NEEDS_DOCUMENTS:
+                claim_transition(
+                    claim=claim,
+                    to_status=Status.NEEDS_DOCUMENTS,
+                    actor=None,
+                    note_code=notes.DOCUMENTS_MISSING,
+                    note_params={"documents": _missing_documents(claim)},
+                )
     except ClaimTransitionError:
         claim.refresh_from_db(fields=["status"])  # another worker or the participant moved it
     return claim
 
 
 def _documents_verdict(claim: Claim) -> tuple[str | None, list[dict]]:
-    """In review, documents needed (with each refused document and why) or None: wait."""
+    """In review, documents needed (with each refused document and why; none listed when
+    files are missing: a partner's claim before the member uploads) or None: wait."""
     requirements = list(
         ClaimDocument.objects.filter(claim=claim)
         .select_related("document")
         .prefetch_related("document__checks")
     )
     rejected = [row for row in requirements if row.document and row.document.status == REJECTED]
+    if _files_owed(claim) and any(row.document is None for row in requirements):
+        return Status.NEEDS_DOCUMENTS, []  # the note names the files still to upload
     if rejected:
         return Status.NEEDS_DOCUMENTS, [
             notes.rejected_document(
@@ -660,6 +674,20 @@ def _documents_verdict(claim: Claim) -> tuple[str | None, list[dict]]:
     if any(row.document and row.document.status != VERIFIED for row in requirements):
         return None, []
     return Status.IN_REVIEW, []
+
+
+def _files_owed(claim: Claim) -> bool:
+    """Must every required document have a file? Yes, except at the branch counter, where
+    staff may have seen the original instead."""
+    return claim.channel != Channel.BRANCH
+
+
+def _missing_documents(claim: Claim) -> list[str]:
+    return list(
+        ClaimDocument.objects.filter(claim=claim, document__isnull=True)
+        .order_by("pk")
+        .values_list("document_type", flat=True)
+    )
 
 
 def claim_verify_on_document_checked(*, document: Document) -> None:
@@ -723,10 +751,10 @@ def claim_document_replace(
             detail={"claim_id": claim.pk, "type": document_type, "from": previous,
                     "to": document.pk},
         )  # fmt: skip
-        still_rejected = ClaimDocument.objects.filter(
-            claim=claim, document__status=REJECTED
-        ).exists()
-        if not still_rejected:
+        waiting = Q(document__status=REJECTED)
+        if _files_owed(claim):
+            waiting |= Q(document__isnull=True)
+        if not ClaimDocument.objects.filter(waiting, claim=claim).exists():
             claim_transition(
                 claim=claim,
                 to_status=Status.VERIFYING,

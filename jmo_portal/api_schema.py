@@ -25,6 +25,10 @@ PARTNER_TAGS = [
     },
     {"name": "Partner: claims", "description": "Claim status of your workers; no amounts."},
     {
+        "name": "Partner: collective claims",
+        "description": "JHT claims filed at once for workers who left (JSON or CSV); progress.",
+    },
+    {
         "name": "Partner: contribution reports",
         "description": "Monthly contribution reports: post, follow, list, cancel.",
     },
@@ -54,7 +58,8 @@ request sends `Accept-Language: en`) and `fields` (messages per field path, e.g.
 before the key is read) and a 404 for a path that matches no operation; a 429 adds
 `Retry-After`. POSTs take an
 optional `Idempotency-Key`; a replayed answer carries `Idempotent-Replayed: true`. A report
-queued for the background is answered 202 with `Location`, its absolute status URL.
+queued for the background is answered 202 with `Location`, its absolute status URL; a
+collective claim is answered 201 with `Location` too.
 
 **Types.** Money is whole rupiah, `integer` `int64`. Datetimes are RFC 3339 in UTC with whole
 seconds (`2026-12-07T01:02:03Z`); dates are `YYYY-MM-DD`; months `YYYY-MM`.

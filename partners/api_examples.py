@@ -237,3 +237,73 @@ REPORT_CANCEL = [
         "reversal request to your BPJS Ketenagakerjaan branch.",
     ),
 ]
+
+# A real answer to a group of two leavers: one filed, one still in the JHT waiting period.
+COLLECTIVE_SUMMARY = {
+    "id": 12,
+    "source": "json",
+    "members": 2,
+    "claims_filed": 1,
+    "refused": 1,
+    "created_at": AT,
+    "status_url": f"{BASE}/collective-claims/12",
+}
+WAITING = {
+    "code": "waiting_period",
+    "message": "After you stop working there is a waiting period of 1 month(s). You can claim "
+    "from 4 January 2027.",
+}
+COLLECTIVE = {
+    **COLLECTIVE_SUMMARY,
+    "by_status": {"submitted": 1},
+    "rows": [
+        {"row": 0, "kpj": KPJ, "claim_id": 731, "status": "submitted", "refusals": []},
+        {"row": 1, "kpj": KPJ_2, "claim_id": None, "status": None, "refusals": [WAITING]},
+    ],
+}
+COLLECTIVE_LIST = [_answer("A page of groups", COLLECTIVE_SUMMARY, 200)]
+COLLECTIVE_CREATE = [
+    _request("Two leavers", {"members": [{"kpj": KPJ}, {"kpj": KPJ_2}]}),
+    _answer("Filed, one refused", COLLECTIVE, 201),
+    _error(
+        "A bad KPJ",
+        400,
+        "invalid",
+        "Some fields are not valid: see `fields` for what to correct.",
+        {"members[1].kpj": ["A KPJ number is 11 digits. Check the number."]},
+    ),
+]
+COLLECTIVE_CSV = [
+    OpenApiExample(
+        "Two leavers",
+        value=f"name,kpj\nSiti Rahayu,{KPJ}\nBudi Santoso,{KPJ_2}\n",
+        request_only=True,
+        media_type="text/csv",
+    ),
+    _answer("Filed, one refused", {**COLLECTIVE, "source": "csv"}, 201),
+    _error(
+        "A bad line",
+        400,
+        "invalid",
+        "Some fields are not valid: see `fields` for what to correct.",
+        {"line[3].kpj": ["A KPJ number is 11 digits. Check the number."]},
+    ),
+    _error(
+        "Too large",
+        413,
+        "request_too_large",
+        "The file is larger than 200 kB. Split the group into smaller files.",
+    ),
+]
+COLLECTIVE_STATUS = [
+    _answer(
+        "Progress",
+        {
+            **COLLECTIVE,
+            "by_status": {"needs_documents": 1},
+            "rows": [{**COLLECTIVE["rows"][0], "status": "needs_documents"}, COLLECTIVE["rows"][1]],
+        },
+        200,
+    ),  # fmt: skip
+    NOT_FOUND,
+]

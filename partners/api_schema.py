@@ -110,7 +110,7 @@ def partner_headers(*, write_statuses=(), location_statuses=()) -> list[OpenApiP
             _header(
                 "Location",
                 OpenApiTypes.URI,
-                "The report's absolute status URL (the same as `status_url`).",
+                "The absolute status URL of what was created (the same as `status_url`).",
                 list(location_statuses),
             )
         )

@@ -25,6 +25,7 @@ class PartnerScope(models.TextChoices):
     MEMBERS_READ = "members:read", _("Read members")
     MEMBERS_WRITE = "members:write", _("Register members and report leavers")
     CLAIMS_READ = "claims:read", _("Read claim status")
+    CLAIMS_WRITE = "claims:write", _("File claims for workers who left")
 
 
 class PartnerCredential(BaseModel):
@@ -284,3 +285,75 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} {self.event_id}"
+
+
+class CollectiveClaim(models.Model):
+    """JHT claims an employer's HR filed at once for workers who left (a mass layoff): each
+    member becomes a normal claim of their own, filed through `claims.services.claim_file`."""
+
+    employer = models.ForeignKey(
+        "participants.Employer",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="collective_claims",
+    )
+    credential = models.ForeignKey(
+        "PartnerCredential",
+        verbose_name=_("partner API key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("sent as"), max_length=4, choices=[("json", "JSON"), ("csv", "CSV")], default="json"
+    )
+    member_count = models.PositiveIntegerField(_("members"))
+    filed_count = models.PositiveIntegerField(_("claims filed"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("collective claim")
+        verbose_name_plural = _("collective claims")
+        indexes = [
+            models.Index(fields=["employer", "-created_at"], name="collective_employer_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.pk} {self.employer_id}"
+
+
+class CollectiveClaimMember(models.Model):
+    """One worker of a collective claim: the claim filed for them, or why none was."""
+
+    collective = models.ForeignKey(
+        CollectiveClaim,
+        verbose_name=_("collective claim"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    row = models.PositiveIntegerField(_("row"))
+    kpj = models.CharField(_("KPJ number"), max_length=11)
+    claim = models.ForeignKey(
+        "claims.Claim",
+        verbose_name=_("claim"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # [{"code", "message"}], the message in the language of the filing request.
+    refusals = models.JSONField(_("refusals"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["row"]
+        verbose_name = _("collective claim member")
+        verbose_name_plural = _("collective claim members")
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "row"], name="collective_member_row"),
+            models.UniqueConstraint(fields=["collective", "kpj"], name="collective_member_once"),
+        ]
+
+    def __str__(self):
+        return self.kpj

@@ -402,6 +402,14 @@ CONTRIBUTIONS_STUCK_AFTER_SECONDS = env.int("CONTRIBUTIONS_STUCK_AFTER_SECONDS",
 # compact row with four programs' amounts; without amounts a row is about 60). A 31.9 MB body
 # once took 690 MB to parse before its rows were counted.
 CONTRIBUTIONS_MAX_BODY_BYTES = env.int("CONTRIBUTIONS_MAX_BODY_BYTES", default=25_000_000)
+# COLLECTIVE CLAIMS (partner API): workers per group, filed inside the request, each through
+# the claims service: about 0.13 s a worker measured here (50 in 6.9 s on 2 shared cores), so
+# 100 stay well inside gunicorn's 30 s; a larger layoff is sent as several groups.
+COLLECTIVE_CLAIM_MAX_MEMBERS = env.int("COLLECTIVE_CLAIM_MAX_MEMBERS", default=100)
+# A refused group names this many bad rows, then counts the rest (a bounded error body).
+COLLECTIVE_CLAIM_MAX_ROW_ERRORS = env.int("COLLECTIVE_CLAIM_MAX_ROW_ERRORS", default=100)
+# A CSV upload's size: 100 lines with an 11-digit KPJ and many more columns fit.
+COLLECTIVE_CLAIM_MAX_CSV_BYTES = env.int("COLLECTIVE_CLAIM_MAX_CSV_BYTES", default=200_000)
 # PARTNER WEBHOOKS (claim status changes): attempt n+1 waits base x 2^(n-1) seconds, capped.
 WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=30)
 WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
@@ -473,6 +481,7 @@ SPECTACULAR_SETTINGS = {
         "ContributionProgramEnum": "participants.models.Program",
         "ContributionReportStatusEnum": "partners.models.ContributionReport.Status",
         "ErrorCodeEnum": "jmo_portal.api_errors.ERROR_CODE_CHOICES",
+        "CollectiveRefusalCodeEnum": "partners.collective_claims.REFUSAL_CODE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

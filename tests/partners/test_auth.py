@@ -100,6 +100,9 @@ def test_a_key_in_the_url_is_not_accepted(client, key_a):
         ([PartnerScope.MEMBERS_READ], "post", "/api/v1/employers/me/leavers", False),
         ([PartnerScope.MEMBERS_READ], "post", "/api/v1/employers/me/new-members", False),
         ([PartnerScope.CONTRIBUTIONS_WRITE], "post", "/api/v1/employers/me/leavers", False),
+        ([PartnerScope.CLAIMS_READ], "post", "/api/v1/employers/me/collective-claims", False),
+        ([PartnerScope.CLAIMS_WRITE], "get", "/api/v1/employers/me/collective-claims", False),
+        ([PartnerScope.CLAIMS_READ], "get", "/api/v1/employers/me/collective-claims", True),
     ],
 )
 def test_each_endpoint_needs_its_scope(client, employer_a, scopes, method, path, allowed):
@@ -129,7 +132,7 @@ def test_every_partner_view_declares_its_own_permission():
         if str(pattern.pattern) == "api/v1/employers/me/"
         for pattern in pattern.url_patterns
     ]
-    assert len(views) == 8
+    assert len(views) == 11
     for view in views:
         assert issubclass(view, PartnerApi)
         assert "permission_classes" in vars(view), view

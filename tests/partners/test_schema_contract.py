@@ -75,7 +75,7 @@ def test_the_partner_document_holds_only_what_a_partner_key_may_call(client):
     schema = document(client, PARTNER_SCHEMA)
     assert set(schema["components"]["securitySchemes"]) == {"partnerKey"}
     found = {(path, method) for path, method, _op in operations(schema)}
-    assert len(found) == 9
+    assert len(found) == 13
     assert all(path.startswith("/api/v1/employers/me/") for path, _method in found)
     assert schema["servers"] == [{"url": settings.PORTAL_BASE_URL, "description": "This portal."}]
     assert schema["openapi"].startswith("3.1")
@@ -129,6 +129,7 @@ def test_every_partner_operation_names_its_scope_errors_and_headers(client):
             "description"
         ].lower().replace("`", "").replace("-", " ")
     contributions = "/api/v1/employers/me/contributions"
+    collective = "/api/v1/employers/me/collective-claims"
     assert scopes == {
         ("/api/v1/employers/me/claims", "get"): "claims:read",
         (contributions, "get"): "contributions:read",
@@ -139,9 +140,16 @@ def test_every_partner_operation_names_its_scope_errors_and_headers(client):
         ("/api/v1/employers/me/members", "get"): "members:read",
         ("/api/v1/employers/me/members/{kpj}", "get"): "members:read",
         ("/api/v1/employers/me/new-members", "post"): "members:write",
+        (collective, "get"): "claims:read",
+        (collective, "post"): "claims:write",
+        (f"{collective}/csv", "post"): "claims:write",
+        (f"{collective}/{{collective_id}}", "get"): "claims:read",
     }
     queued = schema["paths"][contributions]["post"]["responses"]["202"]
     assert queued["headers"]["Location"]["schema"]["format"] == "uri"
+    filed = schema["paths"][collective]["post"]["responses"]["201"]
+    assert filed["headers"]["Location"]["schema"]["format"] == "uri"
+    assert "text/csv" in schema["paths"][f"{collective}/csv"]["post"]["requestBody"]["content"]
 
 
 def test_the_error_schema_lists_every_code_with_its_meaning(client):

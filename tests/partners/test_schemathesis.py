@@ -58,7 +58,7 @@ def test_the_partner_api_keeps_to_its_schema(employer_a, employer_b, monkeypatch
     # The partner document: what a partner's developer downloads.
     schema = schemathesis.openapi.from_wsgi("/api/schema/partner/", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 13
     for operation in operations:
 
         @seed(20260101)

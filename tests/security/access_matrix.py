@@ -293,6 +293,10 @@ MATRIX: dict[str, str] = {
         "401 401 401 401 401 200 404"
     ),
     "claims/<int:claim_id>/branch-visit/": "302 302 404 404 404 302 302",
+    # Issue 20 part 4: collective claims.
+    "api/v1/employers/me/collective-claims": "401 401 401 401 401 200 200",
+    "api/v1/employers/me/collective-claims/csv": "401 401 401 401 401 405 405",
+    "api/v1/employers/me/collective-claims/<int:collective_id>": "401 401 401 401 401 200 404",
     "claims/<int:claim_id>/documents/<slug:document_type>/": "302 405 405 405 405 302 302",
     "complaints/status/<str:number>/<str:token>/files/<int:document_id>/": (
         "404 404 404 404 404 404 404"

@@ -21,7 +21,7 @@ from data_updates.models import DataUpdateRequest
 from demo.management.commands.seed_demo import BRANCH_STAFF_PERMISSIONS
 from participants.card import card_token
 from partners.auth import partner_credential_create
-from partners.models import PartnerScope
+from partners.models import CollectiveClaim, PartnerScope
 from tests.appointments.conftest import open_branch
 from tests.factories import (
     ArticleFactory,
@@ -155,6 +155,9 @@ def build_world() -> World:
     o["article"] = _article()
     # E's large report, still queued: F gets 404 for it, E may cancel it (the POST line).
     o["report_e"] = ContributionReportFactory(employer=o["employer_e"])
+    o["collective_e"] = CollectiveClaim.objects.create(
+        employer=o["employer_e"], member_count=0, filed_count=0
+    )
     group = _staff_group()
     for who, branch in (("x", "branch_x"), ("y", "branch_y")):
         staff = StaffFactory(email=f"staf.{who}@example.test", branch=o[branch])
@@ -194,6 +197,7 @@ def url_values(world: World) -> dict:
         "document_type": "ktp",
         "table": "active_daily",
         "report_id": o["report_e"].pk,
+        "collective_id": o["collective_e"].pk,
         "participant_id": o["participant_a"].pk,
         "appointment_id": o["appointment_a"].pk,
         "batch_id": 1,
