@@ -61,7 +61,7 @@ def permission_denied(request, exception):
 def server_error(request, template_name="500.html"):
     """The 500 page, rendered without a request context: the request that failed may be what is
     broken (its session, its user), so the template uses neither. Under /api/ the JSON body."""
-    if is_api_path(request.path):
+    if request is not None and is_api_path(request.path):
         message = _("Something went wrong on our side. Try again in a few minutes.")
         return api_error_response(request, status=500, code="error", message=message)
     try:

@@ -33,6 +33,10 @@ from .selectors import employer_active_card_count, participants_visible_to_staff
 
 
 class KpjCardInlineForm(forms.ModelForm):
+    class Meta:
+        model = KpjCard
+        fields = ["number", "employer", "status", "joined_on", "left_on"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An employer's link waiting for the member changes only through the audited actions.

@@ -242,6 +242,7 @@ def owned_world(participant) -> World:
     o = world.objects
     o["participant_a"] = participant
     o["card_a"] = card
+    o["branch_x"] = branch
     # One open claim per programme: a JHT claim above the online limit, finished at a branch
     # visit, so its branch-visit page is reachable too.
     o["claim_a"] = ClaimFactory(participant=participant, branch_visit=True)
@@ -284,6 +285,7 @@ def _route_url(world: World, route: str, name: str | None) -> str:
         return f"/news/{o['article'].slug}/"
     if o["report_e"] is None:
         o["report_e"] = type("NoReport", (), {"pk": 0})()  # url_values reads it; no page uses it
+    o.setdefault("collective_e", type("NoGroup", (), {"pk": 0})())  # partner API only, as above
     return url_for(world, route, name)
 
 

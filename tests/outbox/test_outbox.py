@@ -137,7 +137,7 @@ def test_when_the_broker_returns_the_relay_sends_it_and_a_worker_runs_it_once(ce
     # A second relay run finds nothing; the work was done exactly once.
     assert outbox_relay_task() == 0  # what beat runs every minute
     time.sleep(1)
-    assert DocumentCheck.objects.filter(document=document).count() == 5
+    assert DocumentCheck.objects.filter(document=document).count() == 6  # one row per check
     assert AuditEvent.objects.filter(action="document_checked",
                                      detail__document=document.pk).count() == 1  # fmt: skip
     assert document.attempts == 1
