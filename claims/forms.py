@@ -10,7 +10,7 @@ from documents.models import Document
 from participants.models import Bank, Participant
 from participants.nik import normalise_name
 
-from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program
+from .choices import CLAIM_TYPE_LABELS, DocumentType, Kind, Program, Reason
 from .rules import (
     CLAIM_TYPES,
     CLAIM_TYPES_BY_CODE,
@@ -41,6 +41,20 @@ def disability_choices():
     return [("", _("None, or not known yet"))] + [
         (code, label) for code, label in DISABILITY_LABELS.items()
     ]
+
+
+# The questions that depend on the claim chosen, and the claims that ask each.
+QUESTIONS_BY_TYPE = {
+    "event_date": lambda claim_type: claim_type.needs_event_date,
+    "requested_amount": lambda claim_type: claim_type.kind == Kind.PARTIAL,
+    "accident_reported": lambda claim_type: claim_type.program == Program.JKK,
+    "contract_retirement_age": lambda claim_type: (
+        (claim_type.program, claim_type.reason) == (Program.JHT, Reason.RETIREMENT_AGE)
+    ),
+    "pmi_work_period": lambda claim_type: claim_type.program == Program.JKM,
+    "stmb_months": lambda claim_type: claim_type.program == Program.JKK,
+    "disability_code": lambda claim_type: claim_type.program == Program.JKK,
+}
 
 
 class EligibilityForm(forms.Form):
@@ -110,6 +124,14 @@ class EligibilityForm(forms.Form):
     def __init__(self, *args, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
+        # Once the claim is chosen, only the questions it asks: a farmer checking a JKM
+        # claim is not asked about partial withdrawals or accident reports.
+        code = (self.data if self.is_bound else self.initial).get("claim_type")
+        chosen = CLAIM_TYPES_BY_CODE.get(code) if isinstance(code, str) else None
+        if chosen is not None:
+            for name, asks in QUESTIONS_BY_TYPE.items():
+                if name in self.fields and not asks(chosen):
+                    del self.fields[name]
         # JKP is offered only to those who can have it (an Indonesian wage earner); every
         # other program stays listed, with the reason when the category lacks it.
         if participant is not None and not jkp_offered(

@@ -360,3 +360,21 @@ def test_the_program_acronym_is_explained_at_its_first_use(client, budi):
     body = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     heading = re.search(r"<h1>(.*?)</h1>", body).group(1)
     assert heading == (f'Klaim #{claim.pk} (<abbr title="Jaminan Hari Tua (JHT)">JHT</abbr>)')
+
+
+@pytest.mark.parametrize(
+    ("code", "asked"),
+    [
+        ("JKM:full:death", {"claim_type", "event_date", "pmi_work_period"}),
+        ("JHT:partial:housing", {"claim_type", "requested_amount"}),
+        ("JHT:full:retirement_age", {"claim_type", "contract_retirement_age"}),
+        ("JKK:full:work_accident", {"claim_type", "event_date", "accident_reported",
+                                    "stmb_months", "disability_code"}),
+    ],
+)  # fmt: skip
+def test_the_checker_asks_only_what_the_chosen_claim_needs(code, asked):
+    from claims.forms import EligibilityForm
+
+    assert set(EligibilityForm({"claim_type": code}).fields) == asked
+    assert set(EligibilityForm(initial={"claim_type": code}).fields) == asked
+    assert len(EligibilityForm().fields) > len(asked)  # nothing chosen yet: every question
