@@ -122,6 +122,20 @@ class RuleKey(models.TextChoices):
     )
 
 
+def _refuse_overlap(row, same_kind, message) -> None:
+    """A dated row (valid_from..valid_to, open-ended when empty) may not overlap another row
+    of `same_kind`: one value applies on any day."""
+    if not row.valid_from:
+        return
+    overlapping = same_kind.exclude(pk=row.pk).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=row.valid_from)
+    )
+    if row.valid_to:
+        overlapping = overlapping.filter(valid_from__lte=row.valid_to)
+    if overlapping.exists():
+        raise ValidationError({"valid_from": message})
+
+
 class ClaimRuleValue(BaseModel):
     """One dated value (limit, amount, percentage, threshold); edited by staff in the admin."""
 
@@ -154,21 +168,14 @@ class ClaimRuleValue(BaseModel):
         return f"{self.get_key_display()} = {self.value} ({self.valid_from}–{self.valid_to or ''})"
 
     def clean(self):
-        overlapping = ClaimRuleValue.objects.filter(key=self.key).exclude(pk=self.pk)
-        if self.valid_to:
-            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        overlapping = overlapping.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        _refuse_overlap(
+            self,
+            ClaimRuleValue.objects.filter(key=self.key),
+            _(
+                "Another value for this rule already applies in this period. "
+                "End that one first (set its 'valid to'), then add this one."
+            ),
         )
-        if self.valid_from and overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "Another value for this rule already applies in this period. "
-                        "End that one first (set its 'valid to'), then add this one."
-                    )
-                }
-            )
 
 
 class BenefitTable(models.TextChoices):
@@ -215,23 +222,14 @@ class BenefitTableRow(BaseModel):
         return f"{self.table} {self.code} = {self.value}"
 
     def clean(self):
-        overlapping = BenefitTableRow.objects.filter(table=self.table, code=self.code).exclude(
-            pk=self.pk
+        _refuse_overlap(
+            self,
+            BenefitTableRow.objects.filter(table=self.table, code=self.code),
+            _(
+                "Another row with this table and code already applies in this period. "
+                "End that one first (set its 'valid to'), then add this one."
+            ),
         )
-        if self.valid_to:
-            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        overlapping = overlapping.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
-        )
-        if self.valid_from and overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "Another row with this table and code already applies in this period. "
-                        "End that one first (set its 'valid to'), then add this one."
-                    )
-                }
-            )
 
 
 class Claim(BaseModel):
