@@ -231,3 +231,26 @@ def test_the_database_refuses_the_filer_as_approver_even_past_the_services(membe
     claim = _file_death_claim(member, insider)
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(approved_by=insider)
+
+
+def test_a_dated_row_may_not_overlap_another_of_its_kind():
+    """One value a day: the second-approval limit, like every rule row and table row."""
+    from django.core.exceptions import ValidationError
+
+    from claims.models import BenefitTableRow
+
+    row = ClaimRuleValue(
+        key=RuleKey.SECOND_APPROVAL_ABOVE, value=1, valid_from=datetime.date(2026, 1, 1)
+    )
+    with pytest.raises(ValidationError, match="already applies"):
+        row.clean()
+    first = BenefitTableRow.objects.create(
+        table="jp_return", code="2030", value=500, valid_from=datetime.date(2030, 1, 1),
+        valid_to=datetime.date(2030, 12, 31),
+    )  # fmt: skip
+    BenefitTableRow(
+        table="jp_return", code="2030", value=1, valid_from=datetime.date(2031, 1, 1)
+    ).clean()
+    with pytest.raises(ValidationError, match="already applies"):
+        BenefitTableRow(table=first.table, code="2030", value=1,
+                        valid_from=datetime.date(2030, 6, 1)).clean()  # fmt: skip
