@@ -80,9 +80,9 @@ def checked_documents(participant, claim_type=RESIGNATION, *, status="verified")
     }
 
 
-@pytest.fixture
-def claim_rules():
-    """Re-seed the dated values: transactional tests flush what the data migration wrote."""
+def seed_claim_rules():
+    """The claims' dated rows as their data migrations write them: transactional tests (live
+    servers, races) flush them."""
     import importlib
 
     from django.apps import apps
@@ -91,6 +91,12 @@ def claim_rules():
     importlib.import_module("claims.migrations.0007_seed_benefit_rules").seed(apps, None)
     four_eyes = importlib.import_module("claims.migrations.0006_four_eyes_payment_batches")
     four_eyes.seed_limit_and_approvers(apps, None)
+
+
+@pytest.fixture
+def claim_rules():
+    """Re-seed the dated values: transactional tests flush what the data migration wrote."""
+    seed_claim_rules()
     seed_pension_ages()
 
 

@@ -6,10 +6,7 @@ finance officer puts it in a payment batch and confirms the bank's return file.
 The first officer's part is counted in clicks: the target was fewer than half of the 13 the
 list page's bulk actions took."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
@@ -18,7 +15,7 @@ from appointments.models import Appointment, ServiceType
 from claims.choices import Status
 from claims.models import Claim, PaymentBatch
 from tests.appointments.conftest import open_branch
-from tests.claims.conftest import PAY_PERMISSIONS, give_jht_balance, return_file
+from tests.claims.conftest import PAY_PERMISSIONS, give_jht_balance, return_file, seed_claim_rules
 from tests.e2e.staff import staff_log_in
 from tests.factories import (
     TEST_PASSWORD,
@@ -51,13 +48,6 @@ class Clicks:
         locator.click()
 
 
-def _seed_rules():
-    """Transactional tests flush what the data migrations wrote: the dated claim values."""
-    importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
-    four_eyes = importlib.import_module("claims.migrations.0006_four_eyes_payment_batches")
-    four_eyes.seed_limit_and_approvers(apps, None)
-
-
 def _staff_page(browser: Browser, live_server, email, path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -72,7 +62,7 @@ def _staff_page(browser: Browser, live_server, email, path):
 def test_from_the_door_qr_code_to_a_paid_claim_with_two_officers(
     live_server, browser: Browser, tmp_path
 ):
-    _seed_rules()
+    seed_claim_rules()
     service = ServiceType.objects.create(
         code="counter_e2e", name_id="Klaim JHT", name_en="JHT claim", duration_minutes=30
     )

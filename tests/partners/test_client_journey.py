@@ -236,14 +236,11 @@ def test_a_partner_journey_through_two_generated_clients(
 def _claim_rules_seeded():
     """The claim rules' dated rows, written again when a transactional test's flush removed
     them."""
-    from django.apps import apps
-
     from claims.models import ClaimRuleValue
+    from tests.claims.conftest import seed_claim_rules
 
     if not ClaimRuleValue.objects.exists():
-        importlib.import_module("claims.migrations.0002_seed_rule_values").seed(apps, None)
-        four_eyes = importlib.import_module("claims.migrations.0006_four_eyes_payment_batches")
-        four_eyes.seed_limit_and_approvers(apps, None)
+        seed_claim_rules()
 
 
 def _participant_of(kpj: str):
