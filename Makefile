@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench screenshots messages clean
+.PHONY: install run worker beat test lint format bench screenshots messages clean replica replica-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A jmo_portal beat -l info
+
+# A hot standby of the machine's PostgreSQL on 127.0.0.1:5433 (Debian's pg_createcluster and
+# pg_basebackup; run as root). Reads of safe requests go to it once DATABASE_REPLICA_URL names it.
+replica:
+	tools/replica.sh start
+	@echo "export DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5433/<the database of DATABASE_URL>"
+
+replica-stop:
+	tools/replica.sh stop
 
 # Services the environment names are used; tests that need an absent one skip with the reason,
 # or fail under REQUIRE_SERVICES=1 (as .ci/run sets).

@@ -1,4 +1,5 @@
-"""/healthz: is the database, the cache and the Celery broker reachable?"""
+"""/healthz: is the database, the cache and the Celery broker reachable? How far behind is the
+replica, when there is one?"""
 
 import logging
 
@@ -7,6 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from . import replica
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ def healthz(request):
             logger.exception("healthz: %s check failed", name)
             results[name] = "error"
     healthy = all(status in ("ok", "eager") for status in results.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503
-    )
+    body = {"status": "ok" if healthy else "error", **results}
+    if replica.configured():
+        # Shown, not judged: reads fall back to the primary, so a lost replica is no outage.
+        body["replica"] = replica.replica_status()
+    return JsonResponse(body, status=200 if healthy else 503)

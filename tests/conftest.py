@@ -77,7 +77,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_runtest_setup(item):
     markers = {mark.name for mark in item.iter_markers()}
-    if markers & {"postgres", "worker"} and connection.vendor != "postgresql":
+    if markers & {"postgres", "worker", "replica"} and connection.vendor != "postgresql":
         service_unavailable(
             "needs PostgreSQL (set DATABASE_URL=postgres://...); SQLite's in-memory test "
             "database cannot be shared with other processes or take row locks"
@@ -86,6 +86,11 @@ def pytest_runtest_setup(item):
         problem = _redis_problem()
         if problem:
             service_unavailable(problem)
+    if "replica" in markers and "replica" not in settings.DATABASES:
+        service_unavailable(
+            "needs a PostgreSQL hot standby: run `make replica` (tools/replica.sh) and set "
+            "DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5433/<the DATABASE_URL name>"
+        )
     if "e2e" in markers and not os.path.exists(CHROMIUM):
         service_unavailable("needs Debian's chromium package (apt-get install chromium)")
 

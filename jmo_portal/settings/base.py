@@ -35,6 +35,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's default of 0 reconnects on every request: 10x slower here (shared/STACK.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL hot standby for safe requests' reads (jmo_portal/replica.py). In tests it is the
+# standby itself, reading the test database the primary streams to it (TEST MIRROR only renames).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
+    # A standby that is gone must not hold a page up for libpq's default of forever.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASE_ROUTERS = ["jmo_portal.replica.PrimaryReplicaRouter"]
+DATABASE_REPLICA_READS = env.bool("DATABASE_REPLICA_READS", default=True)
+# Past this lag (seconds) reads go back to the primary; /healthz shows the lag.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+# After a session or API key writes, its reads stay on the primary this long (read-your-writes).
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+# How often a process re-reads the lag, and how long it leaves a failed replica alone.
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=2.0)
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=5.0)
 
 # CACHES: local memory by default; Redis through CACHE_URL so rate limits are shared. Redis is
 # asked through a backend that treats an unreachable server as an empty cache (jmo_portal/cache.py).
@@ -183,6 +203,7 @@ MIDDLEWARE = [
     "jmo_portal.security.NoStoreMiddleware",
     "jmo_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jmo_portal.replica.ReplicaRoutingMiddleware",  # before sessions: a saved session is a write
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jmo_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

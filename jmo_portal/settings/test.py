@@ -21,6 +21,9 @@ STORAGES = {
 # One test process shares its local-memory cache with itself: the personal page cache is on in
 # every test run, so any test that reads a page after a write also checks its invalidation.
 PAGE_CACHE_SECONDS = 600
+# The replica's tests switch reads on for themselves (tests/core/test_replica.py): elsewhere a
+# TestCase's rows live in an uncommitted transaction that the standby cannot see.
+DATABASE_REPLICA_READS = False
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Test-only seam: the worker-kill test slows verification down in its own worker.
 DOCUMENTS_VERIFY_TEST_DELAY_SECONDS = env.float("DOCUMENTS_VERIFY_TEST_DELAY_SECONDS", default=0)
