@@ -38,8 +38,10 @@ while read -r _sum name; do
   echo "missing: $name is in no snapshot" >&2
   missing=$((missing + 1))
 done <"$list"
-if [ -s "$list" ] && [ "$missing" -eq 0 ]; then
-  (cd "$target" && sha256sum --quiet --strict -c "$list")
+differs=0
+if [ -s "$list" ] && ! (cd "$target" && sha256sum --quiet --strict --ignore-missing -c "$list" >&2); then
+  echo "the files listed FAILED differ from their rows' SHA-256: take them from an older snapshot" >&2
+  differs=1
 fi
 echo "restored $restored files from ${#newest_first[@]} snapshots, $missing missing"
-[ "$missing" -eq 0 ]
+[ "$missing" -eq 0 ] && [ "$differs" -eq 0 ]

@@ -10,7 +10,8 @@ if [ $# -ne 2 ]; then
   exit 2
 fi
 source_dir=${1%/}
-snapshots=${2%/}
+# rsync reads a relative --link-dest from the new snapshot's folder: make it absolute.
+snapshots=$(realpath -m "$2")
 if [ ! -d "$source_dir" ]; then
   echo "MEDIA_ROOT $source_dir is not a folder: give the uploads folder of the portal" >&2
   exit 2
@@ -20,6 +21,8 @@ mkdir -p "$snapshots"
 stamp=$(date -u +%Y%m%dT%H%M%S.%NZ)
 previous=$(find "$snapshots" -mindepth 1 -maxdepth 1 -type d -name '*Z' -printf '%f\n' | sort | tail -n 1)
 # A snapshot is renamed into place only when complete: a cut-off run leaves a .partial folder.
-rsync -a ${previous:+--link-dest="$snapshots/$previous"} "$source_dir/" "$snapshots/$stamp.partial/"
+link=()
+if [ -n "$previous" ]; then link=(--link-dest="$snapshots/$previous"); fi
+rsync -a "${link[@]}" "$source_dir/" "$snapshots/$stamp.partial/"
 mv "$snapshots/$stamp.partial" "$snapshots/$stamp"
 echo "$snapshots/$stamp"
