@@ -351,6 +351,14 @@ class Drill:
             )
             self.start(restored)
             self.wait_promoted()
+        # PostgreSQL's own words on where replay stopped (the first commit after the moment).
+        recovery = [
+            line.split("LOG:", 1)[-1].strip()
+            for line in (self.work / f"{restored.name}.log").read_text().splitlines()
+            if "recovery stopping" in line or "selected new timeline" in line
+        ]
+        for line in recovery:
+            self.log(f"restored server: {line}")
         with self.step("uploads restored for the restored rows"):
             printed = self.run(
                 RESTORE_UPLOADS, self.snapshots, self.media, os.environ["DATABASE_URL"]
@@ -358,11 +366,10 @@ class Drill:
             self.log(printed.strip())
         got = self.fingerprints()
         report = self.compare(expected, got, after_second, first, second, first_files, second_files)
+        backups = self.pgbackrest("info").strip()
+        self.log("pgbackrest info:\n" + backups)
         report.update(
-            target=target,
-            timings=self.timings,
-            port=self.port,
-            backups=self.pgbackrest("info").strip(),
+            target=target, timings=self.timings, port=self.port, backups=backups, recovery=recovery
         )
         return report
 
