@@ -197,7 +197,6 @@ class Drill:
         # Tasks (document checks) run in-process, the cache in memory: only this cluster is used.
         for name in ("CELERY_BROKER_URL", "CACHE_URL"):
             os.environ.pop(name, None)
-        os.environ["DJANGO_CONN_MAX_AGE"] = "0"
         sys.path.insert(0, str(ROOT))
         import django
 
