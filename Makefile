@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench screenshots messages clean replica replica-stop
+.PHONY: install run worker beat test lint format bench drill screenshots messages clean replica replica-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,15 @@ bench: install
 		apt-get install -y -qq --no-install-recommends wrk >/dev/null; } || \
 		echo "wrk could not be installed: the load test runs with locust only"
 	$(PY) -m benchmarks
+
+# Point-in-time restore drill (docs/backup.md): a throwaway PostgreSQL cluster archived by
+# pgBackRest, claims, postings and uploads written, the disk lost, the restore checked row by row.
+# Runs as root (PostgreSQL as the postgres user) or as any non-root user.
+drill: install
+	@command -v pgbackrest >/dev/null 2>&1 && command -v rsync >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends pgbackrest rsync >/dev/null; }
+	$(PY) tools/restore_drill.py
 
 # Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
 screenshots: install
