@@ -38,7 +38,14 @@ def test_a_point_in_time_restore_brings_back_exactly_the_rows_and_files_before_t
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+        if name
+        not in {
+            "DATABASE_URL",
+            "DATABASE_REPLICA_URL",
+            "CELERY_BROKER_URL",
+            "CACHE_URL",
+            "DJANGO_SETTINGS_MODULE",
+        }
     }
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "restore_drill.py"), "--report", str(report_file)],
