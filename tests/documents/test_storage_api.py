@@ -2,7 +2,12 @@
 every container), so no code may reach a file by a local path. The whole life of a document runs
 here on a storage that, like django-storages' S3Storage, has no `path()` and no folder."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage, Storage, default_storage, storages
 from django.test import override_settings
@@ -106,3 +111,42 @@ def test_a_file_missing_from_the_storage_is_a_404_not_an_error(client):
 
     client.force_login(owner.user)
     assert client.get(f"/documents/{document.pk}/download/").status_code == 404
+
+
+def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Settings as a fresh process reads them from its environment."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=Path(settings.BASE_DIR),
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.base", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_django_storage_s3_puts_uploads_in_a_private_bucket_and_the_default_stays_the_disk():
+    """No S3 server is reachable here: this checks the storage the setting builds, not a bucket."""
+    code = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, "
+        "getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'), "
+        "getattr(s, 'default_acl', '-'), getattr(s, 'file_overwrite', '-'))"
+    )
+    s3 = run_settings(
+        code,
+        DJANGO_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="jmo-uploads",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+    )
+    assert s3.stdout.split() == [
+        "S3Storage",
+        "jmo-uploads",
+        "http://minio:9000",
+        "private",
+        "False",
+    ]
+    assert run_settings(code).stdout.split()[0] == "FileSystemStorage"
+    misspelt = run_settings(code, DJANGO_STORAGE="S3 ")
+    assert misspelt.returncode != 0
+    assert "DJANGO_STORAGE must be 'filesystem' or 's3'" in misspelt.stderr
