@@ -6,6 +6,8 @@ nginx itself, once with `nginx -t` and once serving real requests."""
 import http.client
 import http.server
 import json
+import re
+import secrets
 import shlex
 import shutil
 import socket
@@ -24,6 +26,8 @@ from allauth.core.internal.httpkit import get_client_ip
 from django.conf import settings
 from django.test import RequestFactory, override_settings
 from rest_framework.throttling import BaseThrottle
+
+from tests.test_deploy_checks import deploy_check
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -168,6 +172,35 @@ def test_every_app_container_shares_one_cache_broker_and_upload_store(services):
         assert "uploads:/app/var/uploads" in services[name]["volumes"]
     for name in ("db", "redis", "pgbouncer", "web"):
         assert "healthcheck" in services[name]
+
+
+def interpolated(env: dict, given: dict[str, str]) -> dict[str, str]:
+    """Compose's `${VAR:-default}` and `${VAR:?message}` with the variables of `given`."""
+
+    def value(match: re.Match) -> str:
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        if given.get(name):
+            return given[name]
+        assert op == ":-", f"{name} must be set: {rest}"
+        return rest
+
+    return {k: re.sub(r"\$\{(\w+)(:[-?])([^}]*)\}", value, str(v)) for k, v in env.items()}
+
+
+@pytest.mark.parametrize("storage", ["filesystem", "s3"])
+def test_the_web_containers_environment_passes_the_deploy_checks(services, storage):
+    dotenv = {  # what the operator's .env holds (env_file); `environment` wins over it
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "portal.example.id",
+    }
+    if storage == "s3":
+        dotenv |= {"DJANGO_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "jmo-uploads"}
+    env = {**dotenv, **interpolated(services["web"]["environment"], dotenv)}
+    assert env["DATABASE_POOLER"] == "pgbouncer"
+    assert env["DJANGO_NUM_PROXIES"] == "1"
+    assert env["DJANGO_STORAGE"] == storage
+    result = deploy_check(**env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # nginx, for real ------------------------------------------------------------------------------
