@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -55,6 +56,17 @@ DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=1
 # How often a process re-reads the lag, and how long it leaves a failed replica alone.
 DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=2.0)
 DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=5.0)
+# DATABASE_POOLER=pgbouncer: DATABASE_URL points at pgbouncer in transaction pooling (compose),
+# so consecutive transactions of one connection may run on different server sessions. A named
+# (server-side) cursor, which .iterator() opens, would be lost between them: Django declares
+# them off. Nothing else of ours keeps session state (no advisory locks, SET, LISTEN or
+# temporary tables; docs/deploy.md). Migrations connect to PostgreSQL directly, not through it.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'")
+if DATABASE_POOLER == "pgbouncer":
+    for database in DATABASES.values():  # the replica too, when a pgbouncer fronts it as well
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # CACHES: local memory by default; Redis through CACHE_URL so rate limits are shared. Redis is
 # asked through a backend that treats an unreachable server as an empty cache (jmo_portal/cache.py).
@@ -227,6 +239,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
+# DJANGO_STORAGE=s3: uploads go to an S3-compatible bucket (AWS S3, MinIO) that every web and
+# worker container shares, instead of one container's folder. Private objects, never
+# overwritten (a name taken is an error in documents.services, as on the filesystem). The
+# credentials are boto3's own: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role.
+# A misspelt value must not quietly leave every container with a folder of its own.
+DJANGO_STORAGE = env.str("DJANGO_STORAGE", default="filesystem")
+if DJANGO_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("DJANGO_STORAGE must be 'filesystem' or 's3'")
+if DJANGO_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # MinIO: http://minio:9000
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 # TEMPLATES
 TEMPLATES = [
