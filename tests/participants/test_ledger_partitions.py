@@ -203,7 +203,8 @@ def test_the_balance_read_does_not_touch_the_postings(client, django_assert_num_
         api = client.get(reverse("api-me-balance"))
     assert api.json()["balance"] == 2_400_000
     on_postings = [q["sql"] for q in queries if TABLE in q["sql"]]
-    assert len(on_postings) == 1 and "LIMIT 20" in on_postings[0]
+    assert len(on_postings) == 1
+    assert "LIMIT 20" in on_postings[0]
     client.get(reverse("balance"))
     with django_assert_num_queries(2):  # session and user: the content comes from the cache
         assert "Rp2.400.000" in client.get(reverse("balance")).content.decode()
