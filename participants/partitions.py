@@ -51,7 +51,10 @@ class PartitionError(Exception):
 class Partition:
     name: str
     month: datetime.date | None  # None for the DEFAULT partition
-    rows: int
+    # Exact for DEFAULT (kept small); for a month, PostgreSQL's estimate from its last
+    # (auto)analyze, None before the first: counting tens of millions of rows a month would
+    # make listing take minutes.
+    rows: int | None
 
 
 PARENT = ContributionPosting._meta.db_table
@@ -98,15 +101,18 @@ def _bounds(cursor) -> dict[str, datetime.date | None]:
 
 
 def ledger_partitions_list() -> list[Partition]:
-    """The ledger's partitions, oldest month first and DEFAULT last, with their row counts
-    (each an exact count of one partition: cheap for DEFAULT, a scan for a month)."""
+    """The ledger's partitions, oldest month first and DEFAULT last, with their rows."""
     _require_postgresql()
     with connection.cursor() as cursor:
         bounds = _bounds(cursor)
-        partitions = []
-        for name, month in bounds.items():
-            cursor.execute(f'SELECT count(*) FROM "{name}"')  # noqa: S608 - a catalog name
-            partitions.append(Partition(name, month, cursor.fetchone()[0]))
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)",
+            [list(bounds)],
+        )
+        estimates = {name: rows if rows >= 0 else None for name, rows in cursor.fetchall()}
+        cursor.execute(f"SELECT count(*) FROM {DEFAULT}")  # noqa: S608 - a fixed name
+        estimates[DEFAULT] = cursor.fetchone()[0]
+    partitions = [Partition(name, month, estimates[name]) for name, month in bounds.items()]
     return sorted(partitions, key=lambda p: (p.month is None, p.month or datetime.date.min))
 
 

@@ -1,6 +1,6 @@
 """The ledger's monthly partitions on PostgreSQL, for operators.
 
-    manage.py ledger_partitions list
+    manage.py ledger_partitions list                   (month, rows, table; ~ an estimate)
     manage.py ledger_partitions ensure [--ahead N]     (what the daily beat task does)
     manage.py ledger_partitions detach --month YYYY-MM (kept as ..._archive_YYYYMM)
 
@@ -47,7 +47,11 @@ class Command(BaseCommand):
             if action == "list":
                 for partition in ledger_partitions_list():
                     month = f"{partition.month:%Y-%m}" if partition.month else "DEFAULT"
-                    self.stdout.write(f"{month}\t{partition.rows}\t{partition.name}")
+                    if partition.month is None:
+                        rows = str(partition.rows)
+                    else:  # PostgreSQL's estimate, unknown before the first analyze
+                        rows = "?" if partition.rows is None else f"~{partition.rows}"
+                    self.stdout.write(f"{month}\t{rows}\t{partition.name}")
             elif action == "ensure":
                 ahead = options["ahead"]
                 created = ledger_partitions_ensure(
