@@ -1,6 +1,7 @@
 """The ledger partitioned by month on PostgreSQL: where postings land, the rules that still
 hold across partitions, partitions made ahead, stray months moved out of DEFAULT, a month
 detached for archive with the balances unchanged, and an existing table migrated with its rows.
+The once-only keys (`PostingOnce`) are the same on SQLite and are tested on both.
 """
 
 import datetime
@@ -19,7 +20,8 @@ from participants.models import ContributionPosting, JhtBalance, KpjBalance, Pos
 from participants.tasks import ledger_partitions_ensure_task
 from tests.factories import ClaimFactory, KpjCardFactory, ParticipantFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
+postgres = pytest.mark.postgres  # every test but the once-only keys, which hold on SQLite too
 D = datetime.date
 TABLE = ContributionPosting._meta.db_table
 
@@ -44,6 +46,7 @@ def months_partitioned() -> set[datetime.date]:
     return {p.month for p in partitions.ledger_partitions_list() if p.month is not None}
 
 
+@postgres
 def test_the_postings_table_is_partitioned_by_range_on_month_with_a_default():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -57,6 +60,7 @@ def test_the_postings_table_is_partitioned_by_range_on_month_with_a_default():
     assert names[f"{TABLE}_default"] is None
 
 
+@postgres
 def test_a_posting_lands_in_its_months_partition_and_a_month_without_one_in_default():
     card = KpjCardFactory()
     assert partitions.ledger_partitions_ensure(today=D(2024, 1, 15), ahead=1) == [
@@ -68,6 +72,7 @@ def test_a_posting_lands_in_its_months_partition_and_a_month_without_one_in_defa
     assert partition_of(post(card, D(2023, 6, 1))) == f"{TABLE}_default"
 
 
+@postgres
 def test_one_contribution_per_card_program_and_month_holds_across_the_partitions():
     card = KpjCardFactory()
     partitions.ledger_partitions_ensure(today=D(2024, 1, 1), ahead=0)
@@ -116,6 +121,7 @@ def test_a_posting_is_reversed_once_and_the_reversal_keeps_its_month():
     assert JhtBalance.objects.get(participant=card.participant).balance == 0
 
 
+@postgres
 def test_ensure_creates_this_month_and_the_months_ahead_once():
     created = partitions.ledger_partitions_ensure(today=D(2031, 11, 20), ahead=3)
     assert created == [D(2031, 11, 1), D(2031, 12, 1), D(2032, 1, 1), D(2032, 2, 1)]
@@ -124,6 +130,7 @@ def test_ensure_creates_this_month_and_the_months_ahead_once():
     assert set(created) <= months_partitioned()
 
 
+@postgres
 def test_stray_rows_in_default_move_into_their_month_when_it_is_created():
     card = KpjCardFactory()
     stray = post(card, D(2024, 5, 1))
@@ -143,6 +150,7 @@ def test_stray_rows_in_default_move_into_their_month_when_it_is_created():
         post(card, D(2024, 5, 1))
 
 
+@postgres
 def test_detaching_a_month_keeps_the_balances_and_takes_it_out_of_the_ledger(client):
     user = UserFactory()
     card = KpjCardFactory(participant=ParticipantFactory(user=user))
@@ -177,6 +185,7 @@ def test_detaching_a_month_keeps_the_balances_and_takes_it_out_of_the_ledger(cli
     assert client.get(reverse("api-me-balance")).json()["balance"] == before == 900_000
 
 
+@postgres
 def test_detach_refuses_a_month_still_taking_postings_or_without_a_partition():
     partitions.ledger_partitions_ensure(today=D(2024, 4, 1), ahead=1)
     with pytest.raises(partitions.PartitionError, match="still takes postings"):
@@ -186,6 +195,7 @@ def test_detach_refuses_a_month_still_taking_postings_or_without_a_partition():
     assert {D(2024, 4, 1), D(2024, 5, 1)} <= months_partitioned()
 
 
+@postgres
 def test_the_balance_read_does_not_touch_the_postings(client, django_assert_num_queries):
     """Over 24 monthly partitions the balance is still read from its running row: the only
     query on the postings is one page of them (the partitions' indexes, LIMIT 20)."""
@@ -210,6 +220,7 @@ def test_the_balance_read_does_not_touch_the_postings(client, django_assert_num_
         assert "Rp2.400.000" in client.get(reverse("balance")).content.decode()
 
 
+@postgres
 def test_the_beat_task_makes_the_months_ahead_from_the_setting_and_is_idempotent(settings):
     settings.LEDGER_PARTITIONS_AHEAD = 2
     today = timezone.localdate().replace(day=1)
@@ -221,6 +232,7 @@ def test_the_beat_task_makes_the_months_ahead_from_the_setting_and_is_idempotent
     assert ledger_partitions_ensure_task.delay().get(timeout=30) == []
 
 
+@postgres
 def test_the_command_lists_ensures_and_explains_a_refusal(capsys):
     call_command("ledger_partitions", "ensure", "--ahead", "0")
     call_command("ledger_partitions", "list")
@@ -233,6 +245,7 @@ def test_the_command_lists_ensures_and_explains_a_refusal(capsys):
         call_command("ledger_partitions", "detach", "--month", "1990-01")
 
 
+@postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_postings_table_migrates_to_partitions_with_its_rows():
     """Back to the plain table of 0017, rows written there (a contribution, its reversal, a
