@@ -17,8 +17,8 @@ totals written with each posting and never summed from history on read, so the b
 the dashboard show the same figures before and after. What reads history does see the month
 go: the statement, the benefit history (months paid, average wage) and
 `ledger_balances_rebuild`, which would then report every card with postings in that month as
-different. Detach only months that no benefit and no audit will read again, and do not run
-the rebuild with --fix after a detach.
+different. Detach only months that no benefit and no audit will read again; while an archive
+table is in the database, `manage.py rebuild_balances --fix` refuses to run (`ledger_archives`).
 
 Why PostgreSQL's own declarative partitioning and not a kept tool: django-postgres-extra
 partitions only tables it creates through its own database engine (`psqlextra.backend`) and
@@ -98,6 +98,20 @@ def _bounds(cursor) -> dict[str, datetime.date | None]:
         found = _BOUND.search(bound)
         bounds[name] = datetime.date.fromisoformat(found.group(1)) if found else None
     return bounds
+
+
+def ledger_archives() -> list[str]:
+    """The tables of detached months (`archive_name`) still in the database; none off
+    PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE %s "
+            "AND relnamespace = current_schema()::regnamespace ORDER BY relname",
+            [f"{PARENT}\\_archive\\_%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def ledger_partitions_list() -> list[Partition]:
