@@ -202,27 +202,35 @@ def test_detach_refuses_a_month_still_taking_postings_or_without_a_partition():
 
 @postgres
 def test_the_balance_read_does_not_touch_the_postings(client, django_assert_num_queries):
-    """Over 24 monthly partitions the balance is still read from its running row: the only
-    query on the postings is one page of them (the partitions' indexes, LIMIT 20)."""
+    """Over 36 monthly partitions the balance is still read from its running row: the only
+    query on the postings is one page of them, bounded to the recent months so that the
+    planner leaves the older partitions out."""
     user = UserFactory()
     card = KpjCardFactory(participant=ParticipantFactory(user=user))
-    month = D(2022, 1, 1)
-    for _ in range(24):
+    month = D(2021, 1, 1)
+    for _ in range(36):
         post(card, month, amount=100_000)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
-    partitions.ledger_partitions_ensure(today=D(2022, 1, 1), ahead=0)  # moves all 24 out
-    assert len(months_partitioned() & {p.month for p in card.postings.all()}) == 24
+    partitions.ledger_partitions_ensure(today=D(2021, 1, 1), ahead=0)  # moves all 36 out
+    assert len(months_partitioned() & {p.month for p in card.postings.all()}) == 36
     client.force_login(user)
     client.get(reverse("home"))  # warms the site-wide maintenance-notice cache
     with CaptureQueriesContext(connection) as queries, django_assert_num_queries(7):
         api = client.get(reverse("api-me-balance"))
-    assert api.json()["balance"] == 2_400_000
+    assert api.json()["balance"] == 3_600_000
+    assert [p["month"] for p in api.json()["postings"]["results"]][::19] == ["2023-12", "2022-05"]
     on_postings = [q["sql"] for q in queries if TABLE in q["sql"]]
     assert len(on_postings) == 1
     assert "LIMIT 20" in on_postings[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {on_postings[0]}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"{TABLE}_p202112" in plan  # 24 months before the last contribution
+    assert f"{TABLE}_p202111" not in plan
+    assert f"{TABLE}_p202101" not in plan
     client.get(reverse("balance"))
     with django_assert_num_queries(2):  # session and user: the content comes from the cache
-        assert "Rp2.400.000" in client.get(reverse("balance")).content.decode()
+        assert "Rp3.600.000" in client.get(reverse("balance")).content.decode()
 
 
 @postgres
