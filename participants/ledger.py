@@ -9,10 +9,12 @@ sum history (`KpjBalance` per card, `JhtBalance` per participant):
 - a contribution month moves `last_contribution_month` forward, never back.
 
 Unique constraints on the ledger are the last guard against duplicates: one contribution per
-card, program and month; one returns credit per card and year; one reversal per posting; one
-withdrawal per card and claim. Balance rows are moved with conditional (F()) updates or
-upserts, so concurrent writers serialise on the row locks, always card rows before the
-participant's row. Every write drops the participant's cached pages after commit.
+card, program and month and one returns credit per card and year on the postings (their keys
+hold the month, so they hold across the monthly partitions on PostgreSQL); one reversal per
+posting, one withdrawal per card and claim and one transfer per card and merge on their
+`PostingOnce` key, written with the posting. Balance rows are moved with conditional (F())
+updates or upserts, so concurrent writers serialise on the row locks, always card rows before
+the participant's row. Every write drops the participant's cached pages after commit.
 
 `tests/participants/test_ledger_single_writer.py` fails when another module writes these
 models.
@@ -38,6 +40,7 @@ from .models import (
     JhtReturnRate,
     KpjBalance,
     KpjCard,
+    PostingOnce,
     Program,
     User,
 )
@@ -58,6 +61,15 @@ class PostingConflict(PostingError):
 
 def _first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def _postings_once(kind: str, postings: list[ContributionPosting], reference: int) -> None:
+    """The once-only keys of postings just saved, in the caller's savepoint: a second
+    posting of the same key raises IntegrityError there, as a unique index would."""
+    PostingOnce.objects.bulk_create(
+        PostingOnce(kind=kind, kpj_card_id=p.kpj_card_id, reference=reference, posting_id=p.pk)
+        for p in postings
+    )
 
 
 def _balances_apply(
@@ -169,6 +181,7 @@ def ledger_posting_reverse(
     try:
         with transaction.atomic():
             reversal.save()
+            _postings_once(PostingOnce.Kind.REVERSAL, [reversal], posting.pk)
     except IntegrityError as exc:
         raise PostingError(_("This posting has already been reversed.")) from exc
     _balances_apply(
@@ -247,6 +260,7 @@ def ledger_withdrawal_post(
         try:
             with transaction.atomic():
                 posting.save()
+                _postings_once(PostingOnce.Kind.WITHDRAWAL, [posting], claim_id)
         except IntegrityError as exc:
             raise PostingError(_("This claim's withdrawal has already been posted.")) from exc
         _balances_apply(
@@ -529,6 +543,7 @@ def ledger_balance_merge(
     try:
         with transaction.atomic():
             ContributionPosting.objects.bulk_create(postings)
+            _postings_once(PostingOnce.Kind.TRANSFER, postings, merge_id)
     except IntegrityError as exc:
         raise PostingError(_("This balance merge has already been posted.")) from exc
     now = timezone.now()

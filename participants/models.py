@@ -667,13 +667,17 @@ class ContributionPosting(models.Model):
     # average wage and the JKK/JKP benefits are computed from it. Empty on older postings.
     wage = models.BigIntegerField(_("reported wage (Rp)"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"))
-    reverses = models.OneToOneField(
+    # No key in the database: on PostgreSQL the table is partitioned by month, so `id` alone is
+    # not unique there and nothing can reference it. The ledger writes a reversal with its
+    # original's id and month, and `PostingOnce` keeps it to one reversal per posting.
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reversed_by",
+        db_constraint=False,
     )
     # The paid claim a withdrawal belongs to; an id, not a key, since claims depends on us.
     claim_id = models.PositiveBigIntegerField(_("claim"), null=True, blank=True)
@@ -689,6 +693,10 @@ class ContributionPosting(models.Model):
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
 
     class Meta:
+        # On PostgreSQL the table is partitioned by month (migration 0018, participants/
+        # partitions.py): every unique index there must hold `month`, so the once-only rules
+        # that do not (one reversal per posting, one withdrawal per card and claim, one
+        # transfer per card and merge) live in `PostingOnce`.
         ordering = ["-month", "-id"]
         verbose_name = _("contribution posting")
         verbose_name_plural = _("contribution postings")
@@ -719,22 +727,10 @@ class ContributionPosting(models.Model):
                 | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
                 name="posting_reversal_has_original",
             ),
-            # A claim is paid once: one withdrawal per card and claim, whoever confirms it.
-            models.UniqueConstraint(
-                fields=["kpj_card", "claim_id"],
-                condition=models.Q(kind="withdrawal"),
-                name="posting_one_withdrawal_per_claim",
-            ),
             models.CheckConstraint(
                 condition=models.Q(kind="withdrawal", claim_id__isnull=False, amount__lt=0)
                 | (~models.Q(kind="withdrawal") & models.Q(claim_id__isnull=True)),
                 name="posting_withdrawal_has_claim",
-            ),
-            # A balance merge moves once: one transfer per card and merge, whoever approves.
-            models.UniqueConstraint(
-                fields=["kpj_card", "balance_merge"],
-                condition=models.Q(kind="transfer"),
-                name="posting_one_transfer_per_merge",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="transfer", balance_merge__isnull=False)
@@ -745,6 +741,46 @@ class ContributionPosting(models.Model):
 
     def __str__(self):
         return f"{self.kpj_card_id} {self.program} {self.month:%Y-%m} {self.amount}"
+
+
+class PostingOnce(models.Model):
+    """The key of a posting that may exist only once: a reversal of one posting, a withdrawal
+    of one claim from one card, a transfer of one merge on one card.
+
+    The ledger writes it with the posting, in the same transaction; its unique index is the
+    database's last guard against a second one. It lives outside the postings because on
+    PostgreSQL these are partitioned by month and a unique index there must include the
+    month, which these keys do not determine (a claim paid twice would be in two months).
+    """
+
+    class Kind(models.TextChoices):
+        REVERSAL = "reversal", _("Reversal of a posting")
+        WITHDRAWAL = "withdrawal", _("Withdrawal for a claim")
+        TRANSFER = "transfer", _("Transfer for a balance merge")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kpj_card = models.ForeignKey(
+        KpjCard,
+        verbose_name=_("KPJ card"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The reversed posting's id, the claim's id or the balance merge's id, by `kind`.
+    reference = models.PositiveBigIntegerField(_("reference"))
+    posting_id = models.PositiveBigIntegerField(_("posting"))
+
+    class Meta:
+        verbose_name = _("once-only posting key")
+        verbose_name_plural = _("once-only posting keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpj_card", "kind", "reference"], name="posting_once_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.kpj_card_id} {self.reference}"
 
 
 class JhtBalance(models.Model):

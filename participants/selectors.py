@@ -220,6 +220,38 @@ class BalanceView:
         return _by_month(self.postings)
 
 
+# The months before the last contribution that the postings page reads first: 24 covers a
+# page of 20 even for a member posting one program a month.
+RECENT_MONTHS = 24
+
+
+def _months_before(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 - count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _postings_page(
+    *, participant: Participant, recent_from: datetime.date, offset: int, posting_count: int
+) -> list[ContributionPosting]:
+    """One page of the participant's postings, newest month first.
+
+    On PostgreSQL the postings are partitioned by month and a read without a month bound
+    plans and probes every partition (about 0.3 ms each); with `month >= recent_from` the
+    planner keeps only the recent ones. The recent months alone answer the page when it comes
+    out full (rows before `recent_from` sort after all of them) or when, with the rows before
+    this page, it accounts for every posting (`posting_count`); otherwise the page is read
+    again without the bound (a later page, or a member with little recent history).
+    """
+    newest_first = ContributionPosting.objects.filter(participant=participant).order_by(
+        "-month", "-id"
+    )
+    page = slice(offset, offset + POSTINGS_PER_PAGE)
+    postings = list(newest_first.filter(month__gte=recent_from)[page])
+    if len(postings) == POSTINGS_PER_PAGE or offset + len(postings) == posting_count:
+        return postings
+    return list(newest_first[page])
+
+
 def balance_get_for_participant(
     *, participant: Participant, page: int = 1, on: datetime.date | None = None
 ) -> BalanceView:
@@ -237,10 +269,13 @@ def balance_get_for_participant(
     page = min(max(1, page), page_count)
     offset = (page - 1) * POSTINGS_PER_PAGE
     cards = list(_cards_with_programs(participant))
-    postings = list(
-        ContributionPosting.objects.filter(participant=participant).order_by("-month", "-id")[
-            offset : offset + POSTINGS_PER_PAGE
-        ]
+    postings = _postings_page(
+        participant=participant,
+        recent_from=_months_before(
+            (total.last_contribution_month if total else None) or on, RECENT_MONTHS
+        ),
+        offset=offset,
+        posting_count=posting_count,
     )
     # Every posting of the participant is on one of their cards: no join needed.
     cards_by_id = {card.pk: card for card in cards}

@@ -1,7 +1,9 @@
 from celery import shared_task
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from . import ledger, services
+from . import ledger, partitions, services
 
 
 @shared_task(ignore_result=False)
@@ -16,6 +18,19 @@ def jht_returns_credit_task(year: int | None = None) -> dict:
     if year is None:
         year = timezone.localdate().year - 1
     return ledger.ledger_returns_credit_year(year=year)
+
+
+@shared_task(ignore_result=False)
+def ledger_partitions_ensure_task() -> list[str]:
+    """Beat job (daily): the ledger's partitions for this month and LEDGER_PARTITIONS_AHEAD
+    months ahead, and for months waiting in DEFAULT. Idempotent: a second run creates
+    nothing. Returns the months created (YYYY-MM); nothing to do off PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return []
+    created = partitions.ledger_partitions_ensure(
+        today=timezone.localdate(), ahead=settings.LEDGER_PARTITIONS_AHEAD
+    )
+    return [f"{month:%Y-%m}" for month in created]
 
 
 @shared_task(ignore_result=False, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

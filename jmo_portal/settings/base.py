@@ -425,7 +425,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.insights_aggregate_yesterday_task",
         "schedule": crontab(minute=20, hour=0),
     },
+    # The ledger's monthly partitions, LEDGER_PARTITIONS_AHEAD months ahead (PostgreSQL only).
+    "ledger-partitions-ensure": {
+        "task": "participants.tasks.ledger_partitions_ensure_task",
+        "schedule": crontab(minute=40, hour=0),
+    },
 }
+# LEDGER PARTITIONS (PostgreSQL): months of postings partitions are created ahead of; a
+# month without one still takes postings (in the DEFAULT partition, moved when it is made).
+LEDGER_PARTITIONS_AHEAD = env.int("LEDGER_PARTITIONS_AHEAD", default=3)
 
 # DOCUMENTS: uploads are checked by content and verified by the Celery pipeline.
 DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)

@@ -25,8 +25,11 @@ from pathlib import Path
 from django.conf import settings
 
 LEDGER_MODULE = "participants/ledger.py"
-MODELS = {"ContributionPosting", "JhtBalance", "KpjBalance"}
-TABLES = {"participants_contributionposting", "participants_jhtbalance", "participants_kpjbalance"}
+MODELS = {"ContributionPosting", "JhtBalance", "KpjBalance", "PostingOnce"}
+TABLES = {
+    "participants_contributionposting", "participants_jhtbalance", "participants_kpjbalance",
+    "participants_postingonce",
+}  # fmt: skip
 
 # Writes found outside the ledger on purpose: (file, function) -> why.
 ALLOWED = {
@@ -34,6 +37,16 @@ ALLOWED = {
         "The ingest benchmark's yardstick: it takes the postings the report just wrote out of "
         "the table and COPYs the same rows back, timed, to compare the ledger's bulk post with "
         "PostgreSQL's fastest load. The rows and the balances are the same afterwards."
+    ),
+    ("participants/partitions.py", "ledger_partitions_ensure"): (
+        "Makes a month's partition and moves that month's postings into it out of the DEFAULT "
+        "partition (the same rows, ids and amounts, in one transaction): the ledger's content "
+        "and the balances do not change, only where PostgreSQL stores the rows."
+    ),
+    ("participants/partitions.py", "ledger_partition_detach"): (
+        "Detaches a past month's partition for archive: the rows leave the ledger table whole, "
+        "kept as a table of their own; the running balances stay as they are (they never "
+        "summed history), which tests/participants/test_ledger_partitions.py checks."
     ),
 }
 
