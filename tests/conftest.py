@@ -190,15 +190,26 @@ def _test_database_url() -> str:
 
 
 class WorkerProcess:
-    """A real `celery worker` (prefork) on the test database and the Redis broker."""
+    """A real `celery worker` (prefork) on the test database and the Redis broker.
+
+    It consumes every queue (CELERY_TASK_QUEUES), as `make worker` does, unless `queues`
+    names some: then it is one group's pool, as in docker-compose.yml.
+    """
 
     running: list["WorkerProcess"] = []
 
-    def __init__(self, *, env: dict[str, str] | None = None, concurrency: int = 2):
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        concurrency: int = 2,
+        queues: list[str] | None = None,
+    ):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.process: subprocess.Popen | None = None
         self.extra_env = env or {}
         self.concurrency = concurrency
+        self.queues = queues
 
     def start(self, timeout=30):
         env = {
@@ -213,6 +224,8 @@ class WorkerProcess:
             "--pool", "prefork", "--concurrency", str(self.concurrency), "--hostname", self.name,
             "--without-gossip", "--without-mingle", "--loglevel", "INFO",
         ]  # fmt: skip
+        if self.queues:
+            command += ["--queues", ",".join(self.queues)]
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             command, env=env, start_new_session=True, cwd=settings.BASE_DIR
         )
@@ -275,9 +288,10 @@ def celery_worker(_session_celery_worker):
 def start_worker(django_db_setup):
     """Start fresh workers (with extra environment) for one test; others pause meanwhile.
 
-    Used where a test needs a worker configured its own way (the worker-kill test). Any
-    session worker is stopped first so it cannot take this test's tasks; `celery_worker`
-    starts it again for the next test that asks for it.
+    Used where a test needs a worker configured its own way (the worker-kill test) or one
+    group's pool (`start_worker(queues=["documents"])`). Any session worker is stopped first
+    so it cannot take this test's tasks; `celery_worker` starts it again for the next test
+    that asks for it.
     """
     if connection.vendor != "postgresql" or _redis_problem():
         service_unavailable("a live Celery worker needs PostgreSQL and Redis")
@@ -288,8 +302,10 @@ def start_worker(django_db_setup):
     celery_app.control.purge()
     started = []
 
-    def start(**env):
-        worker = WorkerProcess(env={key: str(value) for key, value in env.items()}, concurrency=1)
+    def start(*, queues: list[str] | None = None, **env):
+        worker = WorkerProcess(
+            env={key: str(value) for key, value in env.items()}, concurrency=1, queues=queues
+        )
         worker.start()
         started.append(worker)
         return worker
