@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench screenshots messages clean
+.PHONY: install run worker beat test lint format bench bench-queues screenshots messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,10 @@ run: install
 	echo "JMO Portal: http://127.0.0.1:8000"; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Every queue (CELERY_TASK_QUEUES) by default; one group's pool with e.g.
+# `make worker QUEUES=documents` (docker-compose.yml runs one pool per group).
 worker: install
-	$(VENV)/bin/celery -A jmo_portal worker -l info
+	$(VENV)/bin/celery -A jmo_portal worker -l info $(if $(QUEUES),--queues $(QUEUES))
 
 beat: install
 	$(VENV)/bin/celery -A jmo_portal beat -l info
@@ -70,6 +72,11 @@ bench: install
 		apt-get install -y -qq --no-install-recommends wrk >/dev/null; } || \
 		echo "wrk could not be installed: the load test runs with locust only"
 	$(PY) -m benchmarks
+
+# Upload-to-verified p95, idle and during a 100,000-row import, on per-queue worker pools and
+# on one shared queue (about 3 minutes; needs PostgreSQL and Redis: DATABASE_URL, CELERY_BROKER_URL).
+bench-queues: install
+	$(PY) -m benchmarks.queues
 
 # Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
 screenshots: install
