@@ -149,6 +149,16 @@ def _uploads(owners) -> list[float]:
     return [(d.finished_at - started[d.pk]).total_seconds() for d in documents]
 
 
+def _end_orphan_queries() -> None:
+    """A killed import's query runs on in its server process until it next writes to the dead
+    client: it would load the next phase and keep the database from being dropped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 def _phase(pools, owners, *, imports: int = 0, partner=None, slots: int = 1) -> dict:
     """The uploads on fresh `pools` ([(queues, concurrency)]), with `imports` reports posted
     by `partner` (key, card numbers) and claimed first; `slots` processes take imports."""
@@ -169,6 +179,7 @@ def _phase(pools, owners, *, imports: int = 0, partner=None, slots: int = 1) -> 
         for worker in workers:
             worker.kill()
         _forget_broker_messages()
+        _end_orphan_queries()
     failed = [r.pk for r in reports if r.is_final and r.status != ContributionReport.Status.POSTED]
     if failed:
         raise RuntimeError(f"imports {failed} were refused: the load was not what it says")
