@@ -31,7 +31,8 @@ $(REDOCLY): tools/redocly/package-lock.json
 	else echo "npm not found: the API schema lint will say so (apt-get install nodejs npm)"; fi
 
 # SQLite and in-process Celery by default; DATABASE_URL / CELERY_BROKER_URL / CACHE_URL switch
-# to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server).
+# to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server;
+# it consumes every queue, CELERY_TASK_QUEUES).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -74,7 +75,8 @@ bench: install
 	$(PY) -m benchmarks
 
 # Upload-to-verified p95, idle and during a 100,000-row import, on per-queue worker pools and
-# on one shared queue (about 3 minutes; needs PostgreSQL and Redis: DATABASE_URL, CELERY_BROKER_URL).
+# on one shared queue (about 6 minutes; needs PostgreSQL and Redis: DATABASE_URL and
+# CELERY_BROKER_URL).
 bench-queues: install
 	$(PY) -m benchmarks.queues
 

@@ -63,12 +63,10 @@ def _seed(count: int, employer, branch_id: int) -> list[str]:
     with transaction.atomic():
         _copy("participants_participant", ["id", "created_at", "updated_at", "nik", "full_name",
               "birth_date", "gender", "category", "nationality", "phone", "email", "address",
-              "branch_id"],
-              people)  # fmt: skip
+              "branch_id"], people)  # fmt: skip
         _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
               "participant_id", "employer_id", "status", "joined_on", "left_reason",
-              "link_notified_status"],
-              cards)  # fmt: skip
+              "link_notified_status"], cards)  # fmt: skip
     with connection.cursor() as cursor:
         for table in ("participants_participant", "participants_kpjcard"):
             cursor.execute(

@@ -2,7 +2,7 @@
 its verification while a 100,000-row contribution import runs, on real worker processes.
 
 `make bench-queues` (`python -m benchmarks.queues`), apart from `make bench` for its time
-(about 8 minutes). Needs PostgreSQL (DATABASE_URL; a test database is created and dropped)
+(about 6 minutes). Needs PostgreSQL (DATABASE_URL; a test database is created and dropped)
 and Redis (CELERY_BROKER_URL; its queues are emptied).
 
 Each phase starts real `celery worker` processes, then makes BENCH_QUEUES_UPLOADS uploads
