@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench drill screenshots messages clean replica replica-stop
+.PHONY: install run worker beat test lint format bench bench-queues drill screenshots messages clean replica replica-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,8 @@ $(REDOCLY): tools/redocly/package-lock.json
 	else echo "npm not found: the API schema lint will say so (apt-get install nodejs npm)"; fi
 
 # SQLite and in-process Celery by default; DATABASE_URL / CELERY_BROKER_URL / CACHE_URL switch
-# to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server).
+# to PostgreSQL, Redis and a real worker (started here, beat embedded, stopped with the server;
+# it consumes every queue, CELERY_TASK_QUEUES).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -42,8 +43,10 @@ run: install
 	echo "JMO Portal: http://127.0.0.1:8000"; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Every queue (CELERY_TASK_QUEUES) by default; one group's pool with e.g.
+# `make worker QUEUES=documents` (docker-compose.yml runs one pool per group).
 worker: install
-	$(VENV)/bin/celery -A jmo_portal worker -l info
+	$(VENV)/bin/celery -A jmo_portal worker -l info $(if $(QUEUES),--queues $(QUEUES))
 
 beat: install
 	$(VENV)/bin/celery -A jmo_portal beat -l info
@@ -88,6 +91,12 @@ drill: install
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends pgbackrest rsync >/dev/null; }
 	$(PY) tools/restore_drill.py
+
+# Upload-to-verified p95, idle and during a 100,000-row import, on per-queue worker pools and
+# on one shared queue (about 6 minutes; needs PostgreSQL and Redis: DATABASE_URL and
+# CELERY_BROKER_URL).
+bench-queues: install
+	$(PY) -m benchmarks.queues
 
 # Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
 screenshots: install

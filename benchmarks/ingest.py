@@ -56,17 +56,17 @@ def _seed(count: int, employer, branch_id: int) -> list[str]:
         base_p = cursor.fetchone()[0] + 1
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_kpjcard")
         base_c = cursor.fetchone()[0] + 1
-    people = [f'{base_p + i},{now},{now},33017{i:011d},Pekerja {i},1990-01-01,M,PPU,"","","",'
-              f"{branch_id}\n" for i in range(count)]  # fmt: skip
+    people = [f'{base_p + i},{now},{now},33017{i:011d},Pekerja {i},1990-01-01,M,PPU,WNI,"","",'
+              f'"",{branch_id}\n' for i in range(count)]  # fmt: skip
     cards = [f'{base_c + i},{now},{now},{numbers[i]},{base_p + i},{employer.pk},active,'
-             f'2024-01-01,""\n' for i in range(count)]  # fmt: skip
+             f'2024-01-01,"",""\n' for i in range(count)]  # fmt: skip
     with transaction.atomic():
         _copy("participants_participant", ["id", "created_at", "updated_at", "nik", "full_name",
-              "birth_date", "gender", "category", "phone", "email", "address", "branch_id"],
-              people)  # fmt: skip
+              "birth_date", "gender", "category", "nationality", "phone", "email", "address",
+              "branch_id"], people)  # fmt: skip
         _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
-              "participant_id", "employer_id", "status", "joined_on", "left_reason"],
-              cards)  # fmt: skip
+              "participant_id", "employer_id", "status", "joined_on", "left_reason",
+              "link_notified_status"], cards)  # fmt: skip
     with connection.cursor() as cursor:
         for table in ("participants_participant", "participants_kpjcard"):
             cursor.execute(

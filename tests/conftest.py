@@ -7,11 +7,6 @@ is absent, and fails instead under REQUIRE_SERVICES=1 (CI), so CI cannot pass by
 import datetime
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import uuid
 
 import pytest
 import redis
@@ -23,6 +18,7 @@ from django.db import connection
 
 import sms
 from jmo_portal.celery import app as celery_app
+from tests.workers import WorkerProcess
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -188,69 +184,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class WorkerProcess:
-    """A real `celery worker` (prefork) on the test database and the Redis broker."""
-
-    running: list["WorkerProcess"] = []
-
-    def __init__(self, *, env: dict[str, str] | None = None, concurrency: int = 2):
-        self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-        self.process: subprocess.Popen | None = None
-        self.extra_env = env or {}
-        self.concurrency = concurrency
-
-    def start(self, timeout=30):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "jmo_portal.settings.test",
-            "DATABASE_URL": _test_database_url(),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            **self.extra_env,
-        }
-        command = [
-            sys.executable, "-m", "celery", "-A", "jmo_portal", "worker",
-            "--pool", "prefork", "--concurrency", str(self.concurrency), "--hostname", self.name,
-            "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            command, env=env, start_new_session=True, cwd=settings.BASE_DIR
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"celery worker exited with {self.process.returncode}")
-            if celery_app.control.ping(destination=[self.name], timeout=0.5):
-                WorkerProcess.running.append(self)
-                return
-        self.stop()
-        raise RuntimeError(f"celery worker {self.name} not ready after {timeout}s")
-
-    def kill(self):
-        """SIGKILL the whole worker (parent and children): the machine died."""
-        if self in WorkerProcess.running:
-            WorkerProcess.running.remove(self)
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self):
-        if self in WorkerProcess.running:
-            WorkerProcess.running.remove(self)
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def _session_celery_worker(django_db_setup, django_db_blocker):
     """One worker process per session, after the test database exists; stopped before it goes."""
@@ -280,9 +213,10 @@ def celery_worker(_session_celery_worker):
 def start_worker(django_db_setup):
     """Start fresh workers (with extra environment) for one test; others pause meanwhile.
 
-    Used where a test needs a worker configured its own way (the worker-kill test). Any
-    session worker is stopped first so it cannot take this test's tasks; `celery_worker`
-    starts it again for the next test that asks for it.
+    Used where a test needs a worker configured its own way (the worker-kill test) or one
+    group's pool (`start_worker(queues=["documents"])`). Any session worker is stopped first
+    so it cannot take this test's tasks; `celery_worker` starts it again for the next test
+    that asks for it.
     """
     if connection.vendor != "postgresql" or _redis_problem():
         service_unavailable("a live Celery worker needs PostgreSQL and Redis")
@@ -293,8 +227,10 @@ def start_worker(django_db_setup):
     celery_app.control.purge()
     started = []
 
-    def start(**env):
-        worker = WorkerProcess(env={key: str(value) for key, value in env.items()}, concurrency=1)
+    def start(*, queues: list[str] | None = None, **env):
+        worker = WorkerProcess(
+            env={key: str(value) for key, value in env.items()}, concurrency=1, queues=queues
+        )
         worker.start()
         started.append(worker)
         return worker

@@ -6,6 +6,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -370,6 +371,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each worker process reserves one message at a time (acks late: it is acknowledged when done):
+# a process busy with a 30-minute import holds no other message back from an idle process,
+# and a pool consuming several queues takes the next message from whichever has one.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
@@ -377,6 +381,65 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers log through Django's LOGGING (and its masking filter), not handlers of their own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# QUEUES: one queue per kind of work, so a 100,000-row import never stands in front of a
+# participant's KTP check. docker-compose.yml runs one worker pool per group (documents,
+# scheduling, imports, notifications + default, insights); a worker started without -Q
+# (`make run`, `make worker`, the test workers) consumes every queue declared here.
+# Every task is routed by name (tests/test_celery_routes.py fails on a task with no route).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name)
+    for name in ("documents", "scheduling", "imports", "notifications", "insights", "default")
+]
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue}
+    for queue, tasks in {
+        "documents": [
+            "documents.tasks.document_verify_task",
+            "documents.tasks.document_file_remove_task",
+            "documents.tasks.documents_requeue_stuck_task",
+            "claims.tasks.claim_verify_task",
+        ],
+        "scheduling": [
+            "appointments.tasks.appointments_schedule_task",
+            "appointments.tasks.appointments_schedule_all_task",
+            "appointments.tasks.queue_release_no_shows_task",
+            "appointments.tasks.appointment_reminders_due_task",
+        ],
+        "imports": [
+            "partners.tasks.contribution_report_process_task",
+            "partners.tasks.contribution_reports_requeue_stuck_task",
+            "participants.tasks.jht_returns_credit_task",
+        ],
+        "notifications": [
+            "appointments.tasks.appointment_assigned_mail_task",
+            "appointments.tasks.appointment_reminder_task",
+            "claims.tasks.claim_notify_task",
+            "complaints.tasks.ticket_confirmation_email_task",
+            "complaints.tasks.ticket_reply_email_task",
+            "complaints.tasks.ticket_resolved_email_task",
+            "complaints.tasks.ticket_escalation_email_task",
+            "data_updates.tasks.data_update_send_code_task",
+            "data_updates.tasks.data_update_notify_task",
+            "participants.tasks.kpj_card_links_notify_task",
+            "partners.tasks.webhook_deliver_task",
+            "partners.tasks.webhook_retry_due_task",
+            "sms.tasks.sms_deliver_task",
+            "sms.tasks.sms_retry_due_task",
+            "outbox.tasks.outbox_relay_task",
+        ],
+        "insights": [
+            "insights.tasks.insights_aggregate_day_task",
+            "insights.tasks.insights_aggregate_yesterday_task",
+        ],
+        # Small writes a login or a beat scan makes; named so that none lands here by accident.
+        "default": [
+            "participants.tasks.participant_mark_active_task",
+            "complaints.tasks.tickets_escalate_overdue_task",
+        ],
+    }.items()
+    for task in tasks
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs, all here (DatabaseScheduler copies them into its tables at start).
 CELERY_BEAT_SCHEDULE = {
