@@ -410,6 +410,8 @@ CELERY_TASK_ROUTES = {
             "partners.tasks.contribution_report_process_task",
             "partners.tasks.contribution_reports_requeue_stuck_task",
             "participants.tasks.jht_returns_credit_task",
+            # Ledger upkeep (month partitions ahead): with the ledger's other bulk jobs.
+            "participants.tasks.ledger_partitions_ensure_task",
         ],
         "notifications": [
             "appointments.tasks.appointment_assigned_mail_task",
