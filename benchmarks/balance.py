@@ -128,6 +128,8 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
 def _seed_postgres(count: int, branch_id: int) -> int:
     """Batches of 10,000 participants: people and cards by COPY (ids assigned here, sequences
     reset after), their postings and balances by one bulk post through the ledger."""
+    from participants.models import Nationality
+
     now = "2026-01-01 00:00:00+07"
     months = list(_months(MONTHS, D(2024, 1, 1)))
     with connection.cursor() as cursor:
@@ -145,17 +147,18 @@ def _seed_postgres(count: int, branch_id: int) -> int:
             pid, cid = base_participant + i, base_card + i
             participants.append(
                 f'{pid},{now},{now},32048{i:011d},Peserta {i},1985-01-01,M,PPU,"","","",'
-                f"{branch_id}\n"
+                f"{branch_id},{Nationality.INDONESIAN}\n"
             )
-            cards.append(f'{cid},{now},{now},5{i:010d},{pid},active,2024-01-01,""\n')
+            cards.append(f'{cid},{now},{now},5{i:010d},{pid},active,2024-01-01,"",""\n')
             amount = 150_000 + (i % 50) * 5_700
             shares.append((cid, pid, amount - amount // 3, amount // 3))
         with transaction.atomic():
             _copy("participants_participant", ["id", "created_at", "updated_at", "nik",
                   "full_name", "birth_date", "gender", "category", "phone", "email", "address",
-                  "branch_id"], participants)  # fmt: skip
+                  "branch_id", "nationality"], participants)  # fmt: skip
             _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
-                  "participant_id", "status", "joined_on", "left_reason"], cards)  # fmt: skip
+                  "participant_id", "status", "joined_on", "left_reason",
+                  "link_notified_status"], cards)  # fmt: skip
             postings = _post_jht(shares, months, paid_on=PAID_ON)
         rows += len(participants) + len(cards) + postings + 2 * len(shares)  # + 2 balance rows
     with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ benchmarks/load.py creates them and passes the settings through the environment.
 
 import itertools
 import os
+import random
 import re
 
 from locust import FastHttpUser, constant, task
@@ -17,6 +18,18 @@ ACCOUNTS = int(os.environ.get("LOAD_USERS", "50"))
 SESSIONS = [key for key in os.environ.get("LOAD_SESSIONS", "").split(",") if key]
 SESSION_COOKIE = os.environ.get("LOAD_SESSION_COOKIE", "sessionid")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The participant mix: each user logs in (the form, then the POST), views this many pages, and
+# logs in again with a fresh session (as on another device).
+PAGES_PER_LOGIN = int(os.environ.get("LOAD_PAGES_PER_LOGIN", "10"))
+# (weight, URL, name): what a participant looks at between two logins. The articles are the
+# ones benchmarks/load.py publishes.
+MIX_PAGES = [
+    (3, "/dashboard/", "dashboard"),
+    (3, "/balance/", "balance"),
+    (2, "/claims/", "claims list"),
+    (1, "/news/", "news"),
+    *((1 / 3, f"/news/bench-{n}/", "news article") for n in range(3)),
+]
 _numbers = itertools.count()
 
 
@@ -28,6 +41,7 @@ class Participant(FastHttpUser):
 
     def on_start(self):
         number = next(_numbers) % ACCOUNTS
+        self.number = number
         self.email = f"load-{number}@bench.example"
         self.cookie = {"Cookie": f"{SESSION_COOKIE}={SESSIONS[number]}"} if SESSIONS else None
         if self.cookie is None:
@@ -82,27 +96,25 @@ class Balance(Participant):
 
 
 class Mix(Participant):
-    """The participant mix: mostly reading, with the occasional fresh login."""
+    """The participant mix: one login per PAGES_PER_LOGIN page views (MIX_PAGES)."""
 
-    @task(3)
-    def dashboard(self):
-        self.page("/dashboard/", "dashboard")
+    def on_start(self):
+        super().on_start()
+        # Users start at different points of their round (their first login comes after 1 to
+        # PAGES_PER_LOGIN pages), as a steady stream of participants would: not 50 logins in
+        # the first second.
+        self.pages_left = self.number % PAGES_PER_LOGIN + 1
 
-    @task(3)
-    def balance(self):
-        self.page("/balance/", "balance")
-
-    @task(2)
-    def claims(self):
-        self.page("/claims/", "claims list")
-
-    @task(2)
-    def news(self):
-        self.page("/news/", "news")
-
-    @task(1)
-    def login_again(self):
-        # A fresh session (as on another device): forget the cookies, log in again.
-        self.client.cookiejar.clear()
-        self.cookie = None  # from now on the cookie jar carries the new session
-        self.log_in()
+    @task
+    def step(self):
+        if self.pages_left == 0:
+            # A fresh session: forget the cookies, log in again.
+            self.client.cookiejar.clear()
+            self.cookie = None  # from now on the cookie jar carries the new session
+            self.log_in()
+            self.pages_left = PAGES_PER_LOGIN
+            return
+        weights, urls, names = zip(*MIX_PAGES, strict=True)
+        index = random.choices(range(len(urls)), weights=weights)[0]  # noqa: S311 - not secret
+        self.page(urls[index], names[index])
+        self.pages_left -= 1

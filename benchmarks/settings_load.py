@@ -10,6 +10,10 @@ from jmo_portal.settings.production import ACCOUNT_RATE_LIMITS, env
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# A `__Host-` cookie must be Secure, which plain http cannot carry: the load client sends the
+# session under Django's default name (benchmarks/load.py reads it from these settings' base).
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_SSL_REDIRECT = False
 # The bare view the figures are compared against, next to the portal's own URLs.
 ROOT_URLCONF = "benchmarks.urls"

@@ -27,6 +27,7 @@ from outbox.services import enqueue_on_commit
 from participants import ledger
 from participants.models import Participant, User
 from participants.nik import normalise_name
+from participants.page_cache import participant_pages_changed
 
 from . import four_eyes, notes, selectors
 from .choices import (
@@ -511,6 +512,9 @@ def claim_transition(
         raise ClaimTransitionError(
             _("This claim was changed by someone else meanwhile. Reload it and try again.")
         )
+    # An update() sends no signal: the claims list (a cached personal page) is dropped here,
+    # the one path every door's status change takes.
+    participant_pages_changed([claim.participant_id])
     for name, value in changes.items():
         setattr(claim, name, value)
     event = ClaimEvent.objects.create(
@@ -744,6 +748,7 @@ def claim_document_replace(
         previous = requirement.document_id
         requirement.document = document
         requirement.save(update_fields=["document", "updated_at"])
+        participant_pages_changed([claim.participant_id])
         AuditEvent.objects.create(
             actor=actor,
             participant_id=claim.participant_id,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from appointments.views import appointment_request_saved
+from participants.page_cache import page_fragment
 from participants.selectors import participant_get_for_user
 
 from . import selectors, services
@@ -38,9 +40,15 @@ def _eligibility(participant, form):
 @never_cache
 @login_required
 def claim_list(request):
-    participant = _participant(request)
-    claims = list(selectors.claims_for_participant(participant=participant))
-    return render(request, "claims/claim_list.html", {"claims": claims})
+    content = page_fragment(
+        user=request.user, name="claims", render=lambda: _claim_list_content(request)
+    )
+    return render(request, "claims/claim_list.html", {"content": content})
+
+
+def _claim_list_content(request) -> str:
+    claims = list(selectors.claims_for_participant(participant=_participant(request)))
+    return render_to_string("claims/_claim_list_content.html", {"claims": claims})
 
 
 @never_cache

@@ -8,6 +8,7 @@ the staff admin behind the same (rate-limited, MFA-protected) login as everybody
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.module_loading import import_string
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 REQUIRED_VALIDATORS = {
@@ -23,10 +24,23 @@ STAFF_MFA_MIDDLEWARE = "jmo_portal.security.StaffMfaRequiredMiddleware"
 NO_STORE_MIDDLEWARE = "jmo_portal.security.NoStoreMiddleware"
 
 
+def _full_cost_argon2(path: str) -> bool:
+    """Django's Argon2 hasher, or a subclass that keeps its algorithm and at least its costs
+    (participants.hashers only moves the work to low-priority threads)."""
+    hasher = import_string(path)
+    stock = import_string(ARGON2)
+    return issubclass(hasher, stock) and (
+        hasher.algorithm == stock.algorithm
+        and hasher.time_cost >= stock.time_cost
+        and hasher.memory_cost >= stock.memory_cost
+        and hasher.parallelism >= stock.parallelism
+    )
+
+
 @register(Tags.security, deploy=True)
 def check_password_hashers(app_configs, **kwargs):
     hashers = list(getattr(settings, "PASSWORD_HASHERS", []))
-    if not hashers or hashers[0] != ARGON2:
+    if not hashers or not _full_cost_argon2(hashers[0]):
         return [
             Error(
                 "Argon2 is not the first entry of PASSWORD_HASHERS.",

@@ -1,4 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -7,6 +9,23 @@ from .models import Article, ArticleCategory, Faq, Guide, GuideStep, QuizChoice,
 
 def articles_published(*, now=None) -> QuerySet[Article]:
     return Article.objects.published(now=now or timezone.now()).select_related("category")
+
+
+# The cached news pages (participants/page_cache.py): dropped when staff save an article or a
+# category (news/apps.py) or unpublish articles (services.articles_unpublish).
+NEWS_PAGES = "news"
+
+
+def articles_seconds_unchanged(*, now=None) -> float:
+    """Seconds until the published articles change by themselves: the next scheduled
+    publication or withdrawal, which no save announces (one query on the indexed times)."""
+    now = now or timezone.now()
+    found = Article.objects.aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    upcoming = [moment for moment in found.values() if moment is not None]
+    return min(upcoming, default=now + datetime.timedelta(days=1)).timestamp() - now.timestamp()
 
 
 def article_get_published(*, slug: str, now=None) -> Article:

@@ -5,9 +5,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from participants.models import Participant
+from participants.page_cache import shared_pages_changed
 
 from . import rules
 from .models import Article, Guide, QuizAttempt, QuizChoice, QuizQuestion
+from .selectors import NEWS_PAGES
 
 
 def quiz_grade(*, guide: Guide, answers: dict[int, int | None]) -> tuple[int, int]:
@@ -63,6 +65,7 @@ def articles_unpublish(*, articles: QuerySet[Article]) -> int:
     """Take the articles of `articles` that show now off the site, from now on; drafts,
     scheduled and ended articles stay as they are. Returns how many were taken off."""
     now = timezone.now()
+    shared_pages_changed(NEWS_PAGES)  # update() sends no signal
     return (
         articles.filter(publish_at__lte=now)
         .exclude(unpublish_at__lte=now)

@@ -1,10 +1,15 @@
 import mimetypes
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from participants.page_cache import shared_fragments
 from participants.selectors import participant_get_for_user
 
 from . import search, selectors, services
@@ -19,22 +24,55 @@ def _query_text(request, name: str) -> str:
 
 
 def article_list(request):
-    articles = selectors.articles_published()
-    categories = selectors.article_categories()
     current = _query_text(request, "category")
+    number = request.GET.get("page") or "1"
+    if not current and number in {str(n) for n in range(1, settings.PAGE_CACHE_MAX_PAGES + 1)}:
+        # The first pages of the unfiltered list are the same for everyone; any other filter or
+        # page renders each time, so a visitor walking made-up values adds no cache keys.
+        parts = shared_fragments(
+            scope=selectors.NEWS_PAGES,
+            name=f"list:{number}",
+            render=lambda: _article_list_parts(request, current=current),
+            lifetime=selectors.articles_seconds_unchanged,
+        )
+    else:
+        parts = _article_list_parts(request, current=current)
+    return render(request, "news/article_list.html", parts)
+
+
+def _article_list_parts(request, *, current: str) -> dict[str, str]:
+    articles = selectors.articles_published()
     if current:
         articles = articles.filter(category__slug=current)
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "news/article_list.html",
-        {"page": page, "categories": categories, "current_category": current},
-    )
+    context = {
+        "page": page,
+        "categories": selectors.article_categories(),
+        "current_category": current,
+    }
+    return {"content": render_to_string("news/_article_list_content.html", context, request)}
 
 
 def article_detail(request, slug):
+    # Only a published article is stored (a missing one raises Http404 first), so made-up
+    # slugs add no cache keys.
+    parts = shared_fragments(
+        scope=selectors.NEWS_PAGES,
+        name=f"article:{slug}",
+        render=lambda: _article_detail_parts(request, slug=slug),
+        lifetime=selectors.articles_seconds_unchanged,
+    )
+    return render(request, "news/article_detail.html", parts)
+
+
+def _article_detail_parts(request, *, slug: str) -> dict[str, str]:
     article = selectors.article_get_published(slug=slug)
-    return render(request, "news/article_detail.html", {"article": article})
+    return {
+        "title": conditional_escape(article.localized("title", get_language() or "id")),
+        "content": render_to_string(
+            "news/_article_detail_content.html", {"article": article}, request
+        ),
+    }
 
 
 def article_cover(request, slug):

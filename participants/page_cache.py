@@ -7,9 +7,11 @@ per user and a global one. After a commit that changes what a participant's page
 user's version is dropped (`participant_pages_changed`), so the next view renders afresh; a
 renamed branch, employer or service type drops the global version (`all_pages_changed`).
 Versions are read before the data, so a view racing a write can only store its fragment with
-the old version, which no view accepts again. Model saves and deletes are caught by signals
-(`pages_follow_model`); code that writes with update(), bulk_create() or raw SQL calls
-`participant_pages_changed` itself. Entries expire after PAGE_CACHE_SECONDS whatever happens.
+the old version, which no view accepts again. Pages that are the same for every visitor (news)
+use `shared_fragments` with a version of their own scope instead of the user's. Model saves
+and deletes are caught by signals (`pages_follow_model`); code that writes with update(),
+bulk_create() or raw SQL calls `participant_pages_changed` itself. Entries expire after
+PAGE_CACHE_SECONDS whatever happens.
 
 PAGE_CACHE_SECONDS is 0 (off) unless the cache is shared by every process (Redis): a version
 dropped in a Celery worker must be gone for every web process too.
@@ -19,6 +21,7 @@ import functools
 import hashlib
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -90,6 +93,48 @@ def page_fragment(*, user: User, name: str, render: Callable[[], str]) -> SafeSt
     return mark_safe(fragment)  # noqa: S308 - our own template's output
 
 
+def _scope_version_key(scope: str) -> str:
+    return f"pages:version:scope:{scope}"
+
+
+def shared_fragments(
+    *, scope: str, name: str, render: Callable[[], dict[str, str]], lifetime: Callable[[], float]
+) -> dict[str, SafeString]:
+    """`render()`'s named HTML parts (a page's content, its escaped title) for page `name` of
+    `scope` in this language, the same for every visitor: never put anything of the user's or
+    the request's (a CSRF token) in them. They are kept until `shared_pages_changed(scope)`, or
+    `lifetime()` seconds, asked only when they are stored: the time until a change nobody saves
+    (a scheduled publication) shows."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return _safe(render())
+    keys = (GLOBAL_VERSION_KEY, _scope_version_key(scope))
+    key = f"pages:{release()}:scope:{scope}:{name}:{get_language()}"
+    found = cache.get_many((*keys, key))
+    versions = "-".join(_version(k, found) for k in keys)
+    stored = found.get(key)
+    now = time.time()
+    # The entry also carries the moment it goes stale: the cache's own expiry is kept by
+    # another clock (Redis's).
+    if stored is not None and stored[0] == versions and now < stored[1]:
+        return _safe(stored[2])
+    parts = {part: str(html) for part, html in render().items()}
+    seconds = min(settings.PAGE_CACHE_SECONDS, int(lifetime()))
+    if seconds > 0:
+        cache.set(key, (versions, now + seconds, parts), seconds)
+    return _safe(parts)
+
+
+def _safe(parts: dict[str, str]) -> dict[str, SafeString]:
+    return {part: mark_safe(html) for part, html in parts.items()}  # noqa: S308 - our own output
+
+
+def shared_pages_changed(scope: str) -> None:
+    """After this transaction commits, the pages of `scope` render afresh in every language."""
+    if settings.PAGE_CACHE_SECONDS:
+        key = _scope_version_key(scope)
+        transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
 # Participants whose pages changed in this thread's open transaction: a job posting to 100,000
 # cards in one transaction drops their versions in one pass after the commit.
 _changed = threading.local()
@@ -125,16 +170,21 @@ def all_pages_changed() -> None:
         transaction.on_commit(lambda: cache.delete(GLOBAL_VERSION_KEY), robust=True)
 
 
-def pages_follow_model(model, participant_of: Callable[[Model], int | None] | None) -> None:
+def pages_follow_model(
+    model, participant_of: Callable[[Model], int | None] | None, *, scope: str = ""
+) -> None:
     """Saving or deleting a `model` row changes the pages of `participant_of(row)`, or
-    everyone's pages when `participant_of` is None (rows shown to many: branches, employers)."""
+    everyone's pages when `participant_of` is None (rows shown to many: branches, employers),
+    or only the shared pages of `scope` when one is given (news articles)."""
 
     def changed(sender, instance, **kwargs):
-        if participant_of is None:
+        if scope:
+            shared_pages_changed(scope)
+        elif participant_of is None:
             all_pages_changed()
         else:
             participant_pages_changed([participant_of(instance)])
 
-    uid = f"page_cache:{model._meta.label_lower}"
+    uid = f"page_cache:{model._meta.label_lower}:{scope}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -123,6 +124,7 @@ def test_unpublish_must_follow_publish():
     assert "unpublish_at" in error.value.message_dict
 
 
+@override_settings(PAGE_CACHE_SECONDS=0)  # as rendered: from the cache they read nothing
 def test_list_and_detail_query_counts_are_constant(client, django_assert_num_queries):
     with time_machine.travel(NOW, tick=False):
         ArticleFactory(slug="one", publish_at=NOW - HOUR)

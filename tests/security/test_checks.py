@@ -1,6 +1,7 @@
 """The portal's deploy checks, tested the way Django tests its own (override_settings, ids)."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.checks import run_checks
 from django.test import SimpleTestCase, override_settings
 
@@ -8,6 +9,12 @@ from jmo_portal import checks
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 PBKDF2 = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+LOW_PRIORITY_ARGON2 = "participants.hashers.LowPriorityArgon2PasswordHasher"
+CHEAPER_ARGON2 = "tests.security.test_checks.CheaperArgon2"
+
+
+class CheaperArgon2(Argon2PasswordHasher):
+    memory_cost = 1024
 
 
 def ids(errors):
@@ -26,6 +33,14 @@ class PasswordHasherCheckTests(SimpleTestCase):
     @override_settings(PASSWORD_HASHERS=[ARGON2, PBKDF2])
     def test_argon2_first(self):
         assert checks.check_password_hashers(None) == []
+
+    @override_settings(PASSWORD_HASHERS=[LOW_PRIORITY_ARGON2, PBKDF2])
+    def test_low_priority_argon2_first(self):
+        assert checks.check_password_hashers(None) == []
+
+    @override_settings(PASSWORD_HASHERS=[CHEAPER_ARGON2, PBKDF2])
+    def test_a_cheaper_argon2_subclass_first(self):
+        assert ids(checks.check_password_hashers(None)) == ["jmo_portal.E001"]
 
 
 class PasswordValidatorCheckTests(SimpleTestCase):
