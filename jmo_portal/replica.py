@@ -198,12 +198,10 @@ class ReplicaRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not settings.DATABASE_REPLICA_READS:
+            return self.get_response(request)
         keys = _pin_keys(request)
-        allowed = (
-            settings.DATABASE_REPLICA_READS
-            and request.method in SAFE_METHODS
-            and not (keys and cache.get_many(keys))
-        )
+        allowed = request.method in SAFE_METHODS and not (keys and cache.get_many(keys))
         state = _RequestState(replica_allowed=allowed)
         token = _request.set(state)
         try:
