@@ -11,6 +11,10 @@ each page's requests/s over the bare view's, from this same run (target: dashboa
 (issue 21). LOAD_THREADS > 1 runs gunicorn's threaded workers; LOAD_MIX_ONLY=1 runs the mix
 alone.
 
+With DATABASE_REPLICA_URL set (a standby of the primary: `make replica`), the server reads from
+it as production would, and the mix runs once more while tools/replica.sh stops the standby a
+third of the way in and starts it again at two thirds: every request must still succeed.
+
 `python -m benchmarks` runs it after the balance benchmark on the same database;
 `python -m benchmarks.load` runs it alone (seeding BENCH_PARTICIPANTS, default 100,000).
 Smoke run: LOAD_USERS=5 LOAD_SECONDS=5 LOAD_PHASE_SECONDS=3 BENCH_PARTICIPANTS=2000.
@@ -35,15 +39,19 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_OUTAGE = "mix, replica stopped"
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 PHASE_SECONDS = int(os.environ.get("LOAD_PHASE_SECONDS", "20"))
@@ -142,7 +150,41 @@ def _server_env(static_root: str, secret_key: str) -> dict[str, str]:
         "LOAD_STATIC_ROOT": static_root,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if REPLICA_URL:
+        # The standby streams every database of the primary, this run's throwaway one too.
+        env["DATABASE_REPLICA_URL"] = urlunsplit(
+            urlsplit(REPLICA_URL)._replace(path="/" + connection.settings_dict["NAME"])
+        )
     return env
+
+
+def _standby_transactions(url: str) -> int:
+    """Transactions the standby has run on this run's database: the reads sent to it."""
+    import psycopg2
+
+    with psycopg2.connect(url) as standby, standby.cursor() as cursor:
+        cursor.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _replica_outage(seconds: int, url: str, served: dict) -> threading.Thread:
+    """Stops the standby a third of the way into `seconds` and starts it at two thirds; notes
+    how many transactions the standby ran before it stopped (proof that it served reads)."""
+
+    def outage():
+        script = str(BASE_DIR / "tools" / "replica.sh")
+        before = _standby_transactions(url)
+        time.sleep(seconds / 3)
+        served["standby_transactions"] = _standby_transactions(url) - before
+        subprocess.run([script, "stop"], check=True, capture_output=True)  # noqa: S603
+        time.sleep(seconds / 3)
+        subprocess.run([script, "start"], check=True, capture_output=True)  # noqa: S603
+
+    thread = threading.Thread(target=outage)
+    thread.start()
+    return thread
 
 
 def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -258,7 +300,7 @@ def run() -> dict:
          "--log-level", "warning"],
         env=env, cwd=BASE_DIR, start_new_session=True,
     )  # fmt: skip
-    rows, wrk_rows = [], []
+    rows, wrk_rows, served = [], [], {}
     try:
         _wait_ready(f"{host}/bench/hello", server)
         client_env = {
@@ -279,6 +321,13 @@ def run() -> dict:
                 rows.append(_row(user_class.lower(), stats))
             cpu = _cpu_seconds(before | _server_pids(server)) - cpu_before
             rows[-1]["server_cpu"] = cpu  # on the phase's "Aggregated" row
+        if REPLICA_URL:
+            outage = _replica_outage(SECONDS, env["DATABASE_REPLICA_URL"], served)
+            try:
+                for stats in _locust("Mix", SECONDS, host, workdir, client_env):
+                    rows.append(_row(REPLICA_OUTAGE, stats))
+            finally:
+                outage.join()
         if shutil.which("wrk") and not MIX_ONLY:
             anonymous_env = {**client_env, "LOAD_SESSIONS": ""}
             wrk_rows = [
@@ -298,10 +347,32 @@ def run() -> dict:
             from jmo_portal.celery import app
 
             app.control.purge()
+    outage = _report_replica_outage(rows, served) if REPLICA_URL else {}
     if MIX_ONLY:
-        return {"mix": _report_mix(rows)}
+        return {"mix": _report_mix(rows), **outage}
     report = _report(rows, participants)
-    return {**report, "mix": _report_mix(rows), "wrk_ratios": _report_wrk(wrk_rows)}
+    return {**report, "mix": _report_mix(rows), "wrk_ratios": _report_wrk(wrk_rows), **outage}
+
+
+def _report_replica_outage(rows: list[dict], served: dict) -> dict:
+    phase = [row for row in rows if row["phase"] == REPLICA_OUTAGE]
+    total = next(row for row in phase if row["name"] == "Aggregated")
+    standby = served.get("standby_transactions", 0)
+    # Passing needs the standby to have served before it stopped, or nothing was tested.
+    passed = total["requests"] > 0 and total["errors"] == 0 and standby > 0
+    verdict = "PASS" if passed else "FAIL"
+    print(
+        f"\n== Mix with the replica stopped for its middle third: {total['requests']} requests, "
+        f"{total['errors']} errors, p99 {total['p99']:.0f} ms; the standby ran {standby} "
+        f"transactions before it stopped: {verdict} =="
+    )
+    return {
+        "replica_outage": {
+            "passed": passed,
+            "requests": total["requests"],
+            "errors": total["errors"],
+        }
+    }
 
 
 def _report(rows: list[dict], participants: int) -> dict:
