@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench screenshots messages clean
+.PHONY: install run worker beat test lint format bench bench-scale screenshots messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: install
 		apt-get install -y -qq --no-install-recommends wrk >/dev/null; } || \
 		echo "wrk could not be installed: the load test runs with locust only"
 	$(PY) -m benchmarks
+
+# 1,000,000 participants against 100,000 in one run; PostgreSQL only (it says so without it).
+bench-scale: install
+	$(PY) -m benchmarks.scale
 
 # Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
 screenshots: install
