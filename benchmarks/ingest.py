@@ -19,6 +19,7 @@ import logging
 import os
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -108,32 +109,40 @@ def measure(employer, numbers: list[str], month: str) -> dict:
         employer=employer, name="bench", scopes=["contributions:write"],
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )  # fmt: skip
-    rows = [{"kpj": n, "month": month, "wage": _wage(i)} for i, n in enumerate(numbers)]
-    body = json.dumps({"rows": rows})
-    del rows
     client = Client()
     # Warm up (URLconf import, key lookup) as a running server would be; its 404 is expected.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     client.get("/api/v1/employers/me/contributions/0", HTTP_AUTHORIZATION=f"Bearer {key}")
     logging.getLogger("django.request").setLevel(logging.NOTSET)
-    started = time.perf_counter()
-    response = client.post(
-        "/api/v1/employers/me/contributions",
-        data=body,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-    )
-    if response.status_code not in (201, 202):
-        raise RuntimeError(f"ingest answered {response.status_code}: {response.content[:500]}")
-    report = ContributionReport.objects.order_by("-pk").first()
-    if not report.is_final:  # a broker without eager tasks: run it here, still on the clock
-        contribution_report_process_task.apply(args=[report.pk])
-        report.refresh_from_db()
-    elapsed = time.perf_counter() - started
-    if report.status != ContributionReport.Status.POSTED:
-        raise RuntimeError(f"report {report.pk} ended {report.status}: {report.result}")
-    postings = report.result["totals"]["postings"]
-    print(f"body {len(body) / 1e6:.1f} MB, answered {response.status_code}; {postings:,} postings")
+    # More rows than one report takes (CONTRIBUTIONS_MAX_ROWS) go as several reports, one
+    # after the other, as the API's refusal tells the partner to send them.
+    per_report = settings.CONTRIBUTIONS_MAX_ROWS
+    elapsed, postings, size = 0.0, 0, 0
+    for first in range(0, count, per_report):
+        rows = [{"kpj": n, "month": month, "wage": _wage(first + i)}
+                for i, n in enumerate(numbers[first : first + per_report])]  # fmt: skip
+        body = json.dumps({"rows": rows})
+        size += len(body)
+        started = time.perf_counter()
+        response = client.post(
+            "/api/v1/employers/me/contributions",
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        if response.status_code not in (201, 202):
+            raise RuntimeError(f"ingest answered {response.status_code}: {response.content[:500]}")
+        report = ContributionReport.objects.order_by("-pk").first()
+        if not report.is_final:  # a broker without eager tasks: run it here, still on the clock
+            contribution_report_process_task.apply(args=[report.pk])
+            report.refresh_from_db()
+        elapsed += time.perf_counter() - started
+        if report.status != ContributionReport.Status.POSTED:
+            raise RuntimeError(f"report {report.pk} ended {report.status}: {report.result}")
+        postings += report.result["totals"]["postings"]
+    reports = -(-count // per_report)
+    print(f"{reports} report(s), {size / 1e6:.1f} MB in all, last answered "
+          f"{response.status_code}; {postings:,} postings")  # fmt: skip
     print(f"ingest: {elapsed:.2f} s = {count / elapsed:,.0f} rows/s "
           f"({postings / elapsed:,.0f} postings/s)")  # fmt: skip
     figures = {"rows": count, "seconds": elapsed, "postings": postings}

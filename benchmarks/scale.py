@@ -82,7 +82,10 @@ def page_cpu(url: str, participant_ids: list[int]) -> float:
     pid_after, backend_after = _backend_cpu_seconds()
     if pid_after != pid:
         raise RuntimeError("the database connection changed during the measurement")
-    return 1000 * (process + backend_after - backend_before) / len(measured)
+    backend = backend_after - backend_before
+    print(f"{url}: {1000 * process / len(measured):.2f} ms in this process, "
+          f"{1000 * backend / len(measured):.2f} ms in PostgreSQL", flush=True)  # fmt: skip
+    return 1000 * (process + backend) / len(measured)
 
 
 def _sample(size: int, count: int) -> list[int]:
