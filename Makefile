@@ -10,7 +10,7 @@ LIGHTHOUSE := tools/lighthouse/node_modules/.installed
 # Redocly CLI for the API schema lint (tests/partners/test_schema_contract.py), the same way.
 REDOCLY := tools/redocly/node_modules/.installed
 
-.PHONY: install run worker beat test lint format bench bench-queues drill screenshots messages clean replica replica-stop
+.PHONY: install run worker beat test lint format bench bench-queues bench-scale drill screenshots messages clean replica replica-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,10 @@ drill: install
 # CELERY_BROKER_URL).
 bench-queues: install
 	$(PY) -m benchmarks.queues
+
+# 1,000,000 participants against 100,000 in one run; PostgreSQL only (it says so without it).
+bench-scale: install
+	$(PY) -m benchmarks.scale
 
 # Every participant and public page at 360 and 1280 px, id and en: var/screenshots/index.html.
 screenshots: install

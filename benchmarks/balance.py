@@ -6,42 +6,29 @@
    2.4 M postings; SQLite at a smaller, printed scale), report rows/s, then the balance page
    p50/p99 over 1,000 random participants against `hello`.
 
-Postings and balances are seeded through the ledger's bulk post, like every other writer of
-them (participants/ledger.py), so the balances measured are the ones the ledger keeps. On
-PostgreSQL the people and cards go in by COPY, and each batch of 10,000 participants is one
-bulk post of their 24 months: about 1.7x the time of a COPY of the same rows (10,000
-participants: 11 s by COPY, 18-20 s through the ledger), where one bulk post per month (24
-balance upserts per card instead of one) took 5x.
+On PostgreSQL everything is seeded by COPY (benchmarks/seeding.py: the postings and the running
+balances they add up to); on SQLite the postings and balances go through the ledger's bulk post.
 """
 
 import datetime
-import io
 import logging
 import os
 import random
 import statistics
 import time
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks import seeding
 from benchmarks.harness import time_get
 
 D = datetime.date
-MONTHS = 24
+MONTHS = seeding.MONTHS
 SAMPLE = 1_000
-
-
 EPOCH = D(2000, 1, 1)
-PAID_ON = D(2026, 1, 10)  # the scale seed's 24 months (2024-2025), as one late payment
-
-
-def _months(count, start=EPOCH):
-    month = start
-    for _ in range(count):
-        yield month
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+PAID_ON = D(2026, 1, 10)  # the SQLite seed's 24 months (2024-2025), as one late payment
 
 
 def _post_jht(cards: list[tuple[int, int, int, int]], months, *, paid_on) -> int:
@@ -70,7 +57,7 @@ def _participant_with_history(branch, index: int, months: int):
     card = KpjCard.objects.create(
         number=f"9{index:010d}", participant=participant, joined_on=D(2000, 1, 1)
     )
-    for month in _months(months):  # one report a month, paid in that month
+    for month in seeding.months(months, EPOCH):  # one report a month, paid in that month
         _post_jht([(card.pk, participant.pk, 185_000, 100_000)], [month], paid_on=month)
     return user
 
@@ -117,64 +104,14 @@ def history_length(baseline: dict) -> None:
         )
 
 
-def _copy(table: str, columns: list[str], lines: list[str]) -> None:
-    buffer = io.StringIO("".join(lines))
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
-        )
-
-
 def _seed_postgres(count: int, branch_id: int) -> int:
-    """Batches of 10,000 participants: people and cards by COPY (ids assigned here, sequences
-    reset after), their postings and balances by one bulk post through the ledger."""
-    from participants.models import Nationality
-
-    now = "2026-01-01 00:00:00+07"
-    months = list(_months(MONTHS, D(2024, 1, 1)))
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = '600s'")
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_participant")
-        base_participant = cursor.fetchone()[0] + 1
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_kpjcard")
-        base_card = cursor.fetchone()[0] + 1
-    rows = 0
-    batch = 10_000
-    for start in range(0, count, batch):
-        stop = min(start + batch, count)
-        participants, cards, shares = [], [], []
-        for i in range(start, stop):
-            pid, cid = base_participant + i, base_card + i
-            participants.append(
-                f'{pid},{now},{now},32048{i:011d},Peserta {i},1985-01-01,M,PPU,"","","",'
-                f"{branch_id},{Nationality.INDONESIAN}\n"
-            )
-            cards.append(f'{cid},{now},{now},5{i:010d},{pid},active,2024-01-01,"",""\n')
-            amount = 150_000 + (i % 50) * 5_700
-            shares.append((cid, pid, amount - amount // 3, amount // 3))
-        with transaction.atomic():
-            _copy("participants_participant", ["id", "created_at", "updated_at", "nik",
-                  "full_name", "birth_date", "gender", "category", "phone", "email", "address",
-                  "branch_id", "nationality"], participants)  # fmt: skip
-            _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
-                  "participant_id", "status", "joined_on", "left_reason",
-                  "link_notified_status"], cards)  # fmt: skip
-            postings = _post_jht(shares, months, paid_on=PAID_ON)
-        rows += len(participants) + len(cards) + postings + 2 * len(shares)  # + 2 balance rows
-    with connection.cursor() as cursor:
-        for table in ("participants_participant", "participants_kpjcard"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                f"(SELECT MAX(id) FROM {table}))"
-            )
-        cursor.execute("ANALYZE")
-    return rows
+    return seeding.seed(count, branch_ids=[branch_id])
 
 
 def _seed_orm(count: int, branch) -> int:
     from participants.models import KpjCard, Participant
 
-    months = list(_months(MONTHS, D(2024, 1, 1)))
+    months = seeding.months()
     participants = Participant.objects.bulk_create(
         Participant(nik=f"32048{i:011d}", full_name=f"Peserta {i}", birth_date=D(1985, 1, 1),
                     gender="M", category="PPU", branch=branch)
@@ -201,7 +138,7 @@ def scale(baseline: dict) -> None:
         print("\n(seed-at-scale skipped: BENCH_PARTICIPANTS=0)")
         return
     branch = Branch.objects.first()
-    how = "COPY + ledger bulk post" if postgres else "ledger bulk post"
+    how = "COPY" if postgres else "ledger bulk post"
     print(
         f"\n== Seed {count:,} participants x {MONTHS} months of postings "
         f"({connection.vendor}, {how}{'' if postgres else '; smaller scale on SQLite'}) =="

@@ -19,14 +19,14 @@ import logging
 import os
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from benchmarks.balance import _copy
+from benchmarks import seeding
 
-POSTING_COLUMNS = ["kpj_card_id", "participant_id", "kind", "program", "month", "employer_amount",
-                   "worker_amount", "amount", "wage", "paid_on", "posted_at"]  # fmt: skip
+POSTING_COLUMNS = seeding.POSTING_COLUMNS
 MONTH = "2026-01"
 
 
@@ -38,49 +38,29 @@ def _seed(count: int, employer, branch_id: int) -> list[str]:
     """`count` workers with a card at `employer`: COPY on PostgreSQL, bulk_create elsewhere."""
     from participants.models import KpjCard, Participant
 
-    numbers = [f"8{i:010d}" for i in range(count)]
-    if connection.vendor != "postgresql":
-        people = Participant.objects.bulk_create(
-            Participant(nik=f"33017{i:011d}", full_name=f"Pekerja {i}", birth_date="1990-01-01",
-                        gender="M", category="PPU", branch_id=branch_id)
-            for i in range(count)
-        )  # fmt: skip
-        KpjCard.objects.bulk_create(
-            KpjCard(number=numbers[i], participant=p, employer=employer, joined_on="2024-01-01")
-            for i, p in enumerate(people)
-        )
+    numbers = [seeding.card_number("8", i) for i in range(count)]
+    if connection.vendor == "postgresql":
+        seeding.seed(count, branch_ids=[branch_id], nik_prefix="33017", card_prefix="8",
+                     employer_id=employer.pk, month_count=0)  # fmt: skip
         return numbers
-    now = "2026-01-01 00:00:00+07"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_participant")
-        base_p = cursor.fetchone()[0] + 1
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM participants_kpjcard")
-        base_c = cursor.fetchone()[0] + 1
-    people = [f'{base_p + i},{now},{now},33017{i:011d},Pekerja {i},1990-01-01,M,PPU,WNI,"","",'
-              f'"",{branch_id}\n' for i in range(count)]  # fmt: skip
-    cards = [f'{base_c + i},{now},{now},{numbers[i]},{base_p + i},{employer.pk},active,'
-             f'2024-01-01,"",""\n' for i in range(count)]  # fmt: skip
-    with transaction.atomic():
-        _copy("participants_participant", ["id", "created_at", "updated_at", "nik", "full_name",
-              "birth_date", "gender", "category", "nationality", "phone", "email", "address",
-              "branch_id"], people)  # fmt: skip
-        _copy("participants_kpjcard", ["id", "created_at", "updated_at", "number",
-              "participant_id", "employer_id", "status", "joined_on", "left_reason",
-              "link_notified_status"], cards)  # fmt: skip
-    with connection.cursor() as cursor:
-        for table in ("participants_participant", "participants_kpjcard"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                f"(SELECT MAX(id) FROM {table}))"
-            )
-        cursor.execute("ANALYZE")
+    people = Participant.objects.bulk_create(
+        Participant(nik=f"33017{i:011d}", full_name=f"Pekerja {i}", birth_date="1990-01-01",
+                    gender="M", category="PPU", branch_id=branch_id)
+        for i in range(count)
+    )  # fmt: skip
+    KpjCard.objects.bulk_create(
+        KpjCard(number=numbers[i], participant=p, employer=employer, joined_on="2024-01-01")
+        for i, p in enumerate(people)
+    )
     return numbers
 
 
-def _copy_same_postings(card_ids_from: int) -> tuple[int, float]:
+def _copy_same_postings(card_ids_from: int, month: str) -> tuple[int, float]:
     """Read the report's postings out, delete them, COPY them back in; the COPY is timed."""
     buffer = io.StringIO()
-    where = f"kpj_card_id >= {int(card_ids_from)} AND kind = 'contribution'"
+    first_day = datetime.date.fromisoformat(f"{month}-01")
+    where = (f"kpj_card_id >= {int(card_ids_from)} AND kind = 'contribution' "
+             f"AND month = '{first_day}'")  # fmt: skip
     with connection.cursor() as cursor:
         cursor.copy_expert(
             f"COPY (SELECT {', '.join(POSTING_COLUMNS)} FROM participants_contributionposting "  # noqa: S608
@@ -93,16 +73,13 @@ def _copy_same_postings(card_ids_from: int) -> tuple[int, float]:
         cursor.execute("VACUUM ANALYZE participants_contributionposting")
     started = time.perf_counter()
     with transaction.atomic():
-        _copy("participants_contributionposting", POSTING_COLUMNS, lines)
+        seeding.copy("participants_contributionposting", POSTING_COLUMNS, lines)
     return len(lines), time.perf_counter() - started
 
 
 def main() -> None:
     from core.models import Branch
-    from participants.models import Employer, KpjCard
-    from partners.auth import partner_credential_create
-    from partners.models import ContributionReport
-    from partners.tasks import contribution_report_process_task
+    from participants.models import Employer
 
     postgres = connection.vendor == "postgresql"
     count = int(os.environ.get("BENCH_INGEST_ROWS", 100_000 if postgres else 5_000))
@@ -114,43 +91,65 @@ def main() -> None:
     employer = Employer.objects.create(
         registration_number="BENCH-INGEST", name="PT Bench", jkk_risk_class=2, branch=branch
     )
-    numbers = _seed(count, employer, branch.pk)
+    measure(employer, _seed(count, employer, branch.pk), MONTH)
+
+
+def measure(employer, numbers: list[str], month: str) -> dict:
+    """One report of a row per card number for `month`, posted by `employer`'s partner key and
+    timed end to end, then (PostgreSQL) the COPY of the same postings; prints and returns the
+    figures: rows, seconds, copy_seconds, ratio (ingest rate over COPY's)."""
+    from participants.models import KpjCard
+    from partners.auth import partner_credential_create
+    from partners.models import ContributionReport
+    from partners.tasks import contribution_report_process_task
+
+    count = len(numbers)
     first_card = KpjCard.objects.get(number=numbers[0]).pk
     _credential, key = partner_credential_create(
         employer=employer, name="bench", scopes=["contributions:write"],
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )  # fmt: skip
-    rows = [{"kpj": n, "month": MONTH, "wage": _wage(i)} for i, n in enumerate(numbers)]
-    body = json.dumps({"rows": rows})
     client = Client()
     # Warm up (URLconf import, key lookup) as a running server would be; its 404 is expected.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     client.get("/api/v1/employers/me/contributions/0", HTTP_AUTHORIZATION=f"Bearer {key}")
     logging.getLogger("django.request").setLevel(logging.NOTSET)
-    started = time.perf_counter()
-    response = client.post(
-        "/api/v1/employers/me/contributions",
-        data=body,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-    )
-    if response.status_code not in (201, 202):
-        raise RuntimeError(f"ingest answered {response.status_code}: {response.content[:500]}")
-    report = ContributionReport.objects.order_by("-pk").first()
-    if not report.is_final:  # a broker without eager tasks: run it here, still on the clock
-        contribution_report_process_task.apply(args=[report.pk])
-        report.refresh_from_db()
-    elapsed = time.perf_counter() - started
-    if report.status != ContributionReport.Status.DONE:
-        raise RuntimeError(f"report {report.pk} ended {report.status}: {report.result}")
-    postings = report.result["totals"]["postings"]
-    print(f"body {len(body) / 1e6:.1f} MB, answered {response.status_code}; {postings:,} postings")
+    # More rows than one report takes (CONTRIBUTIONS_MAX_ROWS) go as several reports, one
+    # after the other, as the API's refusal tells the partner to send them.
+    per_report = settings.CONTRIBUTIONS_MAX_ROWS
+    elapsed, postings, size = 0.0, 0, 0
+    for first in range(0, count, per_report):
+        rows = [{"kpj": n, "month": month, "wage": _wage(first + i)}
+                for i, n in enumerate(numbers[first : first + per_report])]  # fmt: skip
+        body = json.dumps({"rows": rows})
+        size += len(body)
+        started = time.perf_counter()
+        response = client.post(
+            "/api/v1/employers/me/contributions",
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        if response.status_code not in (201, 202):
+            raise RuntimeError(f"ingest answered {response.status_code}: {response.content[:500]}")
+        report = ContributionReport.objects.order_by("-pk").first()
+        if not report.is_final:  # a broker without eager tasks: run it here, still on the clock
+            contribution_report_process_task.apply(args=[report.pk])
+            report.refresh_from_db()
+        elapsed += time.perf_counter() - started
+        if report.status != ContributionReport.Status.POSTED:
+            raise RuntimeError(f"report {report.pk} ended {report.status}: {report.result}")
+        postings += report.result["totals"]["postings"]
+    reports = -(-count // per_report)
+    print(f"{reports} report(s), {size / 1e6:.1f} MB in all, last answered "
+          f"{response.status_code}; {postings:,} postings")  # fmt: skip
     print(f"ingest: {elapsed:.2f} s = {count / elapsed:,.0f} rows/s "
           f"({postings / elapsed:,.0f} postings/s)")  # fmt: skip
-    if not postgres:
+    figures = {"rows": count, "seconds": elapsed, "postings": postings}
+    if connection.vendor != "postgresql":
         print("COPY: not on SQLite (run with DATABASE_URL=postgres://... for the ratio)")
-        return
-    copied, copy_elapsed = _copy_same_postings(first_card)
+        return figures
+    copied, copy_elapsed = _copy_same_postings(first_card, month)
     if copied != postings:
         raise RuntimeError(f"COPY read back {copied} postings, the report wrote {postings}")
     print(
@@ -158,3 +157,4 @@ def main() -> None:
         f"{count / copy_elapsed:,.0f} report rows/s ({copied / copy_elapsed:,.0f} postings/s)"
     )
     print(f"ingest / COPY = {copy_elapsed / elapsed:.0%} (target >= 25 %)")
+    return {**figures, "copy_seconds": copy_elapsed, "ratio": copy_elapsed / elapsed}

@@ -31,19 +31,19 @@ def working_days():
     return days
 
 
-def instance(seed=2026):
+def instance(seed=2026, *, requests=REQUESTS, branch_count=BRANCHES):
     rng = random.Random(seed)
     days = working_days()
     capacity = {
         (branch, day): rng.choice((2, 3)) * SLOTS_PER_DAY
-        for branch in range(BRANCHES)
+        for branch in range(branch_count)
         for day in days
     }
-    popularity = [1 / (rank + 1) ** 0.5 for rank in range(BRANCHES)]  # busy city branches
+    popularity = [1 / (rank + 1) ** 0.5 for rank in range(branch_count)]  # busy city branches
     demands = []
-    for key in range(REQUESTS):
-        home = rng.choices(range(BRANCHES), weights=popularity)[0]
-        near = sorted(range(BRANCHES), key=lambda b: (abs(b - home), rng.random()))[:4]
+    for key in range(requests):
+        home = rng.choices(range(branch_count), weights=popularity)[0]
+        near = sorted(range(branch_count), key=lambda b: (abs(b - home), rng.random()))[:4]
         start = days[rng.randrange(WORKING_DAYS - 4)]
         end = min(start + datetime.timedelta(days=rng.randint(3, 14)), days[-1])
         anywhere = rng.random() < 0.1
@@ -60,11 +60,23 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
+def optimum(*, requests: int, branches: int) -> dict:
+    """The scheduler and the lower bound on one instance of the given size (the timed part)."""
+    demands, capacity = instance(requests=requests, branch_count=branches)
+    plan, seconds = timed(plan_optimal, demands, capacity, earliest=FIRST_DAY)
+    bound, bound_seconds = timed(lower_bound, demands, capacity, earliest=FIRST_DAY)
+    # A zero bound (every request on its first day) is met only by a plan that costs nothing.
+    ratio = plan.cost / bound if bound else (1.0 if plan.cost == 0 else float("inf"))
+    return {"plan": plan, "seconds": seconds, "bound": bound, "bound_seconds": bound_seconds,
+            "ratio": ratio, "demands": demands, "capacity": capacity}  # fmt: skip
+
+
 def main(exact: bool = False) -> None:
-    demands, capacity = instance()
+    found = optimum(requests=REQUESTS, branches=BRANCHES)
+    demands, capacity = found["demands"], found["capacity"]
     earliest = FIRST_DAY
-    optimal, t_opt = timed(plan_optimal, demands, capacity, earliest=earliest)
-    bound, t_bound = timed(lower_bound, demands, capacity, earliest=earliest)
+    optimal, t_opt = found["plan"], found["seconds"]
+    bound, t_bound = found["bound"], found["bound_seconds"]
     fcfs, t_fcfs = timed(plan_first_come, demands, capacity, earliest=earliest)
     print(
         f"scheduling: {REQUESTS} requests, {BRANCHES} branches, {WORKING_DAYS} working days, "
@@ -88,7 +100,7 @@ def main(exact: bool = False) -> None:
             f"{plan.cost:>11}"
         )
     print(f"{'lower bound (LP relaxation, interior pt)':<38}{t_bound:>9.2f}{'':>32}{bound:>11.1f}")
-    print(f"scheduler objective / lower bound: {optimal.cost / bound:.4f}")
+    print(f"scheduler objective / lower bound: {found['ratio']:.4f}")
     by_key = {d.key: d for d in demands}
 
     def with_unserved(plan):
