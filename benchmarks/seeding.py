@@ -116,6 +116,12 @@ def seed(
     written = 0
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
+    if month_count and connection.vendor == "postgresql":
+        # Each month in its own partition, as the daily beat task keeps them in production:
+        # postings seeded into DEFAULT would measure a ledger no deployment has.
+        from participants.partitions import ledger_partitions_ensure
+
+        ledger_partitions_ensure(today=FIRST_MONTH, ahead=month_count - 1)
     for first in range(start, start + count, BATCH):
         people, users, cards, postings, card_totals, totals = [], [], [], [], [], []
         for index in range(first, min(first + BATCH, start + count)):
